@@ -1,0 +1,51 @@
+import GatehouseRules
+import KubeModel
+
+/// The rules a policy turns on, built once with their parameters, and applied to objects.
+///
+/// Thread-safe and immutable: the auditor evaluates files in parallel and the webhook evaluates requests
+/// concurrently through one engine.
+public struct Engine: Sendable {
+    public let policy: Policy
+    let active: [ActiveRule]
+
+    struct ActiveRule: Sendable {
+        let rule: any Rule
+        let id: String
+        let severity: Severity
+        let action: Action
+    }
+
+    /// Builds every rule the policy enables. Throws ``ParameterError`` when a rule rejects its parameters.
+    public init(policy: Policy = Policy()) throws {
+        self.policy = policy
+        var active: [ActiveRule] = []
+        for type in Registry.rules {
+            let d = type.description
+            let settings = policy.settings(for: d.id)
+            guard let action = policy.action(for: d), action != .off else { continue }
+            let rule = try type.init(parameters: RuleParameters(settings?.parameters))
+            active.append(ActiveRule(rule: rule, id: d.id, severity: settings?.severity ?? d.severity, action: action))
+        }
+        self.active = active
+    }
+
+    /// Ids of the rules this engine runs.
+    public var activeRuleIDs: [String] { active.map(\.id) }
+
+    /// Every finding for `object` with the policy's severity and action applied and exemptions removed,
+    /// in a stable order (rule id, then field path).
+    public func evaluate(_ object: KubeObject) -> [Finding] {
+        let template = PodTemplate(of: object)
+        var findings: [Finding] = []
+        for entry in active {
+            for var finding in entry.rule.evaluate(object, template: template) {
+                finding.severity = entry.severity
+                finding.action = policy.action(entry.action, forNamespace: object.namespace)
+                if policy.isExempt(finding, object: object) { continue }
+                findings.append(finding)
+            }
+        }
+        return findings
+    }
+}

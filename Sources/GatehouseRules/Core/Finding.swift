@@ -1,0 +1,69 @@
+import KubeModel
+
+/// The identity of the object a finding is about.
+public struct ObjectRef: Sendable, Hashable, Comparable {
+    public var apiVersion: String
+    public var kind: String
+    public var namespace: String?
+    public var name: String
+    public var source: SourceRef
+
+    public init(apiVersion: String, kind: String, namespace: String?, name: String, source: SourceRef) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.source = source
+    }
+
+    public init(_ object: KubeObject) {
+        self.init(
+            apiVersion: object.apiVersion, kind: object.kind, namespace: object.namespace, name: object.name,
+            source: object.source)
+    }
+
+    public static func < (a: ObjectRef, b: ObjectRef) -> Bool {
+        (a.namespace ?? "", a.kind, a.name, a.source) < (b.namespace ?? "", b.kind, b.name, b.source)
+    }
+
+    public var displayName: String {
+        if let namespace { return "\(kind) \(namespace)/\(name)" }
+        return "\(kind) \(name)"
+    }
+}
+
+/// One violation of one rule by one object (or one container of it).
+///
+/// The same text reaches the webhook's denial, its warnings and every audit report.
+public struct Finding: Sendable, Hashable {
+    public var ruleID: String
+    /// Set from the rule's default; the engine applies the policy's override.
+    public var severity: Severity
+    /// Set by the engine from the policy; `.deny` until then.
+    public var action: Action = .deny
+    /// A short reason and the exact offending detail, e.g.
+    /// `container "app" must not set securityContext.privileged=true`.
+    public var message: String
+    /// The field path of the offending value, e.g. `spec.template.spec.containers[1].securityContext.privileged`.
+    public var path: String
+    public var position: SourcePosition
+    /// The container the finding is about, when it is about one.
+    public var container: String?
+    public var image: String?
+    public var object: ObjectRef
+
+    public init(
+        ruleID: String, severity: Severity, action: Action = .deny, message: String, path: String,
+        position: SourcePosition, container: String?, image: String?, object: ObjectRef
+    ) {
+        self.ruleID = ruleID
+        self.severity = severity
+        self.action = action
+        self.message = message
+        self.path = path
+        self.position = position
+        self.container = container
+        self.image = image
+        self.object = object
+    }
+}

@@ -1,0 +1,19 @@
+/// Every rule Gatehouse knows, sorted by id. Adding a rule means adding its type here; a test checks that
+/// the list is sorted, ids are unique and well formed, and every rule has examples and references.
+public enum Registry {
+    public static let rules: [any Rule.Type] = [
+        PodPrivileged.self,
+    ]
+
+    /// The rule type with this id.
+    public static func rule(id: String) -> (any Rule.Type)? {
+        rules.first { $0.description.id == id }
+    }
+
+    public static var ids: [String] { rules.map { $0.description.id } }
+
+    /// Ids of the rules a profile turns on.
+    public static func ids(in profile: Profile) -> [String] {
+        rules.filter { profile == .all || $0.description.profiles.contains(profile) }.map { $0.description.id }
+    }
+}

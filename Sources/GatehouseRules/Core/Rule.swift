@@ -1,0 +1,68 @@
+import KubeModel
+
+/// A check over one Kubernetes object.
+///
+/// A rule is a small value built from its parameters once (per policy), then asked to check many objects
+/// concurrently, so it must be `Sendable` and keep no mutable state. It declares defaults only: the policy
+/// decides severity and action.
+public protocol Rule: Sendable {
+    static var description: RuleDescription { get }
+
+    /// Builds the rule from policy parameters. Throws ``ParameterError`` for values it cannot use
+    /// (the policy loader has already checked names and types against ``RuleDescription/parameters``).
+    init(parameters: RuleParameters) throws
+
+    /// Reports every violation in `object`. Called only for objects in the rule's ``Scope``;
+    /// `context.template` is set when the object runs pods.
+    func check(_ object: KubeObject, _ context: inout CheckContext)
+}
+
+extension Rule {
+    public var description: RuleDescription { Self.description }
+}
+
+/// What a rule gets while checking one object, and where it reports.
+public struct CheckContext {
+    public let object: KubeObject
+    /// The pod template, for objects that run pods.
+    public let template: PodTemplate?
+    /// The findings reported so far for this object.
+    public private(set) var findings: [Finding] = []
+    let ruleID: String
+    let severity: Severity
+
+    public init(object: KubeObject, template: PodTemplate?, ruleID: String, severity: Severity) {
+        self.object = object
+        self.template = template
+        self.ruleID = ruleID
+        self.severity = severity
+    }
+
+    /// Reports a violation at `path`, positioned at `value` (or at the nearest existing parent when the
+    /// offending field is missing). `container` scopes the finding so a container exemption can cover it.
+    public mutating func report(
+        _ message: String, path: String, at value: Value?, container: Container? = nil
+    ) {
+        findings.append(
+            Finding(
+                ruleID: ruleID, severity: severity, message: message, path: path,
+                position: value?.position ?? object.position,
+                container: container?.name, image: container?.image, object: ObjectRef(object)))
+    }
+}
+
+extension Rule {
+    /// Checks `object` if it is in the rule's scope and returns the findings, with the rule's default
+    /// severity. The engine and the example tests both evaluate through here.
+    public func evaluate(_ object: KubeObject, template: PodTemplate?) -> [Finding] {
+        let d = Self.description
+        guard d.scope.applies(to: object, template: template) else { return [] }
+        var context = CheckContext(object: object, template: template, ruleID: d.id, severity: d.severity)
+        check(object, &context)
+        return context.findings
+    }
+
+    public func evaluate(_ object: KubeObject) -> [Finding] {
+        evaluate(object, template: PodTemplate(of: object))
+    }
+}

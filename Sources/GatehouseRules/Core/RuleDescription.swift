@@ -1,0 +1,89 @@
+import KubeModel
+
+/// Everything known about a rule besides its check: identity, defaults, documentation and examples.
+///
+/// The examples are documentation and tests at once: one parameterised test runs every rule's examples,
+/// and `gatehouse rules explain` prints them.
+public struct RuleDescription: Sendable {
+    public let id: String
+    public let title: String
+    public let category: Category
+    public let severity: Severity
+    public let action: Action
+    /// Which objects the rule reads.
+    public let scope: Scope
+    /// The profiles that include this rule (`all` includes every rule implicitly).
+    public let profiles: Set<Profile>
+    /// What the rule checks, precisely: fields, allowed values, edge cases, where it differs from its sources.
+    public let spec: String
+    /// Why it matters.
+    public let rationale: String
+    /// What to change to pass.
+    public let remediation: String
+    public let references: [Reference]
+    public let parameters: [ParameterSpec]
+    public let passing: [Example]
+    public let failing: [Example]
+
+    public init(
+        id: String, title: String, category: Category, severity: Severity, action: Action, scope: Scope,
+        profiles: Set<Profile>, spec: String, rationale: String, remediation: String, references: [Reference],
+        parameters: [ParameterSpec] = [], passing: [Example], failing: [Example]
+    ) {
+        self.id = id
+        self.title = title
+        self.category = category
+        self.severity = severity
+        self.action = action
+        self.scope = scope
+        self.profiles = profiles
+        self.spec = spec
+        self.rationale = rationale
+        self.remediation = remediation
+        self.references = references
+        self.parameters = parameters
+        self.passing = passing
+        self.failing = failing
+    }
+}
+
+/// Which objects a rule looks at.
+public enum Scope: Sendable, Hashable {
+    /// Pods and every object with a pod template (Deployment, CronJob, workload CRDs...).
+    case podSpec
+    /// Pods only (not templates).
+    case podsOnly
+    /// Objects of these kinds (any API group).
+    case kinds(Set<String>)
+
+    public func applies(to object: KubeObject, template: PodTemplate?) -> Bool {
+        switch self {
+        case .podSpec: template != nil
+        case .podsOnly: template?.isPod == true
+        case .kinds(let kinds): kinds.contains(object.kind)
+        }
+    }
+}
+
+/// A manifest that the rule must pass or fail, with what a failure must report.
+public struct Example: Sendable {
+    /// One YAML document.
+    public let yaml: String
+    /// Rule parameters for this example, as YAML (a mapping), or `nil` for the defaults.
+    public let parameters: String?
+    /// For failing examples: the field paths the findings must name, in report order.
+    public let paths: [String]
+    /// Where the example is written, so a broken example points at its rule file.
+    public let file: String
+    public let line: Int
+
+    public init(
+        _ yaml: String, parameters: String? = nil, paths: [String] = [], file: String = #filePath, line: Int = #line
+    ) {
+        self.yaml = yaml
+        self.parameters = parameters
+        self.paths = paths
+        self.file = file
+        self.line = line
+    }
+}

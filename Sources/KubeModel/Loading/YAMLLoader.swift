@@ -1,0 +1,107 @@
+import CYAML
+
+/// Reads a YAML stream with the system libyaml, event by event, straight into ``Tree``s.
+///
+/// No intermediate node graph and no String per scalar: each scalar's bytes go from libyaml's buffer into the
+/// tree's byte arena. Plain scalars are resolved as Kubernetes' YAML decoder (YAML 1.1) resolves them: `yes`,
+/// `on` are booleans, `0755` is octal, `~` is null. Aliases share the anchored subtree instead of copying it,
+/// and the expanded size is bounded so an alias bomb fails fast instead of exhausting memory.
+public enum YAMLLoader {
+    /// Calls `onDocument` for each document of the stream, in order, with its 0-based index. Empty documents
+    /// are passed as trees whose root is null. Returns the error that stopped the stream, if any; documents
+    /// before it have already been delivered.
+    public static func load(
+        _ input: UnsafeRawBufferPointer, limits: LoadLimits = .default,
+        onDocument: (Tree, Int) -> Void
+    ) -> LoadProblem? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            return LoadProblem(position: .unknown, message: "could not start the YAML parser (out of memory)")
+        }
+        defer { yaml_parser_delete(&parser) }
+        if input.count > 0 {
+            yaml_parser_set_input_string(
+                &parser, input.baseAddress!.assumingMemoryBound(to: UInt8.self), input.count)
+        } else {
+            return nil
+        }
+
+        var builder = TreeBuilder()
+        var anchors: [String: (node: Node, expanded: Int)] = [:]
+        // Anchors on containers are known at the start event, the node only at the end event.
+        var pendingAnchors: [(depth: Int, name: String)] = []
+        var documentIndex = 0
+        var event = yaml_event_t()
+
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                return problem(from: parser)
+            }
+            defer { yaml_event_delete(&event) }
+            let line = Int(event.start_mark.line) + 1
+            let column = Int(event.start_mark.column) + 1
+
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return nil
+            case YAML_DOCUMENT_START_EVENT:
+                anchors.removeAll(keepingCapacity: true)
+            case YAML_DOCUMENT_END_EVENT:
+                if let tree = builder.finish() {
+                    onDocument(tree, documentIndex)
+                }
+                documentIndex += 1
+            case YAML_SCALAR_EVENT:
+                let s = event.data.scalar
+                let text = UnsafeRawBufferPointer(start: s.value, count: Int(s.length))
+                let plain = s.style == YAML_PLAIN_SCALAR_STYLE
+                let (kind, flag) = resolve(text, plain: plain, tag: s.tag)
+                if kind == .null {
+                    builder.null(line: line, column: column)
+                } else {
+                    let mergeKey = plain && s.length == 2 && s.value[0] == UInt8(ascii: "<") && s.value[1] == UInt8(ascii: "<")
+                    builder.scalar(kind, flag: flag, text: text, line: line, column: column, mergeKey: mergeKey)
+                }
+                if let anchor = s.anchor, let node = builder.lastNode {
+                    anchors[String(cString: anchor)] = (node, 1)
+                }
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                if builder.depth >= limits.maxDepth {
+                    return LoadProblem(
+                        position: SourcePosition(line: line, column: column),
+                        message: "nesting deeper than \(limits.maxDepth) levels")
+                }
+                builder.open(event.type == YAML_MAPPING_START_EVENT ? .mapping : .sequence, line: line, column: column)
+                let anchor = event.type == YAML_MAPPING_START_EVENT
+                    ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                if let anchor {
+                    pendingAnchors.append((builder.depth, String(cString: anchor)))
+                }
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                let depth = builder.depth
+                let (node, expanded) = builder.close()
+                if let last = pendingAnchors.last, last.depth == depth {
+                    anchors[last.name] = (node, expanded)
+                    pendingAnchors.removeLast()
+                }
+            case YAML_ALIAS_EVENT:
+                let name = String(cString: event.data.alias.anchor)
+                guard let target = anchors[name] else {
+                    return LoadProblem(
+                        position: SourcePosition(line: line, column: column),
+                        message: "alias *\(name) refers to an unknown anchor")
+                }
+                builder.reuse(target.node, expanded: target.expanded, line: line, column: column)
+            default:
+                break
+            }
+            if builder.expandedNodes > limits.maxExpandedNodes
+                && builder.expandedNodes > limits.maxExpansionRatio * max(builder.nodes.count, 1)
+            {
+                return LoadProblem(
+                    position: SourcePosition(line: line, column: column),
+                    message: "aliases expand this document beyond \(limits.maxExpandedNodes) nodes (an alias bomb?)")
+            }
+        }
+    }
+}

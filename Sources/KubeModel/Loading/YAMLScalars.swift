@@ -1,0 +1,163 @@
+import CYAML
+
+/// Bounds that keep hostile input from exhausting memory or stack.
+public struct LoadLimits: Sendable {
+    /// Containers nested deeper than this are an error.
+    public var maxDepth: Int
+    /// With aliases expanded, a document may hold this many nodes outright...
+    public var maxExpandedNodes: Int
+    /// ...and beyond it no more than this many times the nodes it really stores.
+    public var maxExpansionRatio: Int
+
+    public init(maxDepth: Int = 256, maxExpandedNodes: Int = 100_000, maxExpansionRatio: Int = 8) {
+        self.maxDepth = maxDepth
+        self.maxExpandedNodes = maxExpandedNodes
+        self.maxExpansionRatio = maxExpansionRatio
+    }
+
+    public static let `default` = LoadLimits()
+}
+
+/// Why a document could not be read, and where.
+public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    public var position: SourcePosition
+    public var message: String
+
+    public init(position: SourcePosition, message: String) {
+        self.position = position
+        self.message = message
+    }
+
+    public var description: String { "\(position): \(message)" }
+}
+
+extension YAMLLoader {
+    static func problem(from parser: yaml_parser_t) -> LoadProblem {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        var message = problem
+        if let context = parser.context {
+            message = "\(problem) \(String(cString: context))"
+        }
+        // libyaml reports offending bytes as "#XX" codes; say what that usually means.
+        if problem.contains("control characters") || problem.contains("invalid leading UTF-8") {
+            message += " (is this a binary file?)"
+        }
+        let mark = parser.problem_mark.line > 0 || parser.problem_mark.column > 0 ? parser.problem_mark : parser.context_mark
+        return LoadProblem(position: SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1), message: message)
+    }
+
+    /// Resolves a scalar's type the way Kubernetes' YAML decoder (go-yaml, YAML 1.1 rules) does.
+    static func resolve(_ text: UnsafeRawBufferPointer, plain: Bool, tag: UnsafeMutablePointer<UInt8>?) -> (ValueKind, Bool) {
+        if let tag {
+            switch explicitTag(tag) {
+            case .string: return (.string, false)
+            case .null: return (.null, false)
+            case .bool: return boolValue(text).map { (.bool, $0) } ?? (.string, false)
+            case .number: return (.number, false)
+            case .none: break
+            }
+        }
+        guard plain else { return (.string, false) }
+        if text.isEmpty { return (.null, false) }
+        let first = text[0]
+        switch first {
+        case UInt8(ascii: "~"):
+            if text.count == 1 { return (.null, false) }
+        case UInt8(ascii: "n"), UInt8(ascii: "N"):
+            if equals(text, "null") || equals(text, "Null") || equals(text, "NULL") { return (.null, false) }
+        default:
+            break
+        }
+        if let b = boolValue(text) { return (.bool, b) }
+        if looksNumeric(text) { return (.number, false) }
+        return (.string, false)
+    }
+
+    private enum Tag { case string, null, bool, number }
+
+    private static func explicitTag(_ tag: UnsafeMutablePointer<UInt8>) -> Tag? {
+        let t = String(cString: tag)
+        switch t {
+        case "tag:yaml.org,2002:str", "!": return .string
+        case "tag:yaml.org,2002:null": return .null
+        case "tag:yaml.org,2002:bool": return .bool
+        case "tag:yaml.org,2002:int", "tag:yaml.org,2002:float": return .number
+        default: return nil
+        }
+    }
+
+    private static let trueWords = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]
+    private static let falseWords = ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]
+
+    static func boolValue(_ text: UnsafeRawBufferPointer) -> Bool? {
+        guard text.count <= 5, text.count >= 1 else { return nil }
+        for w in trueWords where equals(text, w) { return true }
+        for w in falseWords where equals(text, w) { return false }
+        return nil
+    }
+
+    static func equals(_ text: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
+        guard text.count == word.utf8CodeUnitCount else { return false }
+        let w = word.utf8Start
+        for i in 0..<text.count where text[i] != w[i] { return false }
+        return true
+    }
+
+    static func equals(_ text: UnsafeRawBufferPointer, _ word: String) -> Bool {
+        text.elementsEqual(word.utf8)
+    }
+
+    /// Integers (decimal, 0x, 0o, 0b, leading-zero octal, `_` separators) and floats (`1.5`, `1e3`, `.5`,
+    /// `.inf`, `.nan`), as go-yaml resolves plain scalars.
+    static func looksNumeric(_ text: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let n = text.count
+        func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+        if text[0] == UInt8(ascii: "-") || text[0] == UInt8(ascii: "+") { i = 1 }
+        guard i < n else { return false }
+        // Special floats.
+        if text[i] == UInt8(ascii: "."), n - i == 4 {
+            let rest = String(decoding: UnsafeRawBufferPointer(rebasing: text[(i + 1)...]), as: UTF8.self)
+            if ["inf", "Inf", "INF", "nan", "NaN", "NAN"].contains(rest) { return true }
+        }
+        // Prefixed integers.
+        if n - i > 2, text[i] == UInt8(ascii: "0") {
+            let p = text[i + 1]
+            let body = UnsafeRawBufferPointer(rebasing: text[(i + 2)...])
+            switch p {
+            case UInt8(ascii: "x"), UInt8(ascii: "X"):
+                return body.allSatisfy { isDigit($0) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) || $0 == 95 }
+            case UInt8(ascii: "o"):
+                return body.allSatisfy { ($0 >= 48 && $0 <= 55) || $0 == 95 }
+            case UInt8(ascii: "b"):
+                return body.allSatisfy { $0 == 48 || $0 == 49 || $0 == 95 }
+            default: break
+            }
+        }
+        // Decimal mantissa with optional fraction and exponent.
+        var digits = 0
+        while i < n, isDigit(text[i]) || (text[i] == 95 && digits > 0) {
+            if text[i] != 95 { digits += 1 }
+            i += 1
+        }
+        if i < n, text[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < n, isDigit(text[i]) {
+                digits += 1
+                i += 1
+            }
+        }
+        guard digits > 0 else { return false }
+        if i < n, text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < n, text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+") { i += 1 }
+            var expDigits = 0
+            while i < n, isDigit(text[i]) {
+                expDigits += 1
+                i += 1
+            }
+            guard expDigits > 0 else { return false }
+        }
+        return i == n
+    }
+}

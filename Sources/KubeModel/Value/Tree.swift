@@ -1,0 +1,71 @@
+/// A parsed YAML or JSON document, stored as a flat arena of nodes.
+///
+/// Every node lives in one array and every scalar's bytes in one byte buffer, so a document of any size costs
+/// two allocations, not one per node. A container's children sit next to each other in `nodes`; a mapping
+/// stores its pairs as key, value, key, value. Values are read through ``Value``, a cheap index into this tree.
+public final class Tree: @unchecked Sendable {
+    // @unchecked: a Tree is immutable once its builder hands it out.
+    @usableFromInline var nodes: [Node]
+    @usableFromInline var bytes: [UInt8]
+    @usableFromInline let rootIndex: Int32
+
+    init(nodes: [Node], bytes: [UInt8], rootIndex: Int32) {
+        self.nodes = nodes
+        self.bytes = bytes
+        self.rootIndex = rootIndex
+    }
+
+    /// The document's top-level value.
+    public var root: Value { Value(tree: self, index: rootIndex) }
+
+    /// Number of stored nodes (aliases count once): a measure of the document's size.
+    public var nodeCount: Int { nodes.count }
+}
+
+/// What kind of value a node holds. Scalars keep their source text, so a number or boolean read as a string
+/// gives back what the author wrote (as Kubernetes does for string fields).
+public enum ValueKind: UInt8, Sendable {
+    case null, bool, number, string, sequence, mapping
+}
+
+/// One node of a ``Tree``. For scalars `start`/`count` are a byte range in `Tree.bytes`; for containers they are
+/// the first child's index and the number of items (pairs, for a mapping).
+@usableFromInline
+struct Node: Sendable {
+    @usableFromInline var kind: ValueKind
+    /// For `.bool`: the value.
+    @usableFromInline var flag: Bool
+    @usableFromInline var line: UInt32
+    @usableFromInline var column: UInt32
+    @usableFromInline var start: UInt32
+    @usableFromInline var count: UInt32
+
+    @inlinable
+    init(kind: ValueKind, flag: Bool = false, line: UInt32, column: UInt32, start: UInt32, count: UInt32) {
+        self.kind = kind
+        self.flag = flag
+        self.line = line
+        self.column = column
+        self.start = start
+        self.count = count
+    }
+}
+
+/// A line and column in a source file, both 1-based. Line 0 means "unknown".
+public struct SourcePosition: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static let unknown = SourcePosition(line: 0, column: 0)
+
+    public static func < (a: SourcePosition, b: SourcePosition) -> Bool {
+        (a.line, a.column) < (b.line, b.column)
+    }
+
+    public var description: String { "\(line):\(column)" }
+}

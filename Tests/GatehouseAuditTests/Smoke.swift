@@ -1,0 +1,4 @@
+import GatehouseAudit
+import Testing
+
+@Test func gatehouseAuditBuilds() {}

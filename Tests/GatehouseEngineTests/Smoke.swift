@@ -1,0 +1,4 @@
+import GatehouseEngine
+import Testing
+
+@Test func gatehouseEngineBuilds() {}

@@ -1,0 +1,4 @@
+import GatehouseReports
+import Testing
+
+@Test func gatehouseReportsBuilds() {}

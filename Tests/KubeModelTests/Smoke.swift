@@ -1,0 +1,4 @@
+import KubeModel
+import Testing
+
+@Test func kubeModelBuilds() {}
