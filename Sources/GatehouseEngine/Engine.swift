@@ -41,7 +41,7 @@ public struct Engine: Sendable {
         for entry in active {
             for var finding in entry.rule.evaluate(object, template: template) {
                 finding.severity = entry.severity
-                finding.action = policy.action(entry.action, forNamespace: object.namespace)
+                finding.action = policy.action(entry.action, rule: entry.id, namespace: object.namespace)
                 if policy.isExempt(finding, object: object) { continue }
                 findings.append(finding)
             }

@@ -8,6 +8,13 @@ public struct Policy: Sendable {
     public var rules: [String: RuleSettings] = [:]
     /// Namespaces (globs) no rule applies to.
     public var excludedNamespaces: [String] = Policy.azureExcludedNamespaces
+    /// Admission only: request users (globs, e.g. `system:serviceaccount:kube-system:*`) never denied or warned.
+    public var exemptUsers: [String] = []
+    /// Admission only: request groups (globs) never denied or warned.
+    public var exemptGroups: [String] = []
+    /// Admission only: the action for findings on pod templates (Deployment, CronJob...), when it should
+    /// differ from the one for Pods. `nil`: the same as for Pods.
+    public var templateAction: Action?
 
     /// The namespaces Azure Policy for AKS excludes by default.
     public static let azureExcludedNamespaces = ["kube-system", "gatekeeper-system", "azure-arc", "azure-extensions-usage-system"]
@@ -24,8 +31,8 @@ public struct Policy: Sendable {
         return description.action
     }
 
-    /// The action after per-namespace overrides.
-    public func action(_ action: Action, forNamespace namespace: String?) -> Action { action }
+    /// The action for rule `id` in `namespace`, after per-namespace overrides (e.g. warn in `dev-*`).
+    public func action(_ action: Action, rule id: String, namespace: String?) -> Action { action }
 
     public func isExempt(_ finding: Finding, object: KubeObject) -> Bool {
         if let ns = object.namespace, excludedNamespaces.contains(where: { Glob($0).matches(ns) }) { return true }
