@@ -1,0 +1,286 @@
+import GatehouseEngine
+import GatehouseRules
+import KubeModel
+
+/// What to answer when a well-formed review's object cannot be evaluated (missing, not an object, no
+/// apiVersion or kind). `deny` matches a webhook registered with `failurePolicy: Fail`.
+public enum OnErrorPolicy: String, Sendable, CaseIterable {
+    case allow, deny
+}
+
+/// Turns an admission request into a decision with the engine and the policy's admission settings.
+///
+/// The rules, in order:
+/// 1. DELETE and CONNECT are allowed without evaluation; so is any subresource other than
+///    `pods/ephemeralcontainers` (status, exec, log, binding, eviction...), whose object is not the pod spec
+///    the user controls.
+/// 2. A request by an exempt user or a member of an exempt group (globs from the policy), or in an excluded
+///    namespace, is allowed without evaluation.
+/// 3. The object is evaluated. For an object with a pod template that is not a Pod (Deployment, CronJob...),
+///    the policy's `templateAction`, when set, is a ceiling on each finding's action (off < audit < warn <
+///    deny): `warn` turns template denials into warnings, as Pod Security Admission does for controllers.
+/// 4. UPDATE (including `pods/ephemeralcontainers`): `oldObject` is evaluated the same way. A deny finding
+///    whose rule id, field path and message all appear among the old object's findings was not introduced by
+///    this update (a label change, a finalizer removal, scaling an already non-compliant Deployment), so it
+///    becomes a warning marked as pre-existing. Anything the update introduces or changes (a new container,
+///    a changed image or value, a container moved to another index) is denied as on CREATE. This generalises
+///    Pod Security Admission's "significant update" check to every rule and kind.
+/// 5. Any deny finding denies (403, a message listing rule ids, paths and remediation). Warn findings become
+///    `warnings`, audit findings `auditAnnotations`, whatever the outcome.
+public struct AdmissionDecider: Sendable {
+    public let engine: Engine
+    public let onError: OnErrorPolicy
+    let remediations: [String: String]
+
+    public init(engine: Engine, onError: OnErrorPolicy = .deny) {
+        self.engine = engine
+        self.onError = onError
+        var remediations: [String: String] = [:]
+        for rule in Registry.rules {
+            remediations[rule.description.id] = rule.description.remediation
+        }
+        self.remediations = remediations
+    }
+
+    public var policy: Policy { engine.policy }
+
+    public func decide(_ request: AdmissionRequest) -> AdmissionDecision {
+        switch request.operation {
+        case .delete, .connect:
+            return AdmissionDecision(allowed: true, reason: .operationNotEvaluated)
+        case .create, .update:
+            break
+        }
+        if !request.subResource.isEmpty, !(request.resource == "pods" && request.subResource == "ephemeralcontainers") {
+            return AdmissionDecision(allowed: true, reason: .subresourceNotEvaluated)
+        }
+        if let pattern = policy.exemptUsers.first(where: { Glob($0).matches(request.username) }) {
+            var decision = AdmissionDecision(allowed: true, reason: .exemptUser)
+            decision.auditAnnotations.append(("exempt", "user \(request.username) matches \(pattern)"))
+            return decision
+        }
+        for group in request.groups {
+            if let pattern = policy.exemptGroups.first(where: { Glob($0).matches(group) }) {
+                var decision = AdmissionDecision(allowed: true, reason: .exemptGroup)
+                decision.auditAnnotations.append(("exempt", "group \(group) matches \(pattern)"))
+                return decision
+            }
+        }
+        if let ns = request.namespace, let pattern = policy.excludedNamespaces.first(where: { Glob($0).matches(ns) }) {
+            var decision = AdmissionDecision(allowed: true, reason: .exemptNamespace)
+            decision.auditAnnotations.append(("exempt", "namespace \(ns) matches \(pattern)"))
+            return decision
+        }
+
+        guard let root = request.object else {
+            return unevaluable(request, "request.object is missing or null")
+        }
+        guard root.isMapping else {
+            return unevaluable(request, "request.object is not a JSON object")
+        }
+        let source = SourceRef(file: "admission:\(request.uid)")
+        guard let object = KubeObject(admitted: root, source: source, requestNamespace: request.namespace) else {
+            return unevaluable(request, "request.object has no apiVersion or kind")
+        }
+        var findings = evaluate(object)
+
+        if request.operation == .update, let oldRoot = request.oldObject, oldRoot.isMapping,
+            let old = KubeObject(admitted: oldRoot, source: source, requestNamespace: request.namespace)
+        {
+            let before = Set(evaluate(old).map(FindingKey.init))
+            for i in findings.indices where findings[i].action == .deny && before.contains(FindingKey(findings[i])) {
+                findings[i].action = .warn
+                findings[i].message += " (pre-existing; not changed by this update)"
+            }
+        }
+        return decision(for: object, findings: findings)
+    }
+
+    /// Engine findings with the template ceiling applied; `off` findings dropped.
+    func evaluate(_ object: KubeObject) -> [Finding] {
+        var findings = engine.evaluate(object)
+        if let ceiling = policy.templateAction, let template = PodTemplate(of: object), !template.isPod {
+            for i in findings.indices where Self.rank(findings[i].action) > Self.rank(ceiling) {
+                findings[i].action = ceiling
+            }
+        }
+        findings.removeAll { $0.action == .off }
+        return findings
+    }
+
+    static func rank(_ action: Action) -> Int {
+        switch action {
+        case .off: 0
+        case .audit: 1
+        case .warn: 2
+        case .deny: 3
+        }
+    }
+
+    /// What identifies "the same violation" across an update.
+    struct FindingKey: Hashable {
+        let rule: String
+        let path: String
+        let message: String
+
+        init(_ f: Finding) {
+            rule = f.ruleID
+            path = f.path
+            message = f.message
+        }
+    }
+
+    func decision(for object: KubeObject, findings: [Finding]) -> AdmissionDecision {
+        let denials = findings.filter { $0.action == .deny }
+        var decision: AdmissionDecision
+        if denials.isEmpty {
+            decision = AdmissionDecision(allowed: true, reason: .evaluated)
+        } else {
+            decision = AdmissionDecision(
+                allowed: false, reason: .evaluated, code: 403,
+                message: DenialMessage.make(object: object, denials: denials, remediations: remediations))
+        }
+        decision.findings = findings
+        decision.warnings = WarningList.make(findings.filter { $0.action == .warn })
+        decision.auditAnnotations = AuditAnnotationList.make(findings.filter { $0.action == .audit })
+        return decision
+    }
+
+    func unevaluable(_ request: AdmissionRequest, _ problem: String) -> AdmissionDecision {
+        let allowed = onError == .allow
+        let message = "gatehouse could not evaluate \(request.kind.kind) \(request.name): \(problem)"
+        var decision = AdmissionDecision(
+            allowed: allowed, reason: .unevaluable, code: allowed ? nil : 400, message: allowed ? nil : message)
+        if allowed {
+            decision.warnings = [WarningList.clip(message + " (allowed by --on-error allow)")]
+        }
+        decision.auditAnnotations.append(("error", problem))
+        return decision
+    }
+}
+
+/// The denial text `kubectl` shows after `admission webhook "..." denied the request:`.
+///
+/// One line per finding (`rule-id path: message`), then one remediation line per rule. Kept under
+/// ``maxLength`` so it is shown whole; the rest is summarised as "and N more".
+enum DenialMessage {
+    static let maxLength = 2048
+    static let maxRemediation = 200
+
+    static func make(object: KubeObject, denials: [Finding], remediations: [String: String]) -> String {
+        let what = object.namespace.map { "\(object.kind) \($0)/\(object.name)" } ?? "\(object.kind) \(object.name)"
+        var text = "Gatehouse denied \(what): \(denials.count) violation\(denials.count == 1 ? "" : "s")"
+        var shown = 0
+        for f in denials {
+            let line = "\n- \(f.ruleID) \(f.path): \(f.message)"
+            if text.utf8.count + line.utf8.count > maxLength - 200 { break }
+            text += line
+            shown += 1
+        }
+        if shown < denials.count {
+            text += "\n- and \(denials.count - shown) more (run `gatehouse audit` on the manifest for the full list)"
+        }
+        var seen = Set<String>()
+        for f in denials where seen.insert(f.ruleID).inserted {
+            guard let fix = remediations[f.ruleID], !fix.isEmpty else { continue }
+            let line = "\nFix \(f.ruleID): \(clip(oneLine(fix), maxRemediation))"
+            if text.utf8.count + line.utf8.count > maxLength { break }
+            text += line
+        }
+        return text
+    }
+
+    static func oneLine(_ s: String) -> String {
+        s.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters() }.joined(separator: " ")
+    }
+
+    static func clip(_ s: String, _ max: Int) -> String {
+        s.count <= max ? s : String(s.prefix(max - 3)) + "..."
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> Substring {
+        var s = self
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return s
+    }
+}
+
+/// Warnings within the API server's limits (k8s.io/apiserver `filters/warning.go`): once the warnings of a
+/// request exceed 4,096 runes in total, every warning is cut to 256 runes, and a warning with non-printable
+/// characters is dropped. Each warning here is one finding, at most 256 characters (most fit the
+/// recommended 120), printable only, and the list stops before 4,000 characters with an "and N more" line,
+/// so the API server never needs to cut anything.
+enum WarningList {
+    static let maxItem = 256
+    static let maxTotal = 4000
+
+    static func make(_ findings: [Finding]) -> [String] {
+        var result: [String] = []
+        var total = 0
+        for (i, f) in findings.enumerated() {
+            let text = clip("\(f.ruleID): \(f.message) (\(f.path))")
+            let reserve = i == findings.count - 1 ? 0 : 64
+            if total + text.count + reserve > maxTotal {
+                result.append("gatehouse: and \(findings.count - i) more warnings (run `gatehouse audit` for the full list)")
+                break
+            }
+            total += text.count
+            result.append(text)
+        }
+        return result
+    }
+
+    /// Printable, one line, at most ``maxItem`` characters.
+    static func clip(_ s: String) -> String {
+        var out = String()
+        out.reserveCapacity(min(s.utf8.count, maxItem))
+        var count = 0
+        for scalar in s.unicodeScalars {
+            if count == maxItem - 3 {
+                out += "..."
+                return out
+            }
+            let printable = scalar.value >= 0x20 && scalar.value != 0x7F && !(0x80...0x9F).contains(scalar.value)
+            out.unicodeScalars.append(printable ? scalar : " ")
+            count += 1
+        }
+        return out
+    }
+}
+
+/// Audit annotations from audit findings: one key per rule id (a qualified-name part, at most 63
+/// characters; the API server adds the webhook's name as the prefix), the value listing paths and messages.
+enum AuditAnnotationList {
+    static let maxValue = 2048
+
+    static func make(_ findings: [Finding]) -> [(key: String, value: String)] {
+        var order: [String] = []
+        var values: [String: String] = [:]
+        for f in findings {
+            let key = qualifiedNamePart(f.ruleID)
+            let entry = "\(f.path): \(f.message)"
+            if let existing = values[key] {
+                if existing.utf8.count + entry.utf8.count + 2 <= maxValue { values[key] = existing + "; " + entry }
+            } else {
+                order.append(key)
+                values[key] = entry.utf8.count <= maxValue ? entry : String(entry.prefix(maxValue - 3)) + "..."
+            }
+        }
+        return order.map { ($0, values[$0]!) }
+    }
+
+    /// `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`, at most 63 characters: other characters become `-`.
+    static func qualifiedNamePart(_ s: String) -> String {
+        var chars = Array(s.unicodeScalars.prefix(63)).map { c -> Character in
+            let ok = ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c)
+                || c == "-" || c == "_" || c == "."
+            return ok ? Character(c) : "-"
+        }
+        while let first = chars.first, !first.isLetter && !first.isNumber { chars.removeFirst() }
+        while let last = chars.last, !last.isLetter && !last.isNumber { chars.removeLast() }
+        return chars.isEmpty ? "finding" : String(chars)
+    }
+}

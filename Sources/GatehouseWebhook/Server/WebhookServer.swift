@@ -1,0 +1,281 @@
+import Foundation
+import GatehouseEngine
+import Hummingbird
+import HummingbirdHTTP2
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+
+/// Listener and limit settings of `gatehouse serve`.
+public struct WebhookConfiguration: Sendable {
+    public var host = "0.0.0.0"
+    /// 0 binds a free port (tests).
+    public var port = 8443
+    /// A plain-HTTP listener for `/healthz`, `/readyz` and `/metrics` (kubelet probes, Prometheus); `nil`
+    /// for none. They are served on the HTTPS port too.
+    public var metricsPort: Int?
+    /// Bodies above this size get HTTP 413. The API server sends at most a few MB (its own limit is 3 MiB
+    /// for most objects).
+    public var maxBodyBytes = 3 * 1024 * 1024
+    /// JSON nested deeper than this gets HTTP 400.
+    public var maxDepth = 100
+    /// New connections wait in the backlog while this many are open.
+    public var maxConnections = 1024
+    /// A connection with no traffic for this long is closed.
+    public var idleTimeout: Duration = .seconds(120)
+    /// A request whose body is not complete this long after its head has its connection (HTTP/1.1) or
+    /// stream (HTTP/2) closed. Slow senders between requests are covered by `idleTimeout`.
+    public var readTimeout: Duration = .seconds(10)
+    /// After SIGTERM, how long `/readyz` reports not ready before the listener stops accepting connections,
+    /// so the API server's endpoints stop sending here first.
+    public var shutdownDelay: Duration = .zero
+    /// Offer HTTP/2 by ALPN (the API server prefers it); HTTP/1.1 is always offered.
+    public var http2 = true
+    public var onError: OnErrorPolicy = .deny
+
+    public init() {}
+}
+
+/// Everything `gatehouse serve` runs, built once and shared by the executable and the tests.
+public struct WebhookServer: Sendable {
+    public let configuration: WebhookConfiguration
+    public let processor: ReviewProcessor
+    public let metrics: WebhookMetrics
+    public let readiness: Readiness
+    public let store: CertificateStore?
+    let tls: TLSConfiguration?
+    let reloader: CertificateReloader?
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - store: the serving certificate; `nil` serves plain HTTP (tests of the HTTP layer only).
+    ///   - reloader: watches the certificate files; `nil` when the certificate is in memory.
+    ///   - clientCA: CA certificates client certificates must chain to; `nil` accepts any client.
+    public init(
+        engine: Engine, configuration: WebhookConfiguration, store: CertificateStore?,
+        certificateFiles: (certificate: String, key: String)? = nil, reloadInterval: Duration = .seconds(2),
+        clientCA: [NIOSSLCertificate]? = nil, metrics: WebhookMetrics = WebhookMetrics(), logger: Logger
+    ) {
+        self.configuration = configuration
+        self.processor = ReviewProcessor(
+            decider: AdmissionDecider(engine: engine, onError: configuration.onError),
+            limits: .init(maxDepth: configuration.maxDepth))
+        self.metrics = metrics
+        self.readiness = Readiness(store: store)
+        self.store = store
+        self.logger = logger
+        self.tls = store.map { WebhookTLS.serverConfiguration(store: $0, clientCA: clientCA) }
+        if let store, let files = certificateFiles {
+            reloader = CertificateReloader(
+                certificateFile: files.certificate, keyFile: files.key, store: store, interval: reloadInterval,
+                metrics: metrics, logger: logger)
+        } else {
+            reloader = nil
+        }
+        if let store {
+            metrics.setCertificateExpiry(unixTime: store.current.notValidAfter.timeIntervalSince1970)
+        }
+        metrics.setReady(true)
+    }
+
+    /// The services in start order; ServiceLifecycle stops them in reverse: first the drain step (readiness
+    /// false, then `shutdownDelay`), then the HTTPS listener (stops accepting, lets requests in flight
+    /// finish), then the metrics listener and the certificate watcher.
+    ///
+    /// `onListening` gets `("https" or "http" or "metrics", port)` once each listener is bound.
+    public func services(onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) throws
+        -> [any Service]
+    {
+        var services: [any Service] = []
+        if let reloader { services.append(reloader) }
+        if let metricsPort = configuration.metricsPort {
+            let router = Router(context: WebhookRequestContext.self)
+            addHealthRoutes(to: router)
+            services.append(
+                Application(
+                    router: router,
+                    server: .http1(configuration: .init(idleTimeout: .init(configuration.idleTimeout))),
+                    configuration: .init(address: .hostname(configuration.host, port: metricsPort)),
+                    onServerRunning: { channel in await onListening("metrics", channel.localAddress?.port ?? 0) },
+                    logger: logger))
+        }
+        let router = Router(context: WebhookRequestContext.self)
+        addHealthRoutes(to: router)
+        addValidateRoute(to: router)
+        let idle = TimeAmount(configuration.idleTimeout)
+        let server: HTTPServerBuilder
+        let scheme: String
+        if let tls {
+            scheme = "https"
+            if configuration.http2 {
+                server = try .http2Upgrade(
+                    tlsConfiguration: tls,
+                    configuration: .init(
+                        idleTimeout: configuration.idleTimeout, gracefulCloseTimeout: .seconds(5),
+                        streamConfiguration: .init(idleTimeout: idle)))
+            } else {
+                server = try .tls(.http1(configuration: .init(idleTimeout: idle)), tlsConfiguration: tls)
+            }
+        } else {
+            scheme = "http"
+            server = .http1(configuration: .init(idleTimeout: idle))
+        }
+        services.append(
+            Application(
+                router: router, server: server,
+                configuration: .init(
+                    address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+                    backlog: 256, availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
+                onServerRunning: { channel in await onListening(scheme, channel.localAddress?.port ?? 0) },
+                logger: logger))
+        services.append(DrainStep(readiness: readiness, metrics: metrics, delay: configuration.shutdownDelay, logger: logger))
+        return services
+    }
+
+    /// Runs until SIGTERM or SIGINT, then drains and returns.
+    public func run(onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) async throws {
+        let group = ServiceGroup(
+            configuration: .init(
+                services: try services(onListening: onListening), gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+
+    func addHealthRoutes(to router: Router<WebhookRequestContext>) {
+        router.get("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        router.get("/readyz") { _, _ -> Response in
+            let problem = readiness.problem()
+            metrics.setReady(problem == nil)
+            if let problem {
+                return Response(
+                    status: .serviceUnavailable, headers: [.contentType: "text/plain"],
+                    body: .init(byteBuffer: ByteBuffer(string: "not ready: \(problem)\n")))
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+    }
+
+    func addValidateRoute(to router: Router<WebhookRequestContext>) {
+        router.post("/validate") { request, context in
+            await handleValidate(request, context: context)
+        }
+    }
+
+    static func errorResponse(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: AdmissionResponseEncoder.encodeError(message))))
+    }
+
+    func handleValidate(_ request: Request, context: WebhookRequestContext) async -> Response {
+        metrics.requestStarted()
+        defer { metrics.requestFinished() }
+        if let type = request.headers[.contentType], !Self.isJSON(type) {
+            metrics.recordError("unsupported-media-type")
+            return Self.errorResponse(
+                .unsupportedMediaType, "Content-Type \(type) is not supported; send application/json")
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > configuration.maxBodyBytes {
+            metrics.recordError("oversize")
+            return Self.errorResponse(
+                .contentTooLarge, "the body is \(length) bytes; the limit is \(configuration.maxBodyBytes) bytes")
+        }
+        let body: ByteBuffer
+        let channel = context.channel
+        let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(configuration.readTimeout)) {
+            channel.close(promise: nil)
+        }
+        do {
+            body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+            deadline.cancel()
+        } catch is NIOTooManyBytesError {
+            deadline.cancel()
+            metrics.recordError("oversize")
+            return Self.errorResponse(.contentTooLarge, "the body exceeds the limit of \(configuration.maxBodyBytes) bytes")
+        } catch {
+            deadline.cancel()
+            metrics.recordError("read")
+            return Self.errorResponse(.badRequest, "the body could not be read: \(error)")
+        }
+        let start = ContinuousClock.now
+        let outcome = body.withUnsafeReadableBytes { processor.process($0) }
+        switch outcome {
+        case .answered(let summary, let decision, let bytes):
+            let latency = ContinuousClock.now - start
+            metrics.recordDecision(summary, decision, latency: latency)
+            DecisionLog.log(summary, decision, latency: latency, logger: logger)
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        case .malformed(let problem):
+            metrics.recordError("malformed")
+            logger.notice("rejected a request that is not an AdmissionReview", metadata: ["error": .string(problem.message)])
+            return Self.errorResponse(.badRequest, problem.message)
+        }
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters() } ?? ""
+        return mediaType.lowercased() == "application/json" || mediaType.isEmpty
+    }
+}
+
+/// The one JSON log line per decision: identity, outcome, rule ids and latency; no object contents.
+enum DecisionLog {
+    static func log(_ s: ReviewSummary, _ d: AdmissionDecision, latency: Duration, logger: Logger) {
+        guard logger.logLevel <= .info else { return }
+        var metadata: Logger.Metadata = [
+            "admission.uid": .string(s.uid),
+            "admission.kind": .string(s.kind),
+            "admission.resource": .string(s.resource),
+            "admission.name": .string(s.name),
+            "admission.operation": .string(s.operation.rawValue),
+            "admission.user": .string(s.username),
+            "admission.dryRun": .stringConvertible(s.dryRun),
+            "decision": .string(d.label),
+            "decision.reason": .string(d.reason.rawValue),
+            "rule.ids": .array(d.ruleIDs.map { .string($0) }),
+            "latency.us": .stringConvertible(Int(latency.components.seconds * 1_000_000 + latency.components.attoseconds / 1_000_000_000_000)),
+        ]
+        if let ns = s.namespace { metadata["admission.namespace"] = .string(ns) }
+        logger.info("admission decision", metadata: metadata)
+    }
+}
+
+/// The step that turns readiness off at shutdown and waits `delay` before the listeners stop.
+struct DrainStep: Service {
+    let readiness: Readiness
+    let metrics: WebhookMetrics
+    let delay: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        readiness.startDraining()
+        metrics.setReady(false)
+        logger.info("shutting down: readiness is now false", metadata: ["delay": .string("\(delay)")])
+        if delay > .zero {
+            try? await Task.sleep(for: delay)
+        }
+    }
+}
+
+/// The request context: the core storage plus the channel, so a request's read deadline can close it.
+public struct WebhookRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GatehouseEngine
+import GatehouseWebhook
+
+/// `gatehouse serve --bench-review FILE`: the in-process cost of one review (parse, evaluate, encode), the
+/// exact path the HTTP handler runs, without the network. Prints figures; asserts nothing.
+struct ReviewBenchmark {
+    let file: String
+    let iterations: Int
+    let engine: Engine
+
+    func run() throws {
+        let body = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+        let processor = ReviewProcessor(decider: AdmissionDecider(engine: engine))
+        guard case .answered(_, let decision, let response) = processor.process(body) else {
+            if case .malformed(let problem) = processor.process(body) {
+                throw BenchmarkError("\(file): not an AdmissionReview: \(problem.message)")
+            }
+            return
+        }
+        // Warm up caches and allocators, then time batches so the clock's own cost is negligible.
+        for _ in 0..<min(1000, iterations) { _ = processor.process(body) }
+        let batch = 100
+        var samples: [Double] = []
+        let clock = ContinuousClock()
+        var done = 0
+        while done < iterations {
+            let elapsed = clock.measure {
+                for _ in 0..<batch { _ = processor.process(body) }
+            }
+            samples.append(Double(elapsed.components.attoseconds) / 1e12 / Double(batch)
+                + Double(elapsed.components.seconds) * 1e6 / Double(batch))
+            done += batch
+        }
+        samples.sort()
+        let median = samples[samples.count / 2]
+        let p90 = samples[samples.count * 9 / 10]
+        print("review: \(file) (\(body.count) bytes), decision \(decision.label), \(decision.findings.count) findings, response \(response.count) bytes")
+        print("rules active: \(engine.activeRuleIDs.count) (profile \(engine.policy.profile.rawValue))")
+        print(String(format: "per review (parse + evaluate + encode): median %.2f µs, p90 %.2f µs over %d reviews", median, p90, done))
+    }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}

@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import GatehouseEngine
+import GatehouseRules
+import GatehouseWebhook
+import Logging
+import NIOSSL
+
+extension OnErrorPolicy: ExpressibleByArgument {}
+extension Profile: ExpressibleByArgument {}
+
+/// `gatehouse serve`: the validating admission webhook over HTTPS.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the validating admission webhook (POST /validate) over HTTPS.",
+        discussion: """
+            Answers AdmissionReview admission.k8s.io/v1 and v1beta1 on POST /validate, and serves GET /healthz, \
+            /readyz and /metrics on the same port (and on --metrics-port over plain HTTP, if given).
+
+            Certificates: --tls-cert/--tls-key are reloaded when the files change (a mounted Secret update), \
+            without a restart. --self-signed makes an in-memory CA and a serving certificate for localhost, \
+            127.0.0.1 and any --dns-name; --print-ca writes the CA to standard output, --ca-out to a file.
+
+            Logs are JSON lines on standard error, one per decision at info level.
+
+            Example:
+              gatehouse serve --self-signed --print-ca > ca.pem
+              curl --cacert ca.pem -H 'Content-Type: application/json' -d @review.json https://127.0.0.1:8443/validate
+            """
+    )
+
+    @Option(help: "PEM certificate chain file for the HTTPS listener.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key file for the HTTPS listener.")
+    var tlsKey: String?
+
+    @Option(help: "PEM CA bundle: clients must present a certificate signed by one of these (the API server's).")
+    var clientCA: String?
+
+    @Flag(help: "Generate an in-memory CA and serving certificate instead of --tls-cert/--tls-key.")
+    var selfSigned = false
+
+    @Flag(help: "With --self-signed: print the CA certificate (PEM) to standard output.")
+    var printCA = false
+
+    @Option(help: "With --self-signed: write the CA certificate (PEM) to this file.")
+    var caOut: String?
+
+    @Option(help: "With --self-signed: an extra DNS name for the serving certificate (repeatable).")
+    var dnsName: [String] = []
+
+    @Option(help: "Address to listen on.")
+    var host = "0.0.0.0"
+
+    @Option(help: "HTTPS port for /validate, /healthz, /readyz and /metrics.")
+    var port = 8443
+
+    @Option(help: "Plain-HTTP port for /healthz, /readyz and /metrics (probes, Prometheus).")
+    var metricsPort: Int?
+
+    @Option(help: "Rule profile: aks, pss-baseline, pss-restricted or all.")
+    var profile: Profile = .aks
+
+    @Option(help: "Answer for a well-formed review whose object cannot be evaluated: allow or deny.")
+    var onError: OnErrorPolicy = .deny
+
+    @Option(help: "Largest accepted request body, in bytes.")
+    var maxBodyBytes = 3 * 1024 * 1024
+
+    @Option(help: "Deepest accepted JSON nesting.")
+    var maxDepth = 100
+
+    @Option(help: "Most connections served at once; more wait in the backlog.")
+    var maxConnections = 1024
+
+    @Option(help: "Seconds before an idle connection is closed.")
+    var idleTimeout = 120
+
+    @Option(help: "Seconds a request body may take to arrive.")
+    var readTimeout = 10
+
+    @Option(help: "Seconds /readyz reports not ready after SIGTERM before the listener stops.")
+    var shutdownDelay = 5
+
+    @Option(help: "Seconds between checks of the certificate files for changes.")
+    var reloadInterval = 2
+
+    @Flag(help: "Offer HTTP/1.1 only (no HTTP/2 by ALPN).")
+    var noHTTP2 = false
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    @Option(help: .hidden)
+    var benchReview: String?
+
+    @Option(help: .hidden)
+    var benchIterations = 20_000
+
+    func validate() throws {
+        if benchReview != nil { return }
+        if selfSigned {
+            if tlsCert != nil || tlsKey != nil {
+                throw ValidationError("--self-signed makes its own certificate: drop --tls-cert and --tls-key")
+            }
+        } else {
+            guard tlsCert != nil, tlsKey != nil else {
+                throw ValidationError("give --tls-cert and --tls-key, or --self-signed for a local try-out")
+            }
+            if printCA || caOut != nil {
+                throw ValidationError("--print-ca and --ca-out need --self-signed")
+            }
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        guard (1...65535).contains(port) else { throw ValidationError("--port \(port) is not a TCP port") }
+        guard maxBodyBytes > 0, maxDepth > 0, maxConnections > 0 else {
+            throw ValidationError("--max-body-bytes, --max-depth and --max-connections must be positive")
+        }
+    }
+
+    func run() async throws {
+        var policy = Policy()
+        policy.profile = profile
+        let engine = try Engine(policy: policy)
+        if let benchReview {
+            try ReviewBenchmark(file: benchReview, iterations: benchIterations, engine: engine).run()
+            return
+        }
+
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+        var logger = Logger(label: "gatehouse.webhook")
+        logger.logLevel = level
+
+        var configuration = WebhookConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.metricsPort = metricsPort
+        configuration.maxBodyBytes = maxBodyBytes
+        configuration.maxDepth = maxDepth
+        configuration.maxConnections = maxConnections
+        configuration.idleTimeout = .seconds(idleTimeout)
+        configuration.readTimeout = .seconds(readTimeout)
+        configuration.shutdownDelay = .seconds(shutdownDelay)
+        configuration.http2 = !noHTTP2
+        configuration.onError = onError
+
+        let store: CertificateStore
+        var files: (certificate: String, key: String)?
+        if selfSigned {
+            let ca = try SelfSignedCA(dnsNames: dnsName)
+            if printCA {
+                FileHandle.standardOutput.write(Data(ca.caCertificatePEM.utf8))
+            }
+            if let caOut {
+                try ca.caCertificatePEM.write(toFile: caOut, atomically: true, encoding: .utf8)
+            }
+            store = CertificateStore(try ca.servingCertificate())
+        } else if let tlsCert, let tlsKey {
+            store = CertificateStore(try ServingCertificate(certificateFile: tlsCert, keyFile: tlsKey))
+            files = (tlsCert, tlsKey)
+        } else {
+            throw ValidationError("give --tls-cert and --tls-key, or --self-signed")
+        }
+        let clientCAs = try clientCA.map { try WebhookTLS.loadClientCA(file: $0) }
+
+        let server = WebhookServer(
+            engine: engine, configuration: configuration, store: store, certificateFiles: files,
+            reloadInterval: .seconds(reloadInterval), clientCA: clientCAs, logger: logger)
+        logger.info(
+            "starting",
+            metadata: [
+                "port": .stringConvertible(port), "profile": .string(profile.rawValue),
+                "rules": .stringConvertible(engine.activeRuleIDs.count), "onError": .string(onError.rawValue),
+            ])
+        try await server.run { scheme, boundPort in
+            logger.info("listening", metadata: ["scheme": .string(scheme), "port": .stringConvertible(boundPort)])
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import AsyncHTTPClient
+import Foundation
+import GatehouseWebhook
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import Testing
+
+@Suite("TLS, certificate reload, client certificates, shutdown")
+struct TLSAndLifecycleTests {
+    @Test("the certificate is reloaded when the mounted Secret's ..data link is swapped")
+    func certificateReload() async throws {
+        let first = try SelfSignedCA()
+        let second = try SelfSignedCA()
+        var volume = try SecretVolume(first)
+        defer { volume.remove() }
+        try await TestServer.with(ca: first, certificateFiles: (volume.certificateFile, volume.keyFile)) { server in
+            // A keep-alive connection opened before the rotation.
+            let early = try server.client(trust: first, http1Only: true)
+            let before = try await early.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
+            #expect(before.allowed == true)
+
+            try volume.update(second)
+
+            // New handshakes see the new certificate once the watcher has polled (every 50 ms here).
+            var switched = false
+            for _ in 0..<200 where !switched {
+                let client = try server.client(trust: second)
+                switched = (try? await client.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))) != nil
+                try? await client.shutdown()
+                if !switched { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(switched)
+
+            // The old CA no longer verifies new connections...
+            let stale = try server.client(trust: first)
+            await #expect(throws: (any Error).self) {
+                try await stale.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
+            }
+            try await stale.shutdown()
+
+            // ...while the connection established before the rotation keeps working.
+            let after = try await early.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
+            #expect(after.allowed == true)
+            try await early.shutdown()
+
+            let metrics = try await withClient(try server.client(trust: second)) { client in
+                try await client.get("https://127.0.0.1:\(server.port)/metrics").text
+            }
+            #expect(metrics.contains("gatehouse_certificate_reloads_total{result=\"success\"}"))
+        }
+    }
+
+    @Test("a half-written Secret (key from another certificate) is not served; the old certificate stays")
+    func mismatchedKeyIsRejected() async throws {
+        let ca = try SelfSignedCA()
+        let other = try SelfSignedCA()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-mismatch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cert = dir.appendingPathComponent("tls.crt").path
+        let key = dir.appendingPathComponent("tls.key").path
+        try ca.servingCertificatePEM.write(toFile: cert, atomically: true, encoding: .utf8)
+        try ca.servingKeyPEM.write(toFile: key, atomically: true, encoding: .utf8)
+        let store = CertificateStore(try ServingCertificate(certificateFile: cert, keyFile: key))
+        let metrics = WebhookMetrics()
+        let reloader = CertificateReloader(
+            certificateFile: cert, keyFile: key, store: store, metrics: metrics, logger: TestServer.quiet)
+
+        try other.servingCertificatePEM.write(toFile: cert, atomically: true, encoding: .utf8)
+        #expect(reloader.reloadNow() == false)
+        #expect(store.current.notValidAfter == (try ca.servingCertificate()).notValidAfter)
+        #expect(String(decoding: metrics.exposition(), as: UTF8.self).contains("result=\"failure\"} 1"))
+
+        try other.servingKeyPEM.write(toFile: key, atomically: true, encoding: .utf8)
+        #expect(reloader.reloadNow() == true)
+    }
+
+    @Test("with --client-ca, clients without a certificate from that CA are rejected in the handshake")
+    func clientCertificates() async throws {
+        let serverCA = try SelfSignedCA()
+        let apiServerCA = try SelfSignedCA()
+        let strangerCA = try SelfSignedCA()
+        let trusted = try NIOSSLCertificate.fromPEMBytes(Array(apiServerCA.caCertificatePEM.utf8))
+        try await TestServer.with(ca: serverCA, clientCA: trusted) { server in
+            let anonymous = try server.client()
+            await #expect(throws: (any Error).self) {
+                try await anonymous.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
+            }
+            try await anonymous.shutdown()
+
+            let stranger = try server.client(identity: try TestCertificates.clientIdentity(signedBy: strangerCA))
+            await #expect(throws: (any Error).self) {
+                try await stranger.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
+            }
+            try await stranger.shutdown()
+
+            let apiServer = try server.client(identity: try TestCertificates.clientIdentity(signedBy: apiServerCA))
+            let answer = try await withClient(apiServer) { client in
+                try await client.post(server.validateURL, body: Reviews.review(object: Reviews.pod(privileged: true)))
+            }
+            #expect(answer.allowed == false)
+        }
+    }
+
+    @Test("SIGTERM-style shutdown: readiness goes false, a request in flight finishes, then the server stops")
+    func gracefulShutdown() async throws {
+        try await TestServer.with(configure: { $0.shutdownDelay = .seconds(2) }) { server in
+            let body = Array(Reviews.review(uid: "in-flight", object: Reviews.pod(privileged: true)).utf8)
+            let (parts, feed) = AsyncStream.makeStream(of: ByteBuffer.self)
+            let slow = try server.client(http1Only: true)
+            var request = HTTPClientRequest(url: server.validateURL)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .stream(parts, length: .known(Int64(body.count)))
+            let inFlight = Task { () throws -> Answer in
+                let response = try await slow.execute(request, timeout: .seconds(60))
+                let bytes = try await response.body.collect(upTo: 1 << 20)
+                return Answer(status: response.status, version: response.version, body: Array(buffer: bytes))
+            }
+            feed.yield(ByteBuffer(bytes: body[..<100]))
+
+            // Wait until the server is reading that request.
+            let probe = try server.client(http1Only: true)
+            var started = false
+            for _ in 0..<200 where !started {
+                let metrics = try await probe.get("https://127.0.0.1:\(server.port)/metrics").text
+                started = metrics.contains("gatehouse_admission_in_flight 1")
+                if !started { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(started)
+
+            await server.group.triggerGracefulShutdown()
+            var draining = false
+            for _ in 0..<200 where !draining {
+                draining = server.server.readiness.isDraining
+                if !draining { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(draining)
+            let ready = try await probe.get("https://127.0.0.1:\(server.port)/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            try? await probe.shutdown()
+
+            // After the delay the listener stops accepting; the request in flight is still served.
+            var refused = false
+            for _ in 0..<300 where !refused {
+                let client = try server.client(http1Only: true)
+                refused = (try? await client.get("https://127.0.0.1:\(server.port)/healthz")) == nil
+                try? await client.shutdown()
+                if !refused { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(refused)
+            feed.yield(ByteBuffer(bytes: body[100...]))
+            feed.finish()
+            let answer = try await inFlight.value
+            try? await slow.shutdown()
+            #expect(answer.status == .ok)
+            #expect(answer.response["uid"] as? String == "in-flight")
+            #expect(answer.allowed == false)
+        }
+    }
+}
+
+/// curl as a second, independent client, the way an operator tries the webhook by hand (not a real
+/// kube-apiserver: no cluster runs in these tests).
+@Suite("API-server-like client: curl")
+struct CurlClientTests {
+    static let curl = "/usr/bin/curl"
+
+    @Test("curl --http2 posts a review and gets an HTTP/2 answer", .enabled(if: FileManager.default.isExecutableFile(atPath: curl)))
+    func curlHTTP2() async throws {
+        try await TestServer.with { server in
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-curl-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let caFile = dir.appendingPathComponent("ca.pem")
+            let reviewFile = dir.appendingPathComponent("review.json")
+            try server.ca.caCertificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
+            try Reviews.review(object: Reviews.pod(privileged: true)).write(to: reviewFile, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.curl)
+            process.arguments = [
+                "--silent", "--show-error", "--http2", "--max-time", "20", "--cacert", caFile.path,
+                "-H", "Content-Type: application/json", "--data-binary", "@\(reviewFile.path)",
+                "--write-out", "\n%{http_version} %{http_code}", server.validateURL,
+            ]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let data = try await Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
+            process.waitUntilExit()
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(process.terminationStatus == 0)
+            #expect(text.hasSuffix("\n2 200"))
+            #expect(text.contains("\"allowed\":false"))
+            #expect(text.contains("pod-privileged"))
+        }
+    }
+
+    @Test("TLS 1.1 is refused", .enabled(if: FileManager.default.isExecutableFile(atPath: curl)))
+    func oldTLSRefused() async throws {
+        try await TestServer.with { server in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.curl)
+            process.arguments = ["--silent", "--insecure", "--tlsv1.1", "--tls-max", "1.1", "--max-time", "10",
+                                 "https://127.0.0.1:\(server.port)/healthz"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            await Task.detached { process.waitUntilExit() }.value
+            #expect(process.terminationStatus != 0)
+        }
+    }
+}
