@@ -6,16 +6,12 @@ public enum AdmissionBody {
     /// message for invalid JSON or a body nested deeper than `limits.maxDepth`.
     public static func parse(_ bytes: UnsafeRawBufferPointer, limits: LoadLimits) throws(MalformedReview) -> Tree {
         guard bytes.count > 0 else { throw MalformedReview("the body is empty; expected an AdmissionReview JSON object") }
-        var first: Tree?
-        // JSON is a subset of YAML 1.2; the YAML loader reads it with positions until a JSON scanner lands.
-        let problem = YAMLLoader.load(bytes, limits: limits) { tree, index in
-            if index == 0 { first = tree }
+        switch JSONLoader.parse(bytes, limits: limits) {
+        case .success(let tree):
+            return tree
+        case .failure(let problem):
+            throw MalformedReview("the body is not valid JSON: line \(problem.position.line), column \(problem.position.column): \(problem.message)")
         }
-        if let problem {
-            throw MalformedReview("the body is not valid JSON: \(problem.position): \(problem.message)")
-        }
-        guard let first else { throw MalformedReview("the body is empty; expected an AdmissionReview JSON object") }
-        return first
     }
 }
 
