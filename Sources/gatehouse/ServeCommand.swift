@@ -133,8 +133,7 @@ struct Serve: AsyncParsableCommand {
 
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
-        var logger = Logger(label: "gatehouse.webhook")
-        logger.logLevel = level
+        let logger = Logger(label: "gatehouse.webhook")
 
         var configuration = WebhookConfiguration()
         configuration.host = host

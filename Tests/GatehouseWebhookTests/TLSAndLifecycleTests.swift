@@ -105,59 +105,67 @@ struct TLSAndLifecycleTests {
 
     @Test("SIGTERM-style shutdown: readiness goes false, a request in flight finishes, then the server stops")
     func gracefulShutdown() async throws {
-        try await TestServer.with(configure: { $0.shutdownDelay = .seconds(2) }) { server in
-            let body = Array(Reviews.review(uid: "in-flight", object: Reviews.pod(privileged: true)).utf8)
-            let (parts, feed) = AsyncStream.makeStream(of: ByteBuffer.self)
+        try await TestServer.with(configure: { $0.shutdownDelay = .seconds(1); $0.readTimeout = .seconds(60) }) { server in
             let slow = try server.client(http1Only: true)
-            var request = HTTPClientRequest(url: server.validateURL)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .stream(parts, length: .known(Int64(body.count)))
-            let inFlight = Task { () throws -> Answer in
-                let response = try await slow.execute(request, timeout: .seconds(60))
-                let bytes = try await response.body.collect(upTo: 1 << 20)
-                return Answer(status: response.status, version: response.version, body: Array(buffer: bytes))
-            }
-            feed.yield(ByteBuffer(bytes: body[..<100]))
-
-            // Wait until the server is reading that request.
             let probe = try server.client(http1Only: true)
-            var started = false
-            for _ in 0..<200 where !started {
-                let metrics = try await probe.get("https://127.0.0.1:\(server.port)/metrics").text
-                started = metrics.contains("gatehouse_admission_in_flight 1")
-                if !started { try await Task.sleep(for: .milliseconds(20)) }
+            do {
+                try await Self.shutdownScenario(server, slow: slow, probe: probe)
+            } catch {
+                try? await slow.shutdown()
+                try? await probe.shutdown()
+                throw error
             }
-            #expect(started)
-
-            await server.group.triggerGracefulShutdown()
-            var draining = false
-            for _ in 0..<200 where !draining {
-                draining = server.server.readiness.isDraining
-                if !draining { try await Task.sleep(for: .milliseconds(10)) }
-            }
-            #expect(draining)
-            let ready = try await probe.get("https://127.0.0.1:\(server.port)/readyz")
-            #expect(ready.status == .serviceUnavailable)
-            try? await probe.shutdown()
-
-            // After the delay the listener stops accepting; the request in flight is still served.
-            var refused = false
-            for _ in 0..<300 where !refused {
-                let client = try server.client(http1Only: true)
-                refused = (try? await client.get("https://127.0.0.1:\(server.port)/healthz")) == nil
-                try? await client.shutdown()
-                if !refused { try await Task.sleep(for: .milliseconds(20)) }
-            }
-            #expect(refused)
-            feed.yield(ByteBuffer(bytes: body[100...]))
-            feed.finish()
-            let answer = try await inFlight.value
             try? await slow.shutdown()
-            #expect(answer.status == .ok)
-            #expect(answer.response["uid"] as? String == "in-flight")
-            #expect(answer.allowed == false)
+            try? await probe.shutdown()
         }
+    }
+
+    static func shutdownScenario(_ server: TestServer, slow: HTTPClient, probe: HTTPClient) async throws {
+        let body = Array(Reviews.review(uid: "in-flight", object: Reviews.pod(privileged: true)).utf8)
+        let (parts, feed) = AsyncStream.makeStream(of: ByteBuffer.self)
+        var request = HTTPClientRequest(url: server.validateURL)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .stream(parts, length: .known(Int64(body.count)))
+        let inFlight = Task { () throws -> Answer in
+            let response = try await slow.execute(request, timeout: .seconds(60))
+            let bytes = try await response.body.collect(upTo: 1 << 20)
+            return Answer(status: response.status, version: response.version, body: Array(buffer: bytes))
+        }
+        feed.yield(ByteBuffer(bytes: body[..<100]))
+
+        // Wait until the server is reading that request.
+        var started = false
+        for _ in 0..<200 where !started {
+            let metrics = try await probe.get("https://127.0.0.1:\(server.port)/metrics").text
+            started = metrics.contains("gatehouse_admission_in_flight 1")
+            if !started { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(started)
+
+        await server.group.triggerGracefulShutdown()
+        var draining = false
+        for _ in 0..<200 where !draining {
+            draining = server.server.readiness.isDraining
+            if !draining { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(draining)
+        let ready = try await probe.get("https://127.0.0.1:\(server.port)/readyz")
+        #expect(ready.status == .serviceUnavailable)
+
+        // After the delay the listener stops accepting; the request in flight is still served.
+        var refused = false
+        for _ in 0..<500 where !refused {
+            refused = !TCPProbe.accepts(port: server.port)
+            if !refused { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(refused)
+        feed.yield(ByteBuffer(bytes: body[100...]))
+        feed.finish()
+        let answer = try await inFlight.value
+        #expect(answer.status == .ok)
+        #expect(answer.response["uid"] as? String == "in-flight")
+        #expect(answer.allowed == false)
     }
 }
 
@@ -187,7 +195,7 @@ struct CurlClientTests {
             let out = Pipe()
             process.standardOutput = out
             try process.run()
-            let data = try await Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
+            let data = await Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
             process.waitUntilExit()
             let text = String(decoding: data, as: UTF8.self)
             #expect(process.terminationStatus == 0)
@@ -209,6 +217,24 @@ struct CurlClientTests {
             try process.run()
             await Task.detached { process.waitUntilExit() }.value
             #expect(process.terminationStatus != 0)
+        }
+    }
+}
+
+/// Whether something accepts TCP connections on 127.0.0.1:`port`, by a plain connect(2) (no retries).
+enum TCPProbe {
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 }

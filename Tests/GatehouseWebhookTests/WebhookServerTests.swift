@@ -290,7 +290,7 @@ struct WebhookServerTests {
                 let big = Reviews.review(
                     object: Reviews.pod(labels: ["blob": String(repeating: "x", count: 100 * 1024)]))
                 let oversize = try await client.post(server.validateURL, body: big)
-                #expect(oversize.status == .contentTooLarge)
+                #expect(oversize.status.code == 413)
                 #expect((oversize.json["error"] as? String)?.contains("65536") == true)
 
                 let deep = String(repeating: "[", count: 50) + String(repeating: "]", count: 50)

@@ -20,32 +20,27 @@ public final class WebhookMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         latency = registry.makeDurationHistogram(
-            name: "gatehouse_admission_duration_seconds", buckets: Self.latencyBuckets,
-            help: "Time from a complete request body to the encoded answer, per AdmissionReview.")
+            descriptor: .init(metricName: "gatehouse_admission_duration", unitName: "seconds", helpText: "Time from a complete request body to the encoded answer, per AdmissionReview."), buckets: Self.latencyBuckets)
         certificateExpiry = registry.makeGauge(
-            name: "gatehouse_certificate_expiry_timestamp_seconds",
-            help: "Unix time at which the serving certificate in use expires.")
-        ready = registry.makeGauge(name: "gatehouse_ready", help: "1 when the webhook reports ready, else 0.")
+            descriptor: .init(metricName: "gatehouse_certificate_expiry", unitName: "timestamp_seconds", helpText: "Unix time at which the serving certificate in use expires."))
+        ready = registry.makeGauge(
+            descriptor: .init(metricName: "gatehouse_ready", unitName: "", helpText: "1 when the webhook reports ready, else 0."))
         inFlight = registry.makeGauge(
-            name: "gatehouse_admission_in_flight", help: "Validate requests being read or answered now.")
+            descriptor: .init(metricName: "gatehouse_admission_in_flight", unitName: "", helpText: "Validate requests being read or answered now."))
     }
 
     /// Counts one decided review: request, findings by rule and action, and latency.
     public func recordDecision(_ summary: ReviewSummary, _ decision: AdmissionDecision, latency: Duration) {
         registry.makeCounter(
-            name: "gatehouse_admission_requests_total",
+            descriptor: .init(metricName: "gatehouse_admission_requests", unitName: "total", helpText: "AdmissionReviews answered, by decision, object kind, operation and reason."),
             labels: [
                 ("decision", decision.label), ("kind", summary.kind), ("operation", summary.operation.rawValue),
                 ("reason", decision.reason.rawValue), ("dry_run", summary.dryRun ? "true" : "false"),
-            ],
-            help: "AdmissionReviews answered, by decision, object kind, operation and reason."
-        ).increment()
+            ]).increment()
         for finding in decision.findings {
             registry.makeCounter(
-                name: "gatehouse_admission_findings_total",
-                labels: [("rule", finding.ruleID), ("action", finding.action.rawValue)],
-                help: "Findings in answered AdmissionReviews, by rule and the action taken."
-            ).increment()
+            descriptor: .init(metricName: "gatehouse_admission_findings", unitName: "total", helpText: "Findings in answered AdmissionReviews, by rule and the action taken."),
+                labels: [("rule", finding.ruleID), ("action", finding.action.rawValue)]).increment()
         }
         if decision.reason == .unevaluable { recordError("unevaluable") }
         self.latency.record(latency)
@@ -55,20 +50,16 @@ public final class WebhookMetrics: Sendable {
     /// `unevaluable`, `internal`.
     public func recordError(_ type: String) {
         registry.makeCounter(
-            name: "gatehouse_admission_errors_total", labels: [("type", type)],
-            help: "Requests that could not be answered normally, by type."
-        ).increment()
+            descriptor: .init(metricName: "gatehouse_admission_errors", unitName: "total", helpText: "Requests that could not be answered normally, by type."), labels: [("type", type)]).increment()
     }
 
     public func recordCertificateReload(success: Bool) {
         registry.makeCounter(
-            name: "gatehouse_certificate_reloads_total", labels: [("result", success ? "success" : "failure")],
-            help: "Serving certificate reloads from disk, by result."
-        ).increment()
+            descriptor: .init(metricName: "gatehouse_certificate_reloads", unitName: "total", helpText: "Serving certificate reloads from disk, by result."), labels: [("result", success ? "success" : "failure")]).increment()
     }
 
     public func setCertificateExpiry(unixTime: Double) {
-        certificateExpiry.set(unixTime)
+        certificateExpiry.set(Double(unixTime))
     }
 
     public func requestStarted() {
@@ -80,7 +71,7 @@ public final class WebhookMetrics: Sendable {
     }
 
     public func setReady(_ value: Bool) {
-        ready.set(value ? 1 : 0)
+        ready.set(value ? 1.0 : 0.0)
     }
 
     /// The Prometheus text exposition of every metric.

@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseEngine
 import Hummingbird
+import HummingbirdCore
 import HummingbirdHTTP2
 import HummingbirdTLS
 import Logging

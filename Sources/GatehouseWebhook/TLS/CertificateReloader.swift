@@ -52,7 +52,7 @@ public struct CertificateReloader: Service {
         metrics?.setCertificateExpiry(unixTime: store.current.notValidAfter.timeIntervalSince1970)
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: interval).cancelOnGracefulShutdown()
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
                 return
             }
