@@ -25,7 +25,7 @@ struct TLSAndLifecycleTests {
             // New handshakes see the new certificate once the watcher has polled (every 50 ms here).
             var switched = false
             for _ in 0..<200 where !switched {
-                let client = try server.client(trust: second)
+                let client = try server.client(trust: second, expectFailure: true)
                 switched = (try? await client.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))) != nil
                 try? await client.shutdown()
                 if !switched { try await Task.sleep(for: .milliseconds(50)) }
@@ -33,7 +33,7 @@ struct TLSAndLifecycleTests {
             #expect(switched)
 
             // The old CA no longer verifies new connections...
-            let stale = try server.client(trust: first)
+            let stale = try server.client(trust: first, expectFailure: true)
             await #expect(throws: (any Error).self) {
                 try await stale.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
             }
@@ -83,13 +83,14 @@ struct TLSAndLifecycleTests {
         let strangerCA = try SelfSignedCA()
         let trusted = try NIOSSLCertificate.fromPEMBytes(Array(apiServerCA.caCertificatePEM.utf8))
         try await TestServer.with(ca: serverCA, clientCA: trusted) { server in
-            let anonymous = try server.client()
+            let anonymous = try server.client(expectFailure: true)
             await #expect(throws: (any Error).self) {
                 try await anonymous.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
             }
             try await anonymous.shutdown()
 
-            let stranger = try server.client(identity: try TestCertificates.clientIdentity(signedBy: strangerCA))
+            let stranger = try server.client(
+                identity: try TestCertificates.clientIdentity(signedBy: strangerCA), expectFailure: true)
             await #expect(throws: (any Error).self) {
                 try await stranger.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
             }

@@ -69,7 +69,8 @@ struct TestServer {
 
     /// A client trusting only `trust` (default: this server's CA), optionally presenting a certificate.
     func client(
-        trust: SelfSignedCA? = nil, http1Only: Bool = false, identity: (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey)? = nil
+        trust: SelfSignedCA? = nil, http1Only: Bool = false,
+        identity: (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey)? = nil, expectFailure: Bool = false
     ) throws -> HTTPClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array((trust ?? ca).caCertificatePEM.utf8)))
@@ -79,7 +80,8 @@ struct TestServer {
         }
         var config = HTTPClient.Configuration(tlsConfiguration: tls)
         config.httpVersion = http1Only ? .http1Only : .automatic
-        config.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        // A client expected to fail its handshake gives up quickly instead of retrying until the deadline.
+        config.timeout = .init(connect: .seconds(expectFailure ? 1 : 10), read: .seconds(30))
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
 }

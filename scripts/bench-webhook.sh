@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Load benchmark of `gatehouse serve`, on loopback only, bounded in count and time.
+#
+#   scripts/bench-webhook.sh            # everything below, figures on stdout
+#   DURATION=5 scripts/bench-webhook.sh
+#
+# 1. Release build.
+# 2. In-process cost of one review (parse + evaluate + encode), `gatehouse serve --bench-review`.
+# 3. `gatehouse serve --self-signed` on 127.0.0.1, then:
+#    - RSS when idle;
+#    - wrk: HTTP/1.1 keep-alive throughput over TLS, closed loop, with its latency distribution;
+#    - h2load: HTTP/2 over TLS (what the API server speaks) at a fixed 2,000 reviews/s, p50/p99/max from
+#      its per-request log; and HTTP/2 throughput, closed loop;
+#    - peak RSS under load (sampled every 0.2 s).
+# Needs wrk and h2load (Debian: apt-get install -y wrk nghttp2-client).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10}
+PROFILE=${PROFILE:-pss-restricted}
+PORT=${PORT:-18443}
+METRICS_PORT=${METRICS_PORT:-18080}
+REVIEW=${REVIEW:-scripts/bench/review-pod-create.json}
+DENY_REVIEW=${DENY_REVIEW:-scripts/bench/review-pod-create-privileged.json}
+LOG_LEVEL=${LOG_LEVEL:-info}
+RATE=${RATE:-2000}
+RATE_CLIENTS=${RATE_CLIENTS:-4}
+RATE_REQUESTS=${RATE_REQUESTS:-$((RATE * DURATION))}
+
+for tool in wrk h2load; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk nghttp2-client" >&2; exit 1; }
+done
+
+echo "== release build"
+swift build -c release --product gatehouse 2>&1 | tail -1
+BIN=$(swift build -c release --show-bin-path)/gatehouse
+
+echo
+echo "== in-process review cost (profile $PROFILE)"
+"$BIN" serve --bench-review "$REVIEW" --profile "$PROFILE"
+"$BIN" serve --bench-review "$DENY_REVIEW" --profile "$PROFILE"
+
+WORK=$(mktemp -d)
+SERVER_PID=
+cleanup() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo
+echo "== server: gatehouse serve --self-signed on 127.0.0.1:$PORT (log level $LOG_LEVEL, logs to a file)"
+"$BIN" serve --self-signed --ca-out "$WORK/ca.pem" --host 127.0.0.1 --port "$PORT" --metrics-port "$METRICS_PORT" \
+    --profile "$PROFILE" --log-level "$LOG_LEVEL" --shutdown-delay 0 2>"$WORK/server.log" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$METRICS_PORT/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+curl -sf --cacert "$WORK/ca.pem" -H 'Content-Type: application/json' --data-binary "@$DENY_REVIEW" \
+    "https://127.0.0.1:$PORT/validate" | head -c 300; echo
+for _ in $(seq 1 50); do
+    curl -sf --cacert "$WORK/ca.pem" -H 'Content-Type: application/json' --data-binary "@$REVIEW" \
+        "https://127.0.0.1:$PORT/validate" >/dev/null
+done
+sleep 1
+echo "idle RSS: $(( $(ps -o rss= -p "$SERVER_PID") / 1024 )) MiB"
+
+peak_rss() {  # samples the server's RSS until the given pid exits; prints the peak in MiB
+    local watched=$1 peak=0 rss
+    while kill -0 "$watched" 2>/dev/null; do
+        rss=$(ps -o rss= -p "$SERVER_PID" || echo 0)
+        (( rss > peak )) && peak=$rss
+        sleep 0.2
+    done
+    echo $(( peak / 1024 ))
+}
+
+echo
+echo "== wrk: HTTP/1.1 keep-alive over TLS, 1 thread, 32 connections, ${DURATION}s, closed loop"
+REVIEW="$REVIEW" wrk -t1 -c32 -d"${DURATION}s" --latency -s scripts/bench/post-review.lua \
+    "https://127.0.0.1:$PORT/validate" > "$WORK/wrk.txt" &
+WRK_PID=$!
+PEAK=$(peak_rss $WRK_PID)
+wait $WRK_PID
+sed -n '/Thread Stats/,$p' "$WORK/wrk.txt"
+echo "peak RSS during wrk: $PEAK MiB"
+
+echo
+echo "== h2load: HTTP/2 over TLS at a fixed $RATE reviews/s ($RATE_CLIENTS connections x $((RATE / RATE_CLIENTS))/s, $RATE_REQUESTS requests)"
+h2load -n "$RATE_REQUESTS" -c "$RATE_CLIENTS" --rps $((RATE / RATE_CLIENTS)) -H 'Content-Type: application/json' \
+    -d "$REVIEW" --log-file "$WORK/h2load-rate.log" "https://127.0.0.1:$PORT/validate" > "$WORK/h2load-rate.txt" &
+H2_PID=$!
+PEAK=$(peak_rss $H2_PID)
+wait $H2_PID
+grep -E "finished in|requests:|status codes:" "$WORK/h2load-rate.txt"
+awk -F'\t' '{print $3}' "$WORK/h2load-rate.log" | sort -n | awk '
+    { v[NR] = $1 }
+    END {
+        if (NR == 0) { print "no requests logged"; exit }
+        printf "latency (µs, client side, incl. TLS + HTTP/2): p50 %d, p90 %d, p99 %d, p99.9 %d, max %d over %d requests\n",
+            v[int(NR*0.50)+1], v[int(NR*0.90)+1], v[int(NR*0.99)+1], v[int(NR*0.999)+1], v[NR], NR
+    }'
+echo "peak RSS during fixed-rate run: $PEAK MiB"
+
+echo
+echo "== h2load: HTTP/2 over TLS throughput, 4 connections x 16 streams, ${DURATION}s, closed loop"
+h2load -D "$DURATION" -c 4 -m 16 -H 'Content-Type: application/json' -d "$REVIEW" \
+    "https://127.0.0.1:$PORT/validate" > "$WORK/h2load-max.txt" &
+H2_PID=$!
+PEAK=$(peak_rss $H2_PID)
+wait $H2_PID
+grep -E "finished in|requests:|status codes:|time for request" "$WORK/h2load-max.txt"
+echo "peak RSS during h2 throughput run: $PEAK MiB"
+
+echo
+echo "== server-side latency histogram (gatehouse_admission_duration_seconds) and request counts"
+curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" | grep -E '^gatehouse_admission_(duration_seconds_(bucket|count|sum)|requests_total)' | head -20
+
+echo
+echo "== SIGTERM"
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" && echo "server exited cleanly" || echo "server exit status $?"
+SERVER_PID=
+echo "decision log lines: $(grep -c '"admission decision"' "$WORK/server.log" || true)"
