@@ -2,7 +2,10 @@
 /// the list is sorted, ids are unique and well formed, and every rule has examples and references.
 public enum Registry {
     public static let rules: [any Rule.Type] = [
+        ImageAllowedRegistry.self,
         PodPrivileged.self,
+        ResourcesLimits.self,
+        ResourcesRequests.self,
     ]
 
     /// The rule type with this id.
