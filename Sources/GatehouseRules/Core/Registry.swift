@@ -3,6 +3,11 @@
 public enum Registry {
     public static let rules: [any Rule.Type] = [
         ImageAllowedRegistry.self,
+        ImageDigest.self,
+        ImageMinerDenylist.self,
+        ImagePullPolicy.self,
+        ImagePullSecrets.self,
+        ImageTagLatest.self,
         PodPrivileged.self,
         ResourcesLimits.self,
         ResourcesRequests.self,
