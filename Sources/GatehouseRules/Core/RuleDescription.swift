@@ -84,7 +84,7 @@ public struct Example: Sendable {
     public let line: Int
 
     public init(
-        _ yaml: String, parameters: String? = nil, paths: [String] = [], request: AdmissionInfo? = nil,
+        _ yaml: String, parameters: String? = nil, request: AdmissionInfo? = nil, paths: [String] = [],
         file: String = #filePath, line: Int = #line
     ) {
         self.yaml = yaml
