@@ -26,6 +26,9 @@ public enum Registry {
         PodWindowsContainerAdmin.self,
         ResourcesLimits.self,
         ResourcesRequests.self,
+        SecretEnvVars.self,
+        SecretInConfigmap.self,
+        SecretPlainEnvLiteral.self,
     ]
 
     /// The rule type with this id.
