@@ -2,14 +2,17 @@ import KubeModel
 
 /// pod-hostpath-sensitive: no hostPath volume exposes a sensitive host path.
 public struct PodHostpathSensitive: Rule {
-    /// kubeaudit's list (taken from Falco's sensitive mounts), plus the containerd and CRI-O sockets under
-    /// /run, and the runtimes' state directories.
+    /// kubeaudit's list (taken from Falco's sensitive mounts) without `/` and `/etc`, plus the containerd and
+    /// CRI-O sockets under /run, and the runtimes' state directories.
     static let defaultPaths = [
-        "/", "/proc", "/etc", "/root", "/home/admin", "/etc/kubernetes", "/etc/kubernetes/manifests",
-        "/var/lib/kubelet", "/var/lib/kubelet/pki", "/var/run/docker.sock", "/run/docker.sock",
-        "/var/run/crio/crio.sock", "/run/crio/crio.sock", "/var/run/containerd/containerd.sock",
-        "/run/containerd/containerd.sock", "/var/lib/docker", "/var/lib/containerd",
+        "/proc", "/root", "/home/admin", "/etc/kubernetes", "/etc/kubernetes/manifests", "/var/lib/kubelet",
+        "/var/lib/kubelet/pki", "/var/run/docker.sock", "/run/docker.sock", "/var/run/crio/crio.sock",
+        "/run/crio/crio.sock", "/var/run/containerd/containerd.sock", "/run/containerd/containerd.sock",
+        "/var/lib/docker", "/var/lib/containerd",
     ]
+    /// Directories sensitive as a whole but with harmless, commonly mounted children (/etc/localtime,
+    /// /etc/ssl/certs): only the directory itself, or a parent of it, is reported.
+    static let defaultExactPaths = ["/", "/etc"]
 
     public static let description = RuleDescription(
         id: "pod-hostpath-sensitive",
@@ -20,15 +23,18 @@ public struct PodHostpathSensitive: Rule {
         scope: .podSpec,
         profiles: [.aks],
         spec: """
-            Fails for each spec.volumes[*].hostPath whose path overlaps a sensitive path: it equals one, lies \
-            under one, or contains one (mounting /var exposes /var/run/docker.sock). The root `/` counts only \
-            when mounted itself (otherwise every path would be "under" it), and mounting `/` contains every \
-            sensitive path anyway. Paths are compared by component after removing empty, `.` and `..` \
-            components (`/var//run/./docker.sock/` is `/var/run/docker.sock`), case-sensitively.
+            Fails for each spec.volumes[*].hostPath whose path overlaps a sensitive path: it equals an entry of \
+            `sensitivePaths`, lies under one, or contains one (mounting /var exposes /var/run/docker.sock); or \
+            it equals or contains an entry of `sensitiveExactPaths` (default `/` and `/etc`: the directory \
+            itself is sensitive, but children such as /etc/localtime or /etc/ssl/certs are routinely mounted, \
+            and the sensitive ones, like /etc/kubernetes, are in `sensitivePaths`). Paths are compared by \
+            component after removing empty, `.` and `..` components (`/var//run/./docker.sock/` is \
+            `/var/run/docker.sock`), case-sensitively; `/` is never "under" anything but itself.
             All volumes are checked, mounted or not (as PSA and gatekeeper; Azure's hostPath policy only checks \
             mounted volumes): an unmounted volume costs nothing to remove, and an ephemeral container can mount it \
-            later. Default `sensitivePaths`: kubeaudit's list (from Falco) plus the containerd and CRI-O sockets \
-            under /run and /var/run and /var/lib/{docker,containerd}. Defender's list for alert \
+            later. Defaults: kubeaudit's list (from Falco; kubeaudit compares paths exactly) split between the \
+            two parameters, plus the containerd and CRI-O sockets under /run and /var/run and \
+            /var/lib/{docker,containerd}. Defender's list for alert \
             K8S_SensitiveMount is not public (UNVERIFIED).
             Field: spec.volumes[*].hostPath.path.
             """,
@@ -45,6 +51,9 @@ public struct PodHostpathSensitive: Rule {
             ParameterSpec(
                 "sensitivePaths", .stringList, default: "[" + defaultPaths.joined(separator: ", ") + "]",
                 "Host paths that must not be mounted, nor anything above or below them."),
+            ParameterSpec(
+                "sensitiveExactPaths", .stringList, default: "[" + defaultExactPaths.joined(separator: ", ") + "]",
+                "Host paths that must not be mounted, nor anything above them (children are allowed)."),
         ],
         passing: [
             Example(
@@ -75,6 +84,8 @@ public struct PodHostpathSensitive: Rule {
                       - {name: var, hostPath: {path: /var/}}
                       - {name: pki, hostPath: {path: /etc/kubernetes/pki}}
                       - {name: tricky, hostPath: {path: "/var//lib/./kubelet"}}
+                      - {name: tz, hostPath: {path: /etc/localtime}}
+                      - {name: etc, hostPath: {path: /etc}}
                       containers:
                       - {name: agent, image: agent:2}
                 """,
@@ -83,6 +94,7 @@ public struct PodHostpathSensitive: Rule {
                     "spec.template.spec.volumes[2].hostPath.path",
                     "spec.template.spec.volumes[3].hostPath.path",
                     "spec.template.spec.volumes[4].hostPath.path",
+                    "spec.template.spec.volumes[6].hostPath.path",
                 ]),
             Example(
                 """
@@ -96,15 +108,19 @@ public struct PodHostpathSensitive: Rule {
                   containers:
                   - {name: app, image: app:1}
                 """,
-                parameters: "{sensitivePaths: [/data]}",
+                parameters: "{sensitivePaths: [/data], sensitiveExactPaths: []}",
                 paths: ["spec.volumes[0].hostPath.path", "spec.volumes[1].hostPath.path"]),
         ]
     )
 
     let sensitive: [(text: String, components: [Substring])]
+    let exact: [(text: String, components: [Substring])]
 
     public init(parameters: RuleParameters) {
         sensitive = parameters.strings("sensitivePaths", default: Self.defaultPaths).map {
+            ($0, Self.components($0))
+        }
+        exact = parameters.strings("sensitiveExactPaths", default: Self.defaultExactPaths).map {
             ($0, Self.components($0))
         }
     }
@@ -125,13 +141,13 @@ public struct PodHostpathSensitive: Rule {
 
     /// The first sensitive path `path` overlaps.
     func overlap(_ path: [Substring]) -> String? {
+        for (text, s) in exact where path.count <= s.count && s[..<path.count] == path[...] {
+            return text
+        }
         for (text, s) in sensitive {
-            if s.isEmpty {
-                if path.isEmpty { return text }
-                continue
-            }
+            // `path` is s, or under s (s is a prefix), or above s (path is a prefix of s).
             let shorter = min(s.count, path.count)
-            if s[..<shorter] == path[..<shorter] { return text }
+            if s[..<shorter] == path[..<shorter], !s.isEmpty || path.isEmpty { return text }
         }
         return nil
     }

@@ -6,8 +6,12 @@ enum SecretHeuristics {
     static let defaultNamePattern =
         "(?i)(password|passwd|secret|token|api[_.-]?key|private[_.-]?key|access[_.-]?key|credential)"
 
-    /// Name suffixes that point at a secret rather than hold it (`DB_PASSWORD_FILE=/run/secrets/db`).
-    static let referenceSuffixes = ["_file", "_path", "_dir", "_name", "-file", "-path", "-name", "file", "path", "name"]
+    /// Name endings that point at a secret or describe it rather than hold it
+    /// (`DB_PASSWORD_FILE=/run/secrets/db`, `token-secret-namespace`, `TOKEN_TTL`).
+    static let referenceSuffixes = [
+        "file", "path", "dir", "name", "namespace", "ref", "ttl", "timeout", "length", "expiry", "expiration",
+        "duration", "type", "mode", "enabled", "id", "version",
+    ]
 
     /// Whether `value` is a literal worth reporting: not empty, not a number or boolean, not a path, and
     /// not a placeholder or reference (`$(VAR)`, `${VAR}`, `{{ .Values.x }}`, `<changeme>`).

@@ -16,7 +16,7 @@ public struct SecretInConfigmap: Rule {
             whose key matches `keyPattern` (default: password, passwd, secret, token, api key, private key, \
             access key, credential; case-insensitive search) with a literal value. Keys of `binaryData` are \
             checked by name only. The same noise filters as secret-plain-env-literal apply to name matches \
-            (keys ending in _file/_path/_dir/_name; empty, numeric, boolean, path and placeholder values). \
+            (keys ending in file, path, dir, name, namespace, ref, ttl, timeout, type...; empty, numeric, boolean, path and placeholder values). \
             The value itself is never printed. Off by default (only in the `all` profile): heuristic, and not \
             an AKS recommendation.
             Fields: data.<key>, binaryData.<key>.

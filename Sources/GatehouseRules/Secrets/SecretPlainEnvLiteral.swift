@@ -16,8 +16,9 @@ public struct SecretPlainEnvLiteral: Rule {
             GitHub or Slack token, Azure storage key, password in a URL), or belongs to a variable whose name \
             matches `namePattern` (default: password, passwd, secret, token, api key, private key, access key, \
             credential; case-insensitive search).
-            To keep noise down, name-based findings skip: names ending in _FILE, _PATH, _DIR or _NAME (they point \
-            at a secret), and values that are empty, numbers, booleans, absolute paths, or placeholders \
+            To keep noise down, name-based findings skip: names ending in FILE, PATH, DIR, NAME, NAMESPACE, REF, \
+            TTL, TIMEOUT, LENGTH, EXPIRY, EXPIRATION, DURATION, TYPE, MODE, ENABLED, ID or VERSION (case-insensitive: they \
+            point at or describe a secret), and values that are empty, numbers, booleans, absolute paths, or placeholders \
             (`$(VAR)`, `${VAR}`, `{{ ... }}`, `<...>`, changeme, redacted). The value itself is never printed. \
             Off by default (only in the `all` profile): heuristic, and not an AKS recommendation.
             Field: spec.*Containers[*].env[*].value.
