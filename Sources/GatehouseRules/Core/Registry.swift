@@ -2,7 +2,25 @@
 /// the list is sorted, ids are unique and well formed, and every rule has examples and references.
 public enum Registry {
     public static let rules: [any Rule.Type] = [
+        PodAllowPrivilegeEscalation.self,
+        PodAppArmor.self,
+        PodCapabilitiesBaseline.self,
+        PodCapabilitiesDropAll.self,
+        PodHostIPC.self,
+        PodHostNetwork.self,
+        PodHostPID.self,
+        PodHostPorts.self,
+        PodHostPath.self,
         PodPrivileged.self,
+        PodProbeHost.self,
+        PodProcMount.self,
+        PodRunAsNonRoot.self,
+        PodRunAsUserRoot.self,
+        PodSeccomp.self,
+        PodSELinux.self,
+        PodSysctls.self,
+        PodVolumeTypes.self,
+        PodWindowsHostProcess.self,
     ]
 
     /// The rule type with this id.
