@@ -1,0 +1,48 @@
+import GatehouseEngine
+import GatehouseRules
+import KubeModel
+import Testing
+
+/// The engine under the PSS profiles: one call evaluates a pod at a level and version.
+struct PSSProfileTests {
+    static let pod = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: shop}
+        spec:
+          securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+          containers:
+          - name: app
+            image: nginx:1.27
+            securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [all]}, runAsUser: 0}
+        """
+
+    func engine(_ profile: Profile) throws -> Engine {
+        var policy = Policy()
+        policy.profile = profile
+        return try Engine(policy: policy)
+    }
+
+    @Test func restrictedProfileFollowsTheVersion() throws {
+        let object = try #require(Manifests.loadYAML(Self.pod).objects.first)
+        let engine = try engine(.pssRestricted)
+        #expect(engine.evaluate(object).compactMap(\.check) == ["capabilities_restricted", "runAsUser"])
+        let v121 = engine.evaluate(object, pss: PSSContext(level: .restricted, version: .v1(21)))
+        #expect(v121.isEmpty, "capabilities_restricted from v1.22, runAsUser from v1.23: \(v121.map(\.message))")
+        let v122 = engine.evaluate(object, pss: PSSContext(level: .restricted, version: .v1(22)))
+        #expect(v122.compactMap(\.check) == ["capabilities_restricted"])
+    }
+
+    @Test func baselineProfileAllowsIt() throws {
+        let object = try #require(Manifests.loadYAML(Self.pod).objects.first)
+        #expect(try engine(.pssBaseline).evaluate(object).isEmpty)
+    }
+
+    @Test func aksProfileUsesAzureSemantics() throws {
+        let object = try #require(Manifests.loadYAML(Self.pod).objects.first)
+        let findings = try engine(.aks).evaluate(object)
+        // Azure: "drop: [all]" is fine; runAsUser 0 fails both the user rule and MustRunAsNonRoot.
+        #expect(Set(findings.map(\.ruleID)) == ["pod-run-as-non-root", "pod-run-as-user-root"])
+        #expect(findings.allSatisfy { $0.check == nil })
+    }
+}
