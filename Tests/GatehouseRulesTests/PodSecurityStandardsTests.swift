@@ -273,3 +273,49 @@ struct PodSecurityStandardsTests {
         #expect(PSSNamespacePolicy.parse(namespace: try Self.object(Self.messy)) == nil)
     }
 }
+
+extension PodSecurityStandardsTests {
+    /// The API server copies containerPort to hostPort on host-network Pods before PSA sees them.
+    @Test func hostNetworkPodPortsAreHostPorts() throws {
+        let yaml = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              hostNetwork: true
+              initContainers:
+              - {name: i, image: x, ports: [{containerPort: 9100}]}
+              containers:
+              - {name: a, image: x, ports: [{containerPort: 80}, {containerPort: 443, hostPort: 8443}]}
+              ephemeralContainers:
+              - {name: e, image: x, ports: [{containerPort: 7000}]}
+            """
+        let results = PodSecurityStandards.evaluate(try Self.pod(yaml), context: .latest(.baseline))
+        #expect(results.map(\.check.rawValue) == ["hostNamespaces", "hostPorts"])
+        #expect(results.last?.violation.detail == #"containers "i", "a" use hostPorts 80, 8443, 9100"#)
+        // Pod templates are not defaulted that way any more: only hostNamespaces (and the explicit hostPort).
+        let deployment = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: d}
+            spec:
+              template:
+                spec:
+                  hostNetwork: true
+                  containers:
+                  - {name: a, image: x, ports: [{containerPort: 80}]}
+            """
+        let template = PodSecurityStandards.evaluate(try Self.pod(deployment), context: .latest(.baseline))
+        #expect(template.map(\.check.rawValue) == ["hostNamespaces"])
+    }
+}
+
+extension PodSecurityStandardsTests {
+    @Test func warningWording() throws {
+        let context = PSSContext(level: .baseline, version: .v1(30))
+        let results = PodSecurityStandards.evaluate(try Self.pod(Self.messy), context: context)
+        let warning = try #require(PodSecurityStandards.denialMessage(results, context: context, warning: true))
+        #expect(warning.hasPrefix(#"would violate PodSecurity "baseline:v1.30": non-default capabilities ("#))
+        #expect(PodSecurityStandards.denialMessage([], context: context) == nil)
+    }
+}

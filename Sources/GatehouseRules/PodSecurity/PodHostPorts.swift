@@ -2,7 +2,9 @@ import KubeModel
 
 /// pod-host-ports: containers must not bind ports on the node.
 ///
-/// PSS check `hostPorts` (baseline, v1.0): any `ports[*].hostPort` other than 0 fails. AKS vs PSS: Azure's
+/// PSS check `hostPorts` (baseline, v1.0): any `ports[*].hostPort` other than 0 fails. On a Pod with
+/// `hostNetwork: true` the API server sets each unset hostPort to the containerPort before admission, so PSA
+/// names `hostPorts` for those too; the PSS profiles reproduce that. AKS vs PSS: Azure's
 /// "approved host network and port list" policy takes `allowedHostPorts`, a list of ports and `a-b` ranges
 /// that are allowed. Under the `aks` profile this rule honours that list (default empty: the same verdict as
 /// PSS) and skips Windows-nodeSelector pods; under the PSS profiles the list is ignored, as PSA has none.
@@ -19,7 +21,8 @@ public struct PodHostPorts: Rule {
             Fails when a container (init, regular, ephemeral) declares ports[*].hostPort other than 0.
             PSS profiles: PSA check `hostPorts`, every non-zero hostPort fails. aks profile: a hostPort listed \\
             in allowedHostPorts (a port such as "80", or an inclusive range such as "3000-5000") passes; \\
-            Windows-nodeSelector pods are skipped.
+            Windows-nodeSelector pods are skipped. PSS profiles also count containerPorts of Pods with \\
+            hostNetwork: true, which the API server copies to hostPort before admission.
             """,
         rationale: """
             A host port ties the pod to one node's address, bypasses network policy on some CNIs and exposes \\
@@ -132,9 +135,33 @@ public struct PodHostPorts: Rule {
         return result
     }
 
-    /// PSA `hostPorts` v1.0.
+    /// Ports the API server turns into host ports before admission: on a Pod with hostNetwork: true, every
+    /// port of a container or init container with no hostPort gets hostPort = containerPort
+    /// (`SetDefaults_PodSpec`). Pod templates are no longer defaulted this way, so only Pods count.
+    static func defaultedHostPorts(_ pod: PodTemplate) -> [(container: Container, port: Int, path: String, node: Value)] {
+        guard pod.isPod, pod.spec["hostNetwork"]?.isTrue == true else { return [] }
+        var result: [(Container, Int, String, Value)] = []
+        for container in pod.containers where container.list != .ephemeralContainers {
+            guard let ports = container.value["ports"], ports.isSequence else { continue }
+            for (i, port) in ports.items.enumerated() where (port["hostPort"]?.int ?? 0) == 0 {
+                guard let node = port["containerPort"], let number = node.int, number != 0 else { continue }
+                result.append((container, number, container.path("ports[\(i)].containerPort"), node))
+            }
+        }
+        return result
+    }
+
+    /// The walker's order: init, regular, ephemeral containers.
+    static func order(_ container: Container) -> Int {
+        Container.List.allCases.firstIndex(of: container.list) ?? 0
+    }
+
+    /// PSA `hostPorts` v1.0, on the pod as PSA sees it after the API server's defaulting.
     static func pssHostPorts(_ pod: PodTemplate) -> PSSViolation? {
-        let uses = hostPorts(pod)
+        let defaulted = Set(defaultedHostPorts(pod).map(\.path))
+        let uses = (hostPorts(pod) + defaultedHostPorts(pod)).sorted { a, b in
+            (order(a.container), a.container.index, a.path) < (order(b.container), b.container.index, b.path)
+        }
         guard !uses.isEmpty else { return nil }
         var names: [String] = []
         var lastPath = ""
@@ -149,8 +176,10 @@ public struct PodHostPorts: Rule {
         ].joined(separator: " ")
         let spots = uses.map {
             PSSSpot(
-                "container \"\($0.container.name)\" must not use hostPort \($0.port)", path: $0.path, at: $0.node,
-                container: $0.container)
+                defaulted.contains($0.path)
+                    ? "container \"\($0.container.name)\" must not use hostPort \($0.port) (a host-network pod's containerPort is also its hostPort)"
+                    : "container \"\($0.container.name)\" must not use hostPort \($0.port)",
+                path: $0.path, at: $0.node, container: $0.container)
         }
         return PSSViolation(reason: "hostPort", detail: detail, spots: spots)
     }

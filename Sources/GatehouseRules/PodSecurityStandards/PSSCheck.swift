@@ -223,10 +223,12 @@ public enum PodSecurityStandards {
 
     /// PSA's denial text for the failing checks, e.g.
     /// `violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set
-    /// securityContext.allowPrivilegeEscalation=false), …`. `nil` when nothing failed.
-    public static func denialMessage(_ results: [PSSCheckResult], context: PSSContext) -> String? {
+    /// securityContext.allowPrivilegeEscalation=false), …`. `nil` when nothing failed. With `warning: true` it
+    /// reads `would violate PodSecurity …`, PSA's wording for warn and audit modes and for pod templates.
+    public static func denialMessage(_ results: [PSSCheckResult], context: PSSContext, warning: Bool = false) -> String? {
         guard !results.isEmpty else { return nil }
-        return "violates PodSecurity \"\(context)\": " + results.map(\.violation.summary).joined(separator: ", ")
+        let verb = warning ? "would violate" : "violates"
+        return "\(verb) PodSecurity \"\(context)\": " + results.map(\.violation.summary).joined(separator: ", ")
     }
 }
 
