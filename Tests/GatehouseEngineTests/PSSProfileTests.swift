@@ -46,3 +46,23 @@ struct PSSProfileTests {
         #expect(findings.allSatisfy { $0.check == nil })
     }
 }
+
+extension PSSProfileTests {
+    /// PSA enforce rejects on any failing check, so every PSS rule denies under the PSS profiles even when
+    /// its default under `aks` is a warning.
+    @Test func pssProfilesDeny() throws {
+        var policy = Policy()
+        policy.profile = .pssRestricted
+        let ape = try #require(Registry.rule(id: "pod-allow-privilege-escalation")).description
+        #expect(ape.action == .warn)
+        #expect(policy.action(for: ape) == .deny)
+        policy.profile = .aks
+        #expect(policy.action(for: ape) == .warn)
+        policy.profile = .pssBaseline
+        #expect(policy.action(for: ape) == nil, "a restricted-level rule is not in the baseline profile")
+        let object = try #require(Manifests.loadYAML(Self.pod).objects.first)
+        policy.profile = .pssRestricted
+        let findings = try Engine(policy: policy).evaluate(object)
+        #expect(!findings.isEmpty && findings.allSatisfy { $0.action == .deny })
+    }
+}

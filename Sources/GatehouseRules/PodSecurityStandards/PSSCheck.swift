@@ -267,3 +267,18 @@ extension CheckContext {
         }
     }
 }
+
+extension PodSecurityStandards {
+    /// The rules that implement a PSS check (pod-host-pid and pod-host-ipc share `hostNamespaces`).
+    public static let ruleIDs: Set<String> = Set(PSSCheckID.allCases.map(\.ruleID) + ["pod-host-pid", "pod-host-ipc"])
+}
+
+extension RuleDescription {
+    /// The rule's default action under `profile`. Under `pss-baseline` and `pss-restricted` every rule that
+    /// implements a PSS check denies, because PSA's enforce mode rejects a pod on any failing check and the
+    /// profiles must give PSA's verdict; under other profiles it is ``action``.
+    public func defaultAction(in profile: Profile) -> Action {
+        let pss = profile == .pssBaseline || profile == .pssRestricted
+        return pss && PodSecurityStandards.ruleIDs.contains(id) ? .deny : action
+    }
+}
