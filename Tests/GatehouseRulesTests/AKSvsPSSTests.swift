@@ -159,3 +159,15 @@ struct AKSvsPSSTests {
         }
     }
 }
+
+extension AKSvsPSSTests {
+    /// Azure's AppArmor template reads a missing annotation as runtime/default.
+    @Test func appArmorUnsetIsRuntimeDefaultUnderAKS() throws {
+        let object = try #require(
+            Manifests.loadYAML("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: x}\n").objects.first)
+        let strict = try PodAppArmor(parameters: RuleParameters(ParsedYAML.firstDocument("allowedProfiles: [localhost/*]")))
+        #expect(strict.evaluate(object).map(\.path) == [#"metadata.annotations["container.apparmor.security.beta.kubernetes.io/a"]"#])
+        #expect(try PodAppArmor(parameters: .none).evaluate(object).isEmpty)
+        #expect(strict.evaluate(object, template: PodTemplate(of: object), pss: .latest(.baseline)).isEmpty)
+    }
+}

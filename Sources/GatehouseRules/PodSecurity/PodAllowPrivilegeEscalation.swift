@@ -17,16 +17,16 @@ public struct PodAllowPrivilegeEscalation: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssRestricted],
         spec: """
-            Fails for every container (init, regular, ephemeral) whose securityContext.allowPrivilegeEscalation \\
+            Fails for every container (init, regular, ephemeral) whose securityContext.allowPrivilegeEscalation \
             is not explicitly false (unset fails).
-            PSS profiles: PSA check `allowPrivilegeEscalation`, restricted level, from v1.8; pods with \\
+            PSS profiles: PSA check `allowPrivilegeEscalation`, restricted level, from v1.8; pods with \
             spec.os.name: windows are exempt from v1.25.
-            aks profile: mode "pss" (default) is the same rule, skipping Windows pods (nodeSelector or \\
-            spec.os.name); mode "azure-legacy" fails only when the field is true, or when it is not false and \\
+            aks profile: mode "pss" (default) is the same rule, skipping Windows pods (nodeSelector or \
+            spec.os.name); mode "azure-legacy" fails only when the field is true, or when it is not false and \
             the container's runAsUser (else the pod's) is set and non-zero.
             """,
         rationale: """
-            With privilege escalation allowed, a setuid binary or file capability in the image lets a process \\
+            With privilege escalation allowed, a setuid binary or file capability in the image lets a process \
             gain more privileges than its parent, undoing a non-root user.
             """,
         remediation: "Set securityContext.allowPrivilegeEscalation: false on every container.",

@@ -21,12 +21,13 @@ public struct PodAppArmor: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssBaseline, .pssRestricted],
         spec: """
-            PSS profiles (`appArmorProfile`): fails when the pod or a container sets \\
-            securityContext.appArmorProfile.type other than RuntimeDefault or Localhost, or an annotation \\
-            container.apparmor.security.beta.kubernetes.io/* has a value other than "", runtime/default or \\
+            PSS profiles (`appArmorProfile`): fails when the pod or a container sets \
+            securityContext.appArmorProfile.type other than RuntimeDefault or Localhost, or an annotation \
+            container.apparmor.security.beta.kubernetes.io/* has a value other than "", runtime/default or \
             localhost/*.
-            aks profile: each container's annotation, else its field, else the pod's field (annotation syntax: \\
-            runtime/default, localhost/<name>, unconfined) must be in allowedProfiles; unset passes. \\
+            aks profile: each container's annotation, else its field, else the pod's field (annotation syntax: \
+            runtime/default, localhost/<name>, unconfined) must be in allowedProfiles; unset counts as \
+            runtime/default, as in Azure's template. \
             Windows-nodeSelector pods are skipped.
             """,
         rationale: "An unconfined container loses the mandatory access control that limits what a compromised process can touch.",
@@ -115,7 +116,8 @@ public struct PodAppArmor: Rule {
             } else if let field = podField {
                 (profile, path, node) = (Self.annotationSyntax(field), pod.path("securityContext.appArmorProfile.type"), field["type"] ?? field)
             } else {
-                continue
+                // Azure's template treats a container without a profile as runtime/default.
+                (profile, path, node) = ("runtime/default", PodSeccomp.annotationPath(pod, key), container.value)
             }
             guard !isAllowed(profile) else { continue }
             context.report(

@@ -24,16 +24,16 @@ public struct PodCapabilitiesBaseline: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssBaseline, .pssRestricted],
         spec: """
-            Fails for every securityContext.capabilities.add entry (init, regular, ephemeral containers) outside \\
-            the allowed set: AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, \\
+            Fails for every securityContext.capabilities.add entry (init, regular, ephemeral containers) outside \
+            the allowed set: AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, \
             SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT (not NET_RAW).
-            PSS profiles: PSA check `capabilities_baseline`, exact case-sensitive names; at restricted from \\
+            PSS profiles: PSA check `capabilities_baseline`, exact case-sensitive names; at restricted from \
             v1.22 it is replaced by `capabilities_restricted` (pod-capabilities-drop-all).
-            aks profile: names compared lower-cased against allowedCapabilities ("*" allows all); \\
+            aks profile: names compared lower-cased against allowedCapabilities ("*" allows all); \
             Windows-nodeSelector pods skipped.
             """,
         rationale: """
-            Capabilities beyond the runtime defaults (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, NET_RAW...) give a \\
+            Capabilities beyond the runtime defaults (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, NET_RAW...) give a \
             container root-like powers over the kernel and the node's network.
             """,
         remediation: "Remove the capability from securityContext.capabilities.add, or grant only one of the default set.",

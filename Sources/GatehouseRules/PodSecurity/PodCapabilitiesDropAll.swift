@@ -21,17 +21,17 @@ public struct PodCapabilitiesDropAll: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssRestricted],
         spec: """
-            Fails for a container (init, regular, ephemeral) whose securityContext.capabilities.drop does not \\
+            Fails for a container (init, regular, ephemeral) whose securityContext.capabilities.drop does not \
             drop ALL, and for every capabilities.add entry other than NET_BIND_SERVICE.
-            PSS profiles: PSA check `capabilities_restricted` from v1.22 (before that, restricted uses \\
-            capabilities_baseline); drop must contain exactly "ALL" (case-sensitive); pods with \\
+            PSS profiles: PSA check `capabilities_restricted` from v1.22 (before that, restricted uses \
+            capabilities_baseline); drop must contain exactly "ALL" (case-sensitive); pods with \
             spec.os.name: windows are exempt from v1.25.
-            aks profile: case-insensitive; drop passes when it contains "all" or every \\
-            requiredDropCapabilities entry; add must be within allowedCapabilities ("*" allows all); Windows \\
+            aks profile: case-insensitive; drop passes when it contains "all" or every \
+            requiredDropCapabilities entry; add must be within allowedCapabilities ("*" allows all); Windows \
             pods (nodeSelector or spec.os.name) are skipped.
             """,
         rationale: """
-            Dropping every capability removes the kernel privileges a compromised process could use to escape; \\
+            Dropping every capability removes the kernel privileges a compromised process could use to escape; \
             binding a low port is the one privilege most services need.
             """,
         remediation: "Set securityContext.capabilities.drop: [\"ALL\"] on every container and add back only NET_BIND_SERVICE if the process binds a port below 1024.",

@@ -19,11 +19,11 @@ public struct PodHostNetwork: Rule {
         profiles: [.aks, .pssBaseline, .pssRestricted],
         spec: """
             Fails when spec.hostNetwork is true. Unset and false pass.
-            PSS profiles: PSA check `hostNamespaces` (with hostPID and hostIPC, reported by pod-host-pid and \\
+            PSS profiles: PSA check `hostNamespaces` (with hostPID and hostIPC, reported by pod-host-pid and \
             pod-host-ipc). aks profile: passes when allowHostNetwork is true; Windows-nodeSelector pods skipped.
             """,
         rationale: """
-            A pod on the host network sees every interface of the node, can bind its ports, reach services \\
+            A pod on the host network sees every interface of the node, can bind its ports, reach services \
             bound to localhost and sniff traffic, bypassing network policies.
             """,
         remediation: "Remove spec.hostNetwork (or set it to false) and expose the workload through a Service.",

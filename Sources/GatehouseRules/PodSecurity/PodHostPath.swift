@@ -21,15 +21,15 @@ public struct PodHostPath: Rule {
         profiles: [.aks, .pssBaseline, .pssRestricted],
         spec: """
             Fails for every spec.volumes[*].hostPath whose path is not allowed.
-            PSS profiles: PSA check `hostPathVolumes` at baseline (any hostPath fails); at restricted the check \\
+            PSS profiles: PSA check `hostPathVolumes` at baseline (any hostPath fails); at restricted the check \
             is replaced by `restrictedVolumes` (pod-volume-types), so this rule reports nothing there.
-            aks profile: allowed when hostPath.path is under an allowedHostPaths[].pathPrefix by path component \\
-            ("/foo" allows /foo, /foo/ and /foo/bar, not /fool; "/" allows everything); if a matching entry \\
-            has readOnly: true, every volumeMount of the volume (any container) must set readOnly: true. \\
+            aks profile: allowed when hostPath.path is under an allowedHostPaths[].pathPrefix by path component \
+            ("/foo" allows /foo, /foo/ and /foo/bar, not /fool; "/" allows everything); if a matching entry \
+            has readOnly: true, every volumeMount of the volume (any container) must set readOnly: true. \
             All volumes are checked, mounted or not. Windows-nodeSelector pods are skipped.
             """,
         rationale: """
-            A hostPath volume exposes the node's filesystem: container runtimes' sockets, kubelet credentials \\
+            A hostPath volume exposes the node's filesystem: container runtimes' sockets, kubelet credentials \
             and other pods' data, a direct route to node compromise.
             """,
         remediation: "Use emptyDir, a ConfigMap, Secret or a PersistentVolumeClaim instead; if a host path is unavoidable, allow exactly that prefix read-only and mount it with readOnly: true.",

@@ -19,13 +19,13 @@ public struct PodHostPorts: Rule {
         profiles: [.aks, .pssBaseline, .pssRestricted],
         spec: """
             Fails when a container (init, regular, ephemeral) declares ports[*].hostPort other than 0.
-            PSS profiles: PSA check `hostPorts`, every non-zero hostPort fails. aks profile: a hostPort listed \\
-            in allowedHostPorts (a port such as "80", or an inclusive range such as "3000-5000") passes; \\
-            Windows-nodeSelector pods are skipped. PSS profiles also count containerPorts of Pods with \\
+            PSS profiles: PSA check `hostPorts`, every non-zero hostPort fails. aks profile: a hostPort listed \
+            in allowedHostPorts (a port such as "80", or an inclusive range such as "3000-5000") passes; \
+            Windows-nodeSelector pods are skipped. PSS profiles also count containerPorts of Pods with \
             hostNetwork: true, which the API server copies to hostPort before admission.
             """,
         rationale: """
-            A host port ties the pod to one node's address, bypasses network policy on some CNIs and exposes \\
+            A host port ties the pod to one node's address, bypasses network policy on some CNIs and exposes \
             the workload outside the cluster's service model.
             """,
         remediation: "Remove hostPort and expose the container through a Service (NodePort or LoadBalancer if it must be reachable from outside).",

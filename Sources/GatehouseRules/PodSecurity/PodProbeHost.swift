@@ -19,8 +19,8 @@ public struct PodProbeHost: Rule {
         scope: .podSpec,
         profiles: [.pssBaseline, .pssRestricted],
         spec: """
-            Fails when a container (init, regular, ephemeral) sets a non-empty host in \\
-            {livenessProbe,readinessProbe,startupProbe}.{httpGet,tcpSocket}.host or \\
+            Fails when a container (init, regular, ephemeral) sets a non-empty host in \
+            {livenessProbe,readinessProbe,startupProbe}.{httpGet,tcpSocket}.host or \
             lifecycle.{postStart,preStop}.{httpGet,tcpSocket}.host.
             PSS profiles: PSA check `hostProbesAndHostLifecycle`, from v1.34 only (older versions allow it).
             """,

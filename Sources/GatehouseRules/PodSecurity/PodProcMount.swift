@@ -18,11 +18,11 @@ public struct PodProcMount: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssBaseline, .pssRestricted],
         spec: """
-            Fails when a container (init, regular, ephemeral) sets securityContext.procMount to anything but \\
+            Fails when a container (init, regular, ephemeral) sets securityContext.procMount to anything but \
             Default.
-            PSS profiles: PSA `procMount` (baseline; from v1.35 skipped for pods with spec.hostUsers: false) and, \\
+            PSS profiles: PSA `procMount` (baseline; from v1.35 skipped for pods with spec.hostUsers: false) and, \
             at restricted from v1.35, `procMount_restricted` (no hostUsers exception).
-            aks profile: the value is compared case-insensitively with "Default"; hostUsers is ignored; \\
+            aks profile: the value is compared case-insensitively with "Default"; hostUsers is ignored; \
             Windows-nodeSelector pods are skipped.
             """,
         rationale: "An unmasked /proc exposes kernel interfaces (sysrq-trigger, kcore, sysctls) that the runtime normally hides from containers.",

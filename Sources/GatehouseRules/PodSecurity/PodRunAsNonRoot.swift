@@ -19,16 +19,16 @@ public struct PodRunAsNonRoot: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssRestricted],
         spec: """
-            PSS profiles: PSA check `runAsNonRoot`. Fails when the pod or any container (init, regular, \\
-            ephemeral) sets securityContext.runAsNonRoot: false, or when a container leaves it unset and the \\
+            PSS profiles: PSA check `runAsNonRoot`. Fails when the pod or any container (init, regular, \
+            ephemeral) sets securityContext.runAsNonRoot: false, or when a container leaves it unset and the \
             pod does not set it to true. From v1.35, pods with spec.hostUsers: false pass.
-            aks profile (honorRunAsUserNonZero: true): per container, with each field taken from the \\
-            container, else the pod: fails when runAsUser is 0, or when runAsUser is unset and runAsNonRoot is \\
-            not true. Windows-nodeSelector pods are skipped. With honorRunAsUserNonZero: false the PSS logic \\
+            aks profile (honorRunAsUserNonZero: true): per container, with each field taken from the \
+            container, else the pod: fails when runAsUser is 0, or when runAsUser is unset and runAsNonRoot is \
+            not true. Windows-nodeSelector pods are skipped. With honorRunAsUserNonZero: false the PSS logic \
             (newest version) applies.
             """,
         rationale: """
-            A process running as root in the container is root on the node if it escapes, and can change any \\
+            A process running as root in the container is root on the node if it escapes, and can change any \
             file of its image.
             """,
         remediation: "Set securityContext.runAsNonRoot: true at pod level (and a non-zero runAsUser, or a USER in the image).",

@@ -16,10 +16,10 @@ public struct PodRunAsUserRoot: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssRestricted],
         spec: """
-            PSS profiles: PSA check `runAsUser` from v1.23 (restricted): fails when the pod or any container \\
-            (init, regular, ephemeral) sets securityContext.runAsUser: 0; unset passes. From v1.35, pods with \\
+            PSS profiles: PSA check `runAsUser` from v1.23 (restricted): fails when the pod or any container \
+            (init, regular, ephemeral) sets securityContext.runAsUser: 0; unset passes. From v1.35, pods with \
             spec.hostUsers: false pass.
-            aks profile: fails for each container whose effective runAsUser (container, else pod) is 0; \\
+            aks profile: fails for each container whose effective runAsUser (container, else pod) is 0; \
             Windows-nodeSelector pods skipped.
             """,
         rationale: "UID 0 in the container is UID 0 on the node unless the pod runs in a user namespace.",

@@ -21,10 +21,10 @@ public struct PodSELinux: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssBaseline, .pssRestricted],
         spec: """
-            Fails when the pod's or a container's (init, regular, ephemeral) securityContext.seLinuxOptions sets \\
-            user or role, or a type other than container_t, container_init_t, container_kvm_t (and, from PSS \\
+            Fails when the pod's or a container's (init, regular, ephemeral) securityContext.seLinuxOptions sets \
+            user or role, or a type other than container_t, container_init_t, container_kvm_t (and, from PSS \
             v1.31, container_engine_t). Pod and containers are judged independently.
-            PSS profiles: PSA check `seLinuxOptions` at the requested version. aks profile: types from \\
+            PSS profiles: PSA check `seLinuxOptions` at the requested version. aks profile: types from \
             allowedSELinuxTypes; Windows-nodeSelector pods skipped.
             """,
         rationale: "A custom SELinux type, user or role can lift the confinement that keeps a container from the host's files and processes.",

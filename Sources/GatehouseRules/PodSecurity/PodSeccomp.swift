@@ -26,18 +26,18 @@ public struct PodSeccomp: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssBaseline, .pssRestricted],
         spec: """
-            PSS baseline (`seccompProfile_baseline`): before v1.19, the annotations \\
-            seccomp.security.alpha.kubernetes.io/pod and container.seccomp.security.alpha.kubernetes.io/<name> \\
-            must be runtime/default, docker/default or localhost/*; from v1.19, pod and container \\
+            PSS baseline (`seccompProfile_baseline`): before v1.19, the annotations \
+            seccomp.security.alpha.kubernetes.io/pod and container.seccomp.security.alpha.kubernetes.io/<name> \
+            must be runtime/default, docker/default or localhost/*; from v1.19, pod and container \
             securityContext.seccompProfile.type must be RuntimeDefault or Localhost when set (Unconfined fails).
-            PSS restricted (`seccompProfile_restricted`, v1.19+): additionally every container must have a \\
+            PSS restricted (`seccompProfile_restricted`, v1.19+): additionally every container must have a \
             valid type, its own or the pod's; pods with spec.os.name: windows are exempt from v1.25.
-            aks profile: each container's profile is resolved from its field, the pod's field, its annotation, \\
-            then the pod annotation, and must be in allowedProfiles; with level: restricted an unresolved \\
+            aks profile: each container's profile is resolved from its field, the pod's field, its annotation, \
+            then the pod annotation, and must be in allowedProfiles; with level: restricted an unresolved \
             profile fails too. Windows pods (nodeSelector or spec.os.name) are skipped.
             """,
         rationale: """
-            Without a seccomp filter every system call is reachable from the container, including the rarely \\
+            Without a seccomp filter every system call is reachable from the container, including the rarely \
             used ones most kernel exploits need.
             """,
         remediation: "Set spec.securityContext.seccompProfile.type: RuntimeDefault (or Localhost with a reviewed profile).",

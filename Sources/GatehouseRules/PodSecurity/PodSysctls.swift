@@ -38,14 +38,14 @@ public struct PodSysctls: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssBaseline, .pssRestricted],
         spec: """
-            Fails for every spec.securityContext.sysctls[*].name outside the safe list. PSS profiles: PSA check \\
-            `sysctls` with the list of the requested version: v1.0 kernel.shm_rmid_forced, \\
-            net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, \\
-            net.ipv4.ip_unprivileged_port_start; v1.27 adds net.ipv4.ip_local_reserved_ports; v1.29 \\
-            net.ipv4.tcp_keepalive_time, tcp_fin_timeout, tcp_keepalive_intvl, tcp_keepalive_probes; v1.32 \\
+            Fails for every spec.securityContext.sysctls[*].name outside the safe list. PSS profiles: PSA check \
+            `sysctls` with the list of the requested version: v1.0 kernel.shm_rmid_forced, \
+            net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, \
+            net.ipv4.ip_unprivileged_port_start; v1.27 adds net.ipv4.ip_local_reserved_ports; v1.29 \
+            net.ipv4.tcp_keepalive_time, tcp_fin_timeout, tcp_keepalive_intvl, tcp_keepalive_probes; v1.32 \
             net.ipv4.tcp_rmem, tcp_wmem; v1.37 net.ipv4.tcp_slow_start_after_idle, tcp_notsent_lowat.
-            aks profile: fails when a name is in forbiddenSysctls (an entry also forbids names it prefixes, \\
-            "*" forbids all) or is not in allowedSysctls (entries may end in "*"; default the newest safe list). \\
+            aks profile: fails when a name is in forbiddenSysctls (an entry also forbids names it prefixes, \
+            "*" forbids all) or is not in allowedSysctls (entries may end in "*"; default the newest safe list). \
             Windows-nodeSelector pods skipped.
             """,
         rationale: "Unsafe sysctls are not namespaced or not isolated: setting them changes the kernel for every pod on the node.",

@@ -24,11 +24,11 @@ public struct PodVolumeTypes: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssRestricted],
         spec: """
-            Fails for every spec.volumes[*] whose source is not configMap, csi, downwardAPI, emptyDir, \\
-            ephemeral, image, persistentVolumeClaim, projected or secret (hostPath, nfs, azureFile, azureDisk, \\
+            Fails for every spec.volumes[*] whose source is not configMap, csi, downwardAPI, emptyDir, \
+            ephemeral, image, persistentVolumeClaim, projected or secret (hostPath, nfs, azureFile, azureDisk, \
             gitRepo, flexVolume, iscsi, rbd, cephfs... fail). A volume without a source counts as emptyDir.
             PSS profiles: PSA check `restrictedVolumes` (restricted level; it replaces hostPathVolumes).
-            aks profile: the allowed set is allowedVolumeTypes ("*" allows all); every volume is checked; \\
+            aks profile: the allowed set is allowedVolumeTypes ("*" allows all); every volume is checked; \
             Windows-nodeSelector pods skipped.
             """,
         rationale: "Volume types outside the restricted set reach node or network storage directly, bypassing the persistent volume access controls.",

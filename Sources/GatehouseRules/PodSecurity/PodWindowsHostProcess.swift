@@ -15,7 +15,7 @@ public struct PodWindowsHostProcess: Rule {
         scope: .podSpec,
         profiles: [.aks, .pssBaseline, .pssRestricted],
         spec: """
-            Fails when spec.securityContext.windowsOptions.hostProcess or a container's (init, regular, \\
+            Fails when spec.securityContext.windowsOptions.hostProcess or a container's (init, regular, \
             ephemeral) securityContext.windowsOptions.hostProcess is true.
             PSS profiles: PSA check `windowsHostProcess`. aks profile: the same.
             """,
