@@ -319,3 +319,32 @@ extension PodSecurityStandardsTests {
         #expect(PodSecurityStandards.denialMessage([], context: context) == nil)
     }
 }
+
+extension PodSecurityStandardsTests {
+    @Test func admissionDecisionFollowsTheModes() throws {
+        let (policy, _) = PSSNamespacePolicy.parse(labels: [
+            "pod-security.kubernetes.io/enforce": "baseline",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+            "pod-security.kubernetes.io/audit-version": "v1.21",
+        ])
+        let clean = try Self.pod("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: x}\n")
+        let allowed = policy.decision(for: clean)
+        #expect(allowed.allowed)
+        #expect(allowed.warnings.count == 1)
+        #expect(allowed.warnings.first?.hasPrefix(#"would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false"#) == true)
+        #expect(allowed.auditViolation?.hasPrefix(#"would violate PodSecurity "restricted:v1.21": allowPrivilegeEscalation"#) == true)
+
+        let bad = try Self.pod(Self.messy)
+        let denied = policy.decision(for: bad)
+        #expect(!denied.allowed)
+        #expect(denied.denial?.hasPrefix(#"violates PodSecurity "baseline:latest": non-default capabilities"#) == true)
+        #expect(denied.warnings.isEmpty, "no warnings on a rejected request")
+
+        let template = try Self.pod(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers:\n      - {name: a, image: x}\n")
+        let warned = policy.decision(for: template)
+        #expect(warned.allowed, "templates are never denied by PSA")
+        #expect(warned.warnings.first?.contains("host namespaces (hostPID=true)") == true)
+    }
+}

@@ -91,3 +91,48 @@ public struct PSSLabelProblem: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "label \(label)=\"\(value)\": \(message)" }
 }
+
+/// What Pod Security Admission would answer for one pod or pod template in a namespace: the enforce
+/// denial, the warnings and the audit annotation, in PSA's words.
+public struct PSSAdmissionDecision: Sendable {
+    /// `violates PodSecurity "restricted:latest": …` when the enforce level rejects a Pod; always `nil` for pod
+    /// templates, which PSA only warns and audits about.
+    public var denial: String?
+    /// `would violate PodSecurity "…": …`, at most one; PSA adds none to a request it rejects.
+    public var warnings: [String] = []
+    /// The value PSA records under the audit annotation `pod-security.kubernetes.io/audit-violations`.
+    public var auditViolation: String?
+    /// The failing checks of the enforce level (empty for templates and allowed pods).
+    public var enforceResults: [PSSCheckResult] = []
+
+    public var allowed: Bool { denial == nil }
+}
+
+extension PSSNamespacePolicy {
+    /// The audit annotation key PSA writes.
+    public static let auditViolationsAnnotation = "pod-security.kubernetes.io/audit-violations"
+
+    /// Evaluates `pod` as PSA's admission plugin does for this namespace policy: Pods are enforced, warned
+    /// and audited; pod templates (Deployments, Jobs, …) are only warned and audited. An evaluation is reused
+    /// when two modes have the same level and version.
+    public func decision(for pod: PodTemplate) -> PSSAdmissionDecision {
+        var cache: [PSSContext: [PSSCheckResult]] = [:]
+        func results(_ context: PSSContext) -> [PSSCheckResult] {
+            let key = PSSContext(level: context.level, version: context.version)
+            if let cached = cache[key] { return cached }
+            let computed = PodSecurityStandards.evaluate(pod, context: context)
+            cache[key] = computed
+            return computed
+        }
+        var decision = PSSAdmissionDecision()
+        if pod.isPod {
+            decision.enforceResults = results(enforce)
+            decision.denial = PodSecurityStandards.denialMessage(decision.enforceResults, context: enforce)
+        }
+        decision.auditViolation = PodSecurityStandards.denialMessage(results(audit), context: audit, warning: true)
+        if decision.denial == nil, let warning = PodSecurityStandards.denialMessage(results(warn), context: warn, warning: true) {
+            decision.warnings.append(warning)
+        }
+        return decision
+    }
+}
