@@ -6,6 +6,12 @@ import KubeModel
 ///
 /// Each check's logic lives in the rule file that owns it (the `pss…` static functions), so a rule's spec,
 /// its Azure semantics and its PSA semantics sit side by side.
+///
+/// Source: `kubernetes/kubernetes` `staging/src/k8s.io/pod-security-admission/policy/check_*.go` and
+/// `registry.go` as of the release-1.36 and release-1.37 branches (see RULES.md §2). Two behaviours were
+/// changed upstream inside the v1.0 functions rather than behind a new version, so they apply at every
+/// pinned version, here as in PSA: the `image` volume source is allowed by `restrictedVolumes`, and
+/// `appArmorProfile` reads the `securityContext.appArmorProfile` fields as well as the annotations.
 public enum PSSCheckID: String, Sendable, CaseIterable, Comparable, Codable {
     // baseline
     case appArmorProfile
