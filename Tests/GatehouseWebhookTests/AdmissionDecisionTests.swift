@@ -8,7 +8,7 @@ import Testing
 /// The decision pipeline in process (parse, decide, encode), without the network.
 @Suite("admission decisions")
 struct AdmissionDecisionTests {
-    static func process(_ body: String, policy: Policy = Policy(), onError: OnErrorPolicy = .deny) throws
+    static func process(_ body: String, policy: Policy = .onlyPrivileged, onError: OnErrorPolicy = .deny) throws
         -> (AdmissionDecision, [String: Any])
     {
         let processor = ReviewProcessor(decider: AdmissionDecider(engine: try Engine(policy: policy), onError: onError))
@@ -48,7 +48,7 @@ struct AdmissionDecisionTests {
     @Test("the object's namespace defaults to the request's, so namespace exemptions apply")
     func namespaceFromRequest() throws {
         let object = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"a","image":"x","securityContext":{"privileged":true}}]}}"#
-        var policy = Policy()
+        var policy = Policy.onlyPrivileged
         policy.excludedNamespaces = ["sandbox-*"]
         let (decision, _) = try Self.process(Reviews.review(namespace: "sandbox-1", object: object), policy: policy)
         #expect(decision.allowed == true)
@@ -66,7 +66,7 @@ struct AdmissionDecisionTests {
 
     @Test("templateAction is a ceiling: audit turns template denials into audit annotations")
     func templateCeiling() throws {
-        var policy = Policy()
+        var policy = Policy.onlyPrivileged
         policy.templateAction = .audit
         let (decision, json) = try Self.process(
             Reviews.review(kind: ("apps", "v1", "Deployment"), resource: "deployments", object: Reviews.deployment(privileged: true)),
@@ -75,6 +75,30 @@ struct AdmissionDecisionTests {
         #expect(decision.warnings.isEmpty)
         let annotations = (json["response"] as? [String: Any])?["auditAnnotations"] as? [String: String]
         #expect(annotations?["pod-privileged"] != nil)
+    }
+}
+
+extension AdmissionDecisionTests {
+    static func benchReview(_ name: String) throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return try String(contentsOf: root.appendingPathComponent("scripts/bench/\(name)"), encoding: .utf8)
+    }
+
+    @Test("the benchmark's reviews under the shipped profiles: a restricted-compliant Pod of a Deployment is allowed, its privileged twin denied",
+          arguments: [Profile.aks, .pssRestricted])
+    func realisticReviews(_ profile: Profile) throws {
+        var policy = Policy()
+        policy.profile = profile
+        let (allowed, _) = try Self.process(try Self.benchReview("review-pod-create.json"), policy: policy)
+        #expect(allowed.allowed == true)
+        #expect(allowed.findings.filter { $0.action == .deny }.isEmpty)
+        let (denied, json) = try Self.process(try Self.benchReview("review-pod-create-privileged.json"), policy: policy)
+        #expect(denied.allowed == false)
+        #expect(denied.ruleIDs.contains("pod-privileged"))
+        let message = ((json["response"] as? [String: Any])?["status"] as? [String: Any])?["message"] as? String ?? ""
+        #expect(message.contains("Pod shop/checkout-7d9f8b6c5d-"))
+        #expect(message.contains("spec.containers[0].securityContext.privileged"))
     }
 }
 

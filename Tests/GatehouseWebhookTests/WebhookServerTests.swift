@@ -10,7 +10,7 @@ import Testing
 @Suite("webhook over TLS")
 struct WebhookServerTests {
     static func policy(privileged action: Action? = nil, _ edit: (inout Policy) -> Void = { _ in }) -> Policy {
-        var policy = Policy()
+        var policy = Policy.onlyPrivileged
         if let action { policy.rules["pod-privileged"] = RuleSettings(action: action) }
         edit(&policy)
         return policy

@@ -21,7 +21,7 @@ struct TestServer {
     var validateURL: String { "https://127.0.0.1:\(port)/validate" }
 
     static func with(
-        policy: Policy = Policy(),
+        policy: Policy = .onlyPrivileged,
         ca: SelfSignedCA? = nil,
         clientCA: [NIOSSLCertificate]? = nil,
         certificateFiles: (certificate: String, key: String)? = nil,

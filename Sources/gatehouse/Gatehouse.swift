@@ -1,6 +1,10 @@
 import ArgumentParser
 
 /// The `gatehouse` command: one rule engine behind the webhook, the auditor and the rule browser.
+///
+/// `@main` (not top-level code in main.swift): top-level `Gatehouse.main()` resolves to the synchronous
+/// overload, which never runs an async subcommand.
+@main
 struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
@@ -8,5 +12,3 @@ struct Gatehouse: AsyncParsableCommand {
         subcommands: [Serve.self]
     )
 }
-
-await Gatehouse.main()
