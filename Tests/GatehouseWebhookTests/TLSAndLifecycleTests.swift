@@ -176,6 +176,30 @@ struct TLSAndLifecycleTests {
 struct CurlClientTests {
     static let curl = "/usr/bin/curl"
 
+    /// Runs curl and waits for it without blocking a concurrency thread (the server under test needs them),
+    /// standard output into `output`.
+    static func run(_ arguments: [String], output: URL?) async throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: curl)
+        process.arguments = arguments
+        if let output {
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: output)
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+        }
+        process.standardError = FileHandle.nullDevice
+        return try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
     @Test("curl --http2 posts a review and gets an HTTP/2 answer", .enabled(if: FileManager.default.isExecutableFile(atPath: curl)))
     func curlHTTP2() async throws {
         try await TestServer.with { server in
@@ -186,20 +210,16 @@ struct CurlClientTests {
             let reviewFile = dir.appendingPathComponent("review.json")
             try server.ca.caCertificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
             try Reviews.review(object: Reviews.pod(privileged: true)).write(to: reviewFile, atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.curl)
-            process.arguments = [
-                "--silent", "--show-error", "--http2", "--max-time", "20", "--cacert", caFile.path,
-                "-H", "Content-Type: application/json", "--data-binary", "@\(reviewFile.path)",
-                "--write-out", "\n%{http_version} %{http_code}", server.validateURL,
-            ]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let data = await Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-            process.waitUntilExit()
+            let outFile = dir.appendingPathComponent("out.txt")
+            let status = try await Self.run(
+                [
+                    "--silent", "--show-error", "--http2", "--max-time", "20", "--cacert", caFile.path,
+                    "-H", "Content-Type: application/json", "--data-binary", "@\(reviewFile.path)",
+                    "--write-out", "\n%{http_version} %{http_code}", server.validateURL,
+                ], output: outFile)
+            let data = try Data(contentsOf: outFile)
             let text = String(decoding: data, as: UTF8.self)
-            #expect(process.terminationStatus == 0)
+            #expect(status == 0)
             #expect(text.hasSuffix("\n2 200"))
             #expect(text.contains("\"allowed\":false"))
             #expect(text.contains("pod-privileged"))
@@ -209,15 +229,10 @@ struct CurlClientTests {
     @Test("TLS 1.1 is refused", .enabled(if: FileManager.default.isExecutableFile(atPath: curl)))
     func oldTLSRefused() async throws {
         try await TestServer.with { server in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.curl)
-            process.arguments = ["--silent", "--insecure", "--tlsv1.1", "--tls-max", "1.1", "--max-time", "10",
-                                 "https://127.0.0.1:\(server.port)/healthz"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            await Task.detached { process.waitUntilExit() }.value
-            #expect(process.terminationStatus != 0)
+            let status = try await Self.run(
+                ["--silent", "--insecure", "--tlsv1.1", "--tls-max", "1.1", "--max-time", "10",
+                 "https://127.0.0.1:\(server.port)/healthz"], output: nil)
+            #expect(status != 0)
         }
     }
 }
