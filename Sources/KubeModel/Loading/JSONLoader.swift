@@ -80,7 +80,6 @@ public enum JSONLoader {
         var scanner = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count, limits: limits)
         scanner.skipByteOrderMark()
         var builder = TreeBuilder(tracksExpansion: false)
-        builder.reservesForNext = true
         var document = 0
         do throws(LoadProblem) {
             while true {
@@ -104,7 +103,7 @@ public enum JSONLoader {
 }
 
 /// The byte-level machinery behind ``JSONLoader``.
-struct JSONScanner {
+struct JSONScanner: ~Copyable {
     let p: UnsafePointer<UInt8>
     let end: Int
     let limits: LoadLimits
@@ -116,7 +115,7 @@ struct JSONScanner {
     /// Only strings hold non-ASCII bytes and strings never span lines, so this is cheap to keep.
     private var lineContinuations = 0
     /// One byte per open container: 1 for an object, 0 for an array.
-    private var stack: [UInt8] = []
+    private var stack = GrowableBuffer<UInt8>(capacity: 64)
     /// Decoded text of strings with escapes.
     private var scratch: [UInt8] = []
 
@@ -124,7 +123,6 @@ struct JSONScanner {
         self.p = base
         self.end = count
         self.limits = limits
-        stack.reserveCapacity(32)
     }
 
     var atEnd: Bool { offset >= end }
@@ -188,10 +186,16 @@ struct JSONScanner {
         return problem(message)
     }
 
-    private mutating func checkDepth(_ depthBase: Int) throws(LoadProblem) {
+    @inline(__always)
+    private func checkDepth(_ depthBase: Int) throws(LoadProblem) {
         if stack.count + depthBase >= limits.maxDepth {
-            throw problem("nesting deeper than \(limits.maxDepth) levels")
+            throw tooDeep()
         }
+    }
+
+    @inline(never)
+    private func tooDeep() -> LoadProblem {
+        problem("nesting deeper than \(limits.maxDepth) levels")
     }
 
     // MARK: Values
@@ -199,7 +203,7 @@ struct JSONScanner {
     /// Parses one complete value at the current offset (after whitespace) into `b`. `depthBase` is the
     /// nesting depth of the place the value sits in, for the depth limit.
     mutating func parseValue(into b: inout TreeBuilder, depthBase: Int) throws(LoadProblem) {
-        stack.removeAll(keepingCapacity: true)
+        stack.truncate(to: 0)
         valueLoop: while true {
             skipWhitespace()
             guard offset < end else { throw unexpected(expecting: "a value") }
@@ -215,7 +219,7 @@ struct JSONScanner {
                 if offset < end, p[offset] == UInt8(ascii: "}") {
                     offset += 1
                     b.close()
-                    stack.removeLast()
+                    _ = stack.removeLast()
                 } else {
                     try parseKey(into: &b)
                     continue valueLoop
@@ -230,7 +234,7 @@ struct JSONScanner {
                 if offset < end, p[offset] == UInt8(ascii: "]") {
                     offset += 1
                     b.close()
-                    stack.removeLast()
+                    _ = stack.removeLast()
                 } else {
                     continue valueLoop
                 }
@@ -248,7 +252,8 @@ struct JSONScanner {
                 throw unexpected(expecting: "a value")
             }
             // After a value: close containers or move to the next member.
-            while let top = stack.last {
+            while stack.count > 0 {
+                let top = stack.base[stack.count - 1]
                 skipWhitespace()
                 guard offset < end else {
                     throw unexpected(expecting: top == 1 ? "',' or '}'" : "',' or ']'")
@@ -262,7 +267,7 @@ struct JSONScanner {
                 if (top == 1 && c == UInt8(ascii: "}")) || (top == 0 && c == UInt8(ascii: "]")) {
                     offset += 1
                     b.close()
-                    stack.removeLast()
+                    _ = stack.removeLast()
                     continue
                 }
                 throw unexpected(expecting: top == 1 ? "',' or '}' after an object member" : "',' or ']' after an array item")
@@ -555,7 +560,6 @@ struct JSONScanner {
         var kindIsList: Bool?
         var flattened = false
         var itemBuilder = TreeBuilder(tracksExpansion: false)
-        itemBuilder.reservesForNext = true
         var itemIndex = 0
         skipWhitespace()
         if offset < end, p[offset] == UInt8(ascii: "}") {
