@@ -166,9 +166,11 @@ struct ManifestFileTests {
         #expect(seen == count)
         #expect(last == SourcePosition(line: count, column: 1))
 
-        var huge = Array(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big"},"data":{"blob":""#.utf8)
-        huge.append(contentsOf: repeatElement(UInt8(ascii: "a"), count: 100_000_000))
-        huge.append(contentsOf: #""}}"#.utf8)
+        let head = Array(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big"},"data":{"blob":""#.utf8)
+        let tail = Array(#""}}"#.utf8)
+        var huge = [UInt8](repeating: UInt8(ascii: "a"), count: head.count + 100_000_000 + tail.count)
+        huge.replaceSubrange(0..<head.count, with: head)
+        huge.replaceSubrange((huge.count - tail.count)..., with: tail)
         let hugePath = dir.write("huge.json", huge)
         huge = []
         var blobLength = 0

@@ -157,6 +157,10 @@ struct JSONScanner: ~Copyable {
                 line += 1
                 lineStart = i
                 lineContinuations = 0
+                // Pretty-printed JSON indents deeply: skip eight spaces at a time.
+                while i + 8 <= end, UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i, as: UInt64.self) == 0x2020_2020_2020_2020 {
+                    i += 8
+                }
             } else {
                 break
             }
@@ -366,15 +370,20 @@ struct JSONScanner: ~Copyable {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let raw = UnsafeRawPointer(p)
+        #if _endian(little)
         while i + 8 <= end {
             let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             let q = x ^ (ones &* 0x22)
             let s = x ^ (ones &* 0x5C)
             // A byte is zero in q or s (quote, backslash), below 0x20, or has its high bit set.
-            let special = ((q &- ones) & ~q) | ((s &- ones) & ~s) | (x &- ones &* 0x20) | x
-            if special & highs != 0 { break }
+            let special = (((q &- ones) & ~q) | ((s &- ones) & ~s) | (x &- ones &* 0x20) | x) & highs
+            if special != 0 {
+                // Borrows only run upwards, so the lowest flagged byte is a real stop.
+                return i + special.trailingZeroBitCount >> 3
+            }
             i += 8
         }
+        #endif
         while i < end {
             let c = p[i]
             if c == 0x22 || c == 0x5C || c < 0x20 || c >= 0x80 { break }
