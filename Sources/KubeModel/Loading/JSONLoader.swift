@@ -76,8 +76,17 @@ public enum JSONLoader {
         _ bytes: UnsafeRawBufferPointer, limits: LoadLimits = .default,
         onValue: (Tree, Place) -> Void
     ) -> LoadProblem? {
+        stream(bytes, limits: limits, releaser: nil, onValue: onValue)
+    }
+
+    /// As ``stream(_:limits:onValue:)``, releasing the pages of a file mapping behind the parse and the skim.
+    static func stream(
+        _ bytes: UnsafeRawBufferPointer, limits: LoadLimits, releaser: PageReleaser?,
+        onValue: (Tree, Place) -> Void
+    ) -> LoadProblem? {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
         var scanner = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count, limits: limits)
+        scanner.releaser = releaser
         scanner.skipByteOrderMark()
         var builder = TreeBuilder(tracksExpansion: false)
         var document = 0
@@ -94,6 +103,7 @@ public enum JSONLoader {
                     }
                     onValue(tree, Place(document: document, item: nil, consumed: scanner.offset))
                 }
+                scanner.releaseBehind()
                 document += 1
             }
         } catch {
@@ -118,6 +128,9 @@ struct JSONScanner: ~Copyable {
     private var stack = GrowableBuffer<UInt8>(capacity: 64)
     /// Decoded text of strings with escapes.
     private var scratch: [UInt8] = []
+    /// For a file mapping: gives back pages behind the parse (and behind the list skim).
+    var releaser: PageReleaser?
+    private var releasedUpTo = 0
 
     init(base: UnsafePointer<UInt8>, count: Int, limits: LoadLimits) {
         self.p = base
@@ -559,6 +572,14 @@ struct JSONScanner: ~Copyable {
 
     // MARK: Streaming lists
 
+    /// Releases the mapped pages before the current offset, in steps.
+    mutating func releaseBehind() {
+        if let releaser, offset - releasedUpTo >= PageReleaser.step {
+            releaser.release(from: releasedUpTo, to: offset)
+            releasedUpTo = offset
+        }
+    }
+
     /// Parses a top-level object. A `*List` object's items are delivered one by one; anything else whole.
     mutating func parseTopLevelObject(
         document: Int, builder b: inout TreeBuilder, onValue: (Tree, JSONLoader.Place) -> Void
@@ -632,6 +653,7 @@ struct JSONScanner: ~Copyable {
                 throw LoadProblem(position: .unknown, message: "internal error: unbalanced JSON tree")
             }
             onValue(tree, JSONLoader.Place(document: document, item: index, consumed: offset))
+            releaseBehind()
             index += 1
             skipWhitespace()
             guard offset < end else { throw unexpected(expecting: "',' or ']' after an array item") }
@@ -710,6 +732,9 @@ struct JSONScanner: ~Copyable {
     private func skipValue(from start: Int) -> Int? {
         var i = start
         var depth = 0
+        // The skim reads ahead of the parse; on a huge list it gives pages back as it goes, or it would make
+        // the whole file resident before the first item is parsed.
+        var skimReleased = start
         while i < end {
             let c = p[i]
             switch c {
@@ -720,6 +745,10 @@ struct JSONScanner: ~Copyable {
                 continue
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
+                if let releaser, i - skimReleased >= PageReleaser.step {
+                    releaser.release(from: skimReleased, to: i)
+                    skimReleased = i
+                }
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if depth == 0 { return i }
                 depth -= 1
