@@ -129,6 +129,24 @@ struct ManifestFileTests {
         #expect(outcome.documents == 2)
     }
 
+    @Test func windowsLineEndingsAndByteOrderMarks() {
+        let json = [0xEF, 0xBB, 0xBF] + Array("{\r\n  \"apiVersion\": \"v1\",\r\n  \"kind\": \"Namespace\",\r\n  \"metadata\": {\"name\": 1}\r\n}".utf8)
+        var positions: [SourcePosition] = []
+        let outcome = json.withUnsafeBytes { bytes in
+            Manifests.load(bytes, file: "ns.json") { positions.append($0.root["kind"]!.position) }
+        }
+        #expect(outcome.format == .json)
+        #expect(positions == [SourcePosition(line: 3, column: 11)])
+        let yaml = [0xEF, 0xBB, 0xBF] + Array("apiVersion: v1\r\nkind: Namespace\r\nmetadata:\r\n  name: n\r\n".utf8)
+        var names: [String] = []
+        let yamlOutcome = yaml.withUnsafeBytes { bytes in
+            Manifests.load(bytes, file: "ns.yaml") { names.append($0.name); positions.append($0.root["kind"]!.position) }
+        }
+        #expect(yamlOutcome.errors.isEmpty)
+        #expect(names == ["n"])
+        #expect(positions.last == SourcePosition(line: 2, column: 7))
+    }
+
     @Test func unreadableInputsAreErrorsNotCrashes() {
         let dir = ScratchDirectory()
         let missing = Manifests.load(contentsOf: "\(dir.path)/nope.yaml") { _ in }
