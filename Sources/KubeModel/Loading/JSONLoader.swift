@@ -19,8 +19,11 @@ public enum JSONLoader {
         }
         var scanner = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count, limits: limits)
         scanner.skipByteOrderMark()
+        // Sized for a typical document (a node per 6 bytes or so) so a request body never regrows the buffers;
+        // capped so a huge input does not reserve memory it may never use.
         var builder = TreeBuilder(
-            expectedNodes: max(16, bytes.count / 12), expectedBytes: max(64, bytes.count / 2), tracksExpansion: false)
+            expectedNodes: min(max(16, bytes.count / 5), 1 << 16), expectedBytes: min(max(64, bytes.count), 1 << 20),
+            tracksExpansion: false)
         do throws(LoadProblem) {
             scanner.skipWhitespace()
             if scanner.atEnd {
@@ -316,12 +319,12 @@ struct JSONScanner: ~Copyable {
     ) throws(LoadProblem) {
         let n = word.utf8CodeUnitCount
         let w = word.utf8Start
-        var k = 0
-        while k < n {
-            guard offset + k < end, p[offset + k] == w[k] else {
-                throw problem("invalid literal: expected '\(word)'", at: offset + k)
-            }
-            k += 1
+        // The common case in one comparison: the whole word is there.
+        let whole = offset + n <= end && memcmpBytes(p + offset, w, n)
+        if !whole {
+            var k = 0
+            while offset + k < end, k < n, p[offset + k] == w[k] { k += 1 }
+            throw problem("invalid literal: expected '\(word)'", at: offset + k)
         }
         let pos = position
         if kind == .null {

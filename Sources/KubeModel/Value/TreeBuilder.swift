@@ -93,7 +93,7 @@ struct TreeBuilder: ~Copyable {
         if frame.kind == .mapping, frame.hasMergeKey {
             (first, itemCount) = appendMergedPairs(from: frame.pendingStart)
         } else if itemCount > 0 {
-            nodes.append(contentsOf: pending.base + frame.pendingStart, count: itemCount)
+            nodes.appendShort(from: pending.base + frame.pendingStart, count: itemCount)
         }
         pending.truncate(to: frame.pendingStart)
         let count = frame.kind == .mapping ? itemCount / 2 : itemCount
@@ -245,6 +245,23 @@ struct GrowableBuffer<Element>: ~Copyable {
     /// Counts `n` elements written in place after ``reserveAppending(_:)``.
     @inline(__always)
     mutating func didAppend(_ n: Int) {
+        count += n
+    }
+
+    /// As ``append(contentsOf:count:)``, with a plain loop for the few elements most containers hold, where
+    /// a call to `memcpy` costs more than the copy.
+    @inline(__always)
+    mutating func appendShort(from source: UnsafePointer<Element>, count n: Int) {
+        if n > 8 {
+            append(contentsOf: source, count: n)
+            return
+        }
+        reserveAppending(n)
+        var i = 0
+        while i < n {
+            (base + count + i).initialize(to: source[i])
+            i += 1
+        }
         count += n
     }
 
