@@ -43,6 +43,17 @@ struct YAMLScalarTests {
         #expect(value["a"]?.string == "0755")
     }
 
+    /// The byte-level integer reader agrees with the general one on every spelling.
+    @Test(arguments: [
+        "0", "00", "07", "08", "09", "0755", "0x1F", "-0x1F", "0X1f", "0o17", "0b101", "+12", "-42", "1_000",
+        "9223372036854775807", "-9223372036854775808", "99999999999999999999", "1e3", "1E3", "2.0", "2.5", "-0",
+        ".inf", "0x", "+", "1_2_3",
+    ])
+    func integerReadingAgrees(text: String) throws {
+        let value = try yaml("v: !!int \(text)")
+        #expect(value["v"]?.int == NumberSyntax.integer(text), "\(text)")
+    }
+
     @Test func booleansKeepTheirMeaning() throws {
         let value = try yaml("a: yes\nb: off\nc: \"true\"")
         #expect(value["a"]?.isTrue == true)

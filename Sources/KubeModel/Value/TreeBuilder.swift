@@ -5,7 +5,7 @@
 /// and the container's own node joins its parent's pending children. Nothing is copied twice and no per-node
 /// allocation happens. The working storage is raw memory that the builder owns and reuses from one document to
 /// the next: appending a node is a bounds check and a store, with none of `Array`'s uniqueness checks, which
-/// dominated the parse of small documents. `finish()` copies the result into the tree's exact-size arrays.
+/// dominated the parse of small documents. `finish()` copies the result into the tree's exact-size storage.
 struct TreeBuilder: ~Copyable {
     private(set) var nodes: GrowableBuffer<Node>
     private(set) var bytes: GrowableBuffer<UInt8>
@@ -130,7 +130,9 @@ struct TreeBuilder: ~Copyable {
         guard frames.count == 0, pending.count == 1 else { return nil }
         nodes.append(pending.base[0])
         pending.truncate(to: 0)
-        let tree = Tree(nodes: nodes.array(), bytes: bytes.array(), rootIndex: Int32(nodes.count - 1))
+        let tree = Tree(
+            nodes: nodes.base, nodeCount: nodes.count, bytes: bytes.base, byteCount: bytes.count,
+            rootIndex: Int32(nodes.count - 1))
         nodes.truncate(to: 0)
         bytes.truncate(to: 0)
         expandedNodes = 0
@@ -285,15 +287,6 @@ struct GrowableBuffer<Element>: ~Copyable {
         base.deallocate()
         base = newBase
         capacity = newCapacity
-    }
-
-    /// A copy of the contents as an exact-size array.
-    func array() -> [Element] {
-        guard count > 0 else { return [] }
-        return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
-            buffer.baseAddress!.initialize(from: base, count: count)
-            initialized = count
-        }
     }
 }
 
