@@ -4,48 +4,220 @@ import KubeModel
 /// The rules a policy turns on, built once with their parameters, and applied to objects.
 ///
 /// Thread-safe and immutable: the auditor evaluates files in parallel and the webhook evaluates requests
-/// concurrently through one engine.
+/// concurrently through one engine. Everything the policy names (globs, exemptions, per-rule actions) is
+/// compiled at construction, so evaluating an object allocates only for the findings it produces.
 public struct Engine: Sendable {
     public let policy: Policy
     let active: [ActiveRule]
+    let excludedNamespaces: [Glob]
+    let exemptUsers: [Glob]
+    let exemptGroups: [Glob]
+    let exemptNamespaces: [Glob]
+    let knownRuleIDs: Set<String>
 
     struct ActiveRule: Sendable {
         let rule: any Rule
         let id: String
         let severity: Severity
         let action: Action
+        let namespaceActions: [NamespaceAction]
+        /// Indices into `policy.exemptions` of the exemptions that name this rule.
+        let exemptions: [Int]
+        /// Whether an object's `gatehouse.io/exempt` annotation may exempt this rule.
+        let annotationExemptible: Bool
     }
 
-    /// Builds every rule the policy enables. Throws ``ParameterError`` when a rule rejects its parameters.
-    public init(policy: Policy = Policy()) throws {
+    /// Builds every rule the policy enables, from the profile plus the rules the policy turns on, minus those
+    /// it turns off. Throws ``ParameterError`` when a rule rejects its parameters (a policy read from a file
+    /// has already been checked for that).
+    ///
+    /// `rules` is the catalogue to draw from: the registry by default.
+    public init(policy: Policy = Policy(), rules: [any Rule.Type] = Registry.rules) throws {
         self.policy = policy
+        let annotations = policy.annotationExemptions
         var active: [ActiveRule] = []
-        for type in Registry.rules {
+        for type in rules {
             let d = type.description
             let settings = policy.settings(for: d.id)
             guard let action = policy.action(for: d), action != .off else { continue }
             let rule = try type.init(parameters: RuleParameters(settings?.parameters))
-            active.append(ActiveRule(rule: rule, id: d.id, severity: settings?.severity ?? d.severity, action: action))
+            active.append(
+                ActiveRule(
+                    rule: rule, id: d.id, severity: settings?.severity ?? d.severity, action: action,
+                    namespaceActions: settings?.namespaceActions ?? [],
+                    exemptions: policy.exemptions.indices.filter { policy.exemptions[$0].covers(rule: d.id) },
+                    annotationExemptible: annotations.allowed && annotations.rules.anyMatches(d.id)))
         }
-        self.active = active
+        self.active = active.sorted { $0.id < $1.id }
+        self.excludedNamespaces = policy.excludedNamespaces.map(Glob.init)
+        self.exemptUsers = policy.exemptUsers.map(Glob.init)
+        self.exemptGroups = policy.exemptGroups.map(Glob.init)
+        self.exemptNamespaces = policy.exemptNamespaces.map(Glob.init)
+        self.knownRuleIDs = Set(rules.map { $0.description.id })
     }
 
-    /// Ids of the rules this engine runs.
+    /// Ids of the rules this engine runs, sorted.
     public var activeRuleIDs: [String] { active.map(\.id) }
 
-    /// Every finding for `object` with the policy's severity and action applied and exemptions removed,
-    /// in a stable order (rule id, then field path).
+    /// The Pod Security Standards level and version the policy selects (from `profile` and `pssVersion`).
+    /// The PSS-mapped checks read these through their check context; every rule is run by
+    /// ``run(_:on:template:)``, the one place that context is made.
+    public var podSecurity: PodSecuritySettings { policy.podSecurity }
+
+    /// The findings for `object` (with exemptions removed), in a stable order: rule id, then the order the
+    /// rule reports them (the field paths as the container walker visits them).
     public func evaluate(_ object: KubeObject) -> [Finding] {
-        let template = PodTemplate(of: object)
-        var findings: [Finding] = []
-        for entry in active {
-            for var finding in entry.rule.evaluate(object, template: template) {
-                finding.severity = entry.severity
-                finding.action = policy.action(entry.action, rule: entry.id, namespace: object.namespace)
-                if policy.isExempt(finding, object: object) { continue }
-                findings.append(finding)
+        evaluate(object, admission: nil).findings
+    }
+
+    /// Evaluates `object` with the policy's severities, actions and exemptions applied.
+    ///
+    /// Pass `admission` for a webhook request: its user, groups and namespace are checked against the
+    /// policy's `admission` exemptions, and its namespace stands in when the object does not name one.
+    /// Audits pass `nil`.
+    public func evaluate(_ object: KubeObject, admission: AdmissionContext?) -> EvaluationResult {
+        var result = EvaluationResult()
+        let namespace = object.namespace ?? admission?.namespace
+        if let namespace, excludedNamespaces.anyMatches(namespace) {
+            result.skipped = .excludedNamespace(namespace)
+            return result
+        }
+        if let admission {
+            if let namespace, exemptNamespaces.anyMatches(namespace) {
+                result.skipped = .exemptNamespace(namespace)
+                return result
+            }
+            if exemptUsers.anyMatches(admission.userName) {
+                result.skipped = .exemptUser(admission.userName)
+                return result
+            }
+            if let group = admission.groups.first(where: exemptGroups.anyMatches) {
+                result.skipped = .exemptGroup(group)
+                return result
             }
         }
-        return findings
+
+        let template = PodTemplate(of: object)
+        let isTemplate = template.map { !$0.isPod } ?? false
+        var annotation: AnnotationExemption?
+        var labels: [String: String]?
+
+        for entry in active {
+            let found = run(entry.rule, on: object, template: template)
+            if found.isEmpty { continue }
+            var action = entry.action
+            if let namespace {
+                for override in entry.namespaceActions where override.match.matches(namespace) {
+                    action = override.action
+                    break
+                }
+            }
+            if isTemplate, let templateAction = policy.templateAction, action == .deny || action == .warn {
+                action = templateAction
+            }
+            if action == .off { continue }
+            if annotation == nil {
+                annotation = AnnotationExemption(object: object, template: template, policy: policy, known: knownRuleIDs)
+                result.notes += annotation!.notes
+            }
+
+            for var finding in found {
+                finding.severity = entry.severity
+                finding.action = action
+                if let source = exemption(
+                    for: finding, entry: entry, object: object, namespace: namespace, labels: &labels,
+                    annotation: annotation)
+                {
+                    result.exempted.append(ExemptedFinding(finding: finding, exemption: source))
+                } else {
+                    result.findings.append(finding)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Runs one rule on one object. The single place a rule's check context is made, so settings every rule
+    /// should see (such as ``podSecurity``) are passed here.
+    func run(_ rule: any Rule, on object: KubeObject, template: PodTemplate?) -> [Finding] {
+        rule.evaluate(object, template: template)
+    }
+
+    private func exemption(
+        for finding: Finding, entry: ActiveRule, object: KubeObject, namespace: String?,
+        labels: inout [String: String]?, annotation: AnnotationExemption?
+    ) -> ExemptionSource? {
+        for index in entry.exemptions {
+            let exemption = policy.exemptions[index]
+            let objectMatches = exemption.matchesObject(object, namespace: namespace) {
+                if let labels { return labels }
+                let read = object.labels
+                labels = read
+                return read
+            }
+            if objectMatches && exemption.matchesContainer(of: finding) {
+                return .policy(index: index, reason: exemption.reason, position: exemption.position)
+            }
+        }
+        if entry.annotationExemptible, let annotation, annotation.exempts(entry.id) {
+            return .annotation(reason: annotation.reason)
+        }
+        return nil
+    }
+}
+
+/// Who is asking, for an admission request: the fields of `AdmissionReview.request` the policy's
+/// `admission` exemptions look at.
+public struct AdmissionContext: Sendable, Hashable {
+    /// `request.userInfo.username`.
+    public var userName: String
+    /// `request.userInfo.groups`.
+    public var groups: [String]
+    /// `request.namespace`: the namespace of the object, also when the object itself leaves it out.
+    public var namespace: String?
+
+    public init(userName: String, groups: [String] = [], namespace: String? = nil) {
+        self.userName = userName
+        self.groups = groups
+        self.namespace = namespace
+    }
+}
+
+/// What the engine found in one object.
+public struct EvaluationResult: Sendable, Hashable {
+    /// Findings to enforce and report, in a stable order.
+    public var findings: [Finding] = []
+    /// Findings an exemption suppressed, in the same order, for reports' counts and `--show-exempted` lists.
+    public var exempted: [ExemptedFinding] = []
+    /// Why the object was not evaluated at all, if it was not.
+    public var skipped: SkipReason?
+    /// Things about the object's exemption annotations a user should know, e.g. an exemption ignored for
+    /// lack of a reason.
+    public var notes: [String] = []
+
+    public init() {}
+
+    /// Whether an admission request for this object must be denied.
+    public var denies: Bool { findings.contains { $0.action == .deny } }
+}
+
+/// Why an object was not evaluated.
+public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
+    /// The object is in one of the policy's `excludedNamespaces`.
+    case excludedNamespace(String)
+    /// Admission: the request's namespace is in `admission.exemptNamespaces`.
+    case exemptNamespace(String)
+    /// Admission: the requesting user is in `admission.exemptUsers`.
+    case exemptUser(String)
+    /// Admission: one of the requesting user's groups is in `admission.exemptGroups`.
+    case exemptGroup(String)
+
+    public var description: String {
+        switch self {
+        case .excludedNamespace(let ns): "namespace \(ns) is excluded by the policy"
+        case .exemptNamespace(let ns): "namespace \(ns) is exempt from admission checks"
+        case .exemptUser(let user): "user \(user) is exempt from admission checks"
+        case .exemptGroup(let group): "group \(group) is exempt from admission checks"
+        }
     }
 }

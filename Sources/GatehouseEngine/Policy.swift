@@ -1,25 +1,49 @@
 import GatehouseRules
 import KubeModel
 
-/// What to enforce: a profile, per-rule settings and exemptions. Loaded from a policy file, or the embedded
-/// default (profile `aks`, Azure's excluded namespaces).
+/// What to enforce: a profile, per-rule settings and exemptions.
+///
+/// Read from a policy file with ``Policy/load(contentsOf:rules:)`` or ``Policy/parse(_:file:rules:)``, which
+/// reject any mistake with its line and column; `Policy()` is the embedded default: profile `aks`, Azure
+/// Policy's excluded namespaces, annotation exemptions honoured when they give a reason.
+/// The schema is documented, key by key, in `examples/policy.yaml`.
 public struct Policy: Sendable {
+    /// The rule set to start from; `rules:` entries turn further rules on or off.
     public var profile: Profile = .aks
+    /// The Pod Security Standards version the PSS checks follow: `latest` or `v1.<minor>`, as in the
+    /// `pod-security.kubernetes.io/enforce-version` label.
+    public var pssVersion: PodSecurityVersion = .latest
+    /// The lowest severity that makes `gatehouse audit` exit 1, when the command line does not say.
+    public var failOn: Severity?
+    /// Per-rule settings, by rule id.
     public var rules: [String: RuleSettings] = [:]
-    /// Namespaces (globs) no rule applies to.
+    /// Namespaces (globs) no rule applies to, at admission and in audits.
     public var excludedNamespaces: [String] = Policy.azureExcludedNamespaces
+    /// Exemptions: findings they match are reported as exempted, not as findings.
+    public var exemptions: [Exemption] = []
+    /// Whether and for which rules the `gatehouse.io/exempt` annotation is honoured.
+    public var annotationExemptions = AnnotationExemptions()
     /// Admission only: request users (globs, e.g. `system:serviceaccount:kube-system:*`) never denied or warned.
     public var exemptUsers: [String] = []
     /// Admission only: request groups (globs) never denied or warned.
     public var exemptGroups: [String] = []
-    /// Admission only: the action for findings on pod templates (Deployment, CronJob...), when it should
-    /// differ from the one for Pods. `nil`: the same as for Pods.
+    /// Admission only: namespaces (globs) whose requests are not evaluated (unlike ``excludedNamespaces``,
+    /// audits still report them).
+    public var exemptNamespaces: [String] = []
+    /// The action for findings on pod templates (Deployment, CronJob...) when it should differ from the one
+    /// for Pods. It replaces `deny` and `warn`; rules set to `audit` stay `audit`. `nil`: the same as for Pods.
     public var templateAction: Action?
+    /// The file the policy was read from (`nil` for the embedded default), for messages.
+    public var file: String?
 
     /// The namespaces Azure Policy for AKS excludes by default.
     public static let azureExcludedNamespaces = ["kube-system", "gatekeeper-system", "azure-arc", "azure-extensions-usage-system"]
 
+    /// The embedded default policy.
     public init() {}
+
+    /// The embedded default policy, used when no policy file is given.
+    public static let `default` = Policy()
 
     public func settings(for id: String) -> RuleSettings? { rules[id] }
 
@@ -31,12 +55,21 @@ public struct Policy: Sendable {
         return description.action
     }
 
-    /// The action for rule `id` in `namespace`, after per-namespace overrides (e.g. warn in `dev-*`).
-    public func action(_ action: Action, rule id: String, namespace: String?) -> Action { action }
+    /// The action for rule `id` in `namespace`, after the rule's per-namespace overrides (first match wins).
+    public func action(_ action: Action, rule id: String, namespace: String?) -> Action {
+        guard let namespace, let overrides = rules[id]?.namespaceActions else { return action }
+        for entry in overrides where entry.match.matches(namespace) { return entry.action }
+        return action
+    }
 
-    public func isExempt(_ finding: Finding, object: KubeObject) -> Bool {
-        if let ns = object.namespace, excludedNamespaces.contains(where: { Glob($0).matches(ns) }) { return true }
-        return false
+    /// The Pod Security Standards level and version the PSS-mapped checks evaluate against: the profile's level
+    /// for `pss-baseline` / `pss-restricted`, no level (each rule at its own) for `aks` and `all`.
+    public var podSecurity: PodSecuritySettings {
+        switch profile {
+        case .pssBaseline: PodSecuritySettings(level: .baseline, version: pssVersion)
+        case .pssRestricted: PodSecuritySettings(level: .restricted, version: pssVersion)
+        case .aks, .all: PodSecuritySettings(level: nil, version: pssVersion)
+        }
     }
 }
 
@@ -46,45 +79,95 @@ public struct RuleSettings: Sendable {
     public var severity: Severity?
     /// The `parameters:` mapping as written in the policy file.
     public var parameters: Value?
+    /// Per-namespace action overrides, in file order; the first whose glob matches wins.
+    public var namespaceActions: [NamespaceAction]
 
-    public init(action: Action? = nil, severity: Severity? = nil, parameters: Value? = nil) {
+    public init(
+        action: Action? = nil, severity: Severity? = nil, parameters: Value? = nil,
+        namespaceActions: [NamespaceAction] = []
+    ) {
         self.action = action
         self.severity = severity
         self.parameters = parameters
+        self.namespaceActions = namespaceActions
     }
 }
 
-/// A shell-style glob: `*` matches any run of characters, `?` one character.
-public struct Glob: Sendable, Hashable {
-    public let pattern: String
+/// One per-namespace override of a rule's action, e.g. warn instead of deny in `dev-*`.
+public struct NamespaceAction: Sendable, Hashable {
+    public var match: Glob
+    public var action: Action
 
-    public init(_ pattern: String) {
-        self.pattern = pattern
+    public init(match: Glob, action: Action) {
+        self.match = match
+        self.action = action
+    }
+}
+
+/// Whether objects may exempt themselves with annotations:
+/// `gatehouse.io/exempt: "rule-a,rule-b"` and `gatehouse.io/exempt-reason: "why"`.
+///
+/// Like Polaris, an operator can switch this off; unlike Polaris, an exemption without a reason is ignored by
+/// default (``requireReason``), so every suppressed finding in a report says why.
+public struct AnnotationExemptions: Sendable {
+    public static let exemptKey = "gatehouse.io/exempt"
+    public static let reasonKey = "gatehouse.io/exempt-reason"
+
+    /// Whether the annotation is honoured at all.
+    public var allowed: Bool
+    /// Which rules (globs over rule ids) an annotation may exempt.
+    public var rules: [Glob]
+    /// Whether the annotation needs a non-empty `gatehouse.io/exempt-reason` to count.
+    public var requireReason: Bool
+
+    public init(allowed: Bool = true, rules: [Glob] = [Glob("*")], requireReason: Bool = true) {
+        self.allowed = allowed
+        self.rules = rules
+        self.requireReason = requireReason
+    }
+}
+
+/// A Pod Security Standards version: `latest`, or `v1.<minor>` as in the
+/// `pod-security.kubernetes.io/enforce-version` namespace label.
+public struct PodSecurityVersion: Sendable, Hashable, CustomStringConvertible {
+    /// `nil` for `latest`.
+    public let minor: Int?
+
+    public static let latest = PodSecurityVersion(minor: nil)
+
+    public init(minor: Int?) {
+        self.minor = minor
     }
 
-    public func matches(_ text: String) -> Bool {
-        Self.match(Array(pattern.utf8)[...], Array(text.utf8)[...])
-    }
-
-    private static func match(_ p: ArraySlice<UInt8>, _ t: ArraySlice<UInt8>) -> Bool {
-        var p = p
-        var t = t
-        var star: (ArraySlice<UInt8>, ArraySlice<UInt8>)?
-        while !t.isEmpty {
-            if let c = p.first, c == UInt8(ascii: "?") || c == t.first! {
-                p = p.dropFirst()
-                t = t.dropFirst()
-            } else if p.first == UInt8(ascii: "*") {
-                p = p.dropFirst()
-                star = (p, t)
-            } else if let (sp, st) = star {
-                p = sp
-                t = st.dropFirst()
-                star = (sp, t)
-            } else {
-                return false
-            }
+    /// Parses `latest` or `v1.<minor>` (the forms Pod Security Admission accepts); `nil` otherwise.
+    public init?(_ text: String) {
+        if text == "latest" {
+            self.minor = nil
+            return
         }
-        return p.allSatisfy { $0 == UInt8(ascii: "*") }
+        guard text.hasPrefix("v1."), let minor = Int(text.dropFirst(3)), minor >= 0,
+            String(minor) == text.dropFirst(3)
+        else { return nil }
+        self.minor = minor
+    }
+
+    public var isLatest: Bool { minor == nil }
+
+    public var description: String { minor.map { "v1.\($0)" } ?? "latest" }
+}
+
+/// The Pod Security Standards settings a policy implies, for the PSS-mapped checks.
+public struct PodSecuritySettings: Sendable, Hashable {
+    public enum Level: String, Sendable, Hashable {
+        case baseline, restricted
+    }
+
+    /// The level the profile enforces, or `nil` when the profile is not a PSS profile.
+    public var level: Level?
+    public var version: PodSecurityVersion
+
+    public init(level: Level?, version: PodSecurityVersion) {
+        self.level = level
+        self.version = version
     }
 }
