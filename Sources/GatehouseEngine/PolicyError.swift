@@ -46,8 +46,9 @@ enum Suggestion {
     }
 
     /// `unknown rule "x"; did you mean "y"?`, or the list of valid values when none is close and the list is short.
-    static func unknown(_ what: String, _ word: String, in candidates: [String]) -> String {
+    static func unknown(_ what: String, _ word: String, in candidates: [String], context: String? = nil) -> String {
         var message = "unknown \(what) \"\(word)\""
+        if let context { message += " \(context)" }
         if let near = closest(to: word, in: candidates) {
             message += "; did you mean \"\(near)\"?"
         } else if candidates.count <= 12 {

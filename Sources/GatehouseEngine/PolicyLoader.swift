@@ -198,7 +198,7 @@ struct PolicyReader {
                 continue
             }
             guard let type = specs[id] else {
-                fail(key.position, Suggestion.unknown("rule", id, in: ruleIDs))
+                fail(key.position, unknownRule(id))
                 continue
             }
             guard let fields = mapping(body, keys: Self.ruleKeys, in: "rule \"\(id)\"") else { continue }
@@ -376,7 +376,7 @@ struct PolicyReader {
                 if names.isEmpty {
                     fail(key.position, "rule \"\(d.id)\" takes no parameters")
                 } else {
-                    fail(key.position, Suggestion.unknown("parameter", name, in: names) + " for rule \"\(d.id)\"")
+                    fail(key.position, Suggestion.unknown("parameter", name, in: names, context: "for rule \"\(d.id)\""))
                 }
                 continue
             }
@@ -386,7 +386,7 @@ struct PolicyReader {
 
     mutating func check(_ value: Value, against type: ParameterType, name: String) {
         func wrong() {
-            fail(value.position, "parameter \(name) must be a \(type), found \(describe(value))")
+            fail(value.position, "parameter \(name) must be \(article(type)), found \(describe(value))")
         }
         switch type {
         case .bool:
@@ -423,7 +423,7 @@ struct PolicyReader {
                 var seen: Set<String> = []
                 for (key, v) in item.pairs {
                     guard let field = key.string, let fieldType = fields[field] else {
-                        fail(key.position, Suggestion.unknown("field", key.string ?? "?", in: fieldNames) + " in parameter \(name)")
+                        fail(key.position, Suggestion.unknown("field", key.string ?? "?", in: fieldNames, context: "in parameter \(name)"))
                         continue
                     }
                     guard seen.insert(field).inserted else {
@@ -452,7 +452,7 @@ struct PolicyReader {
                 continue
             }
             guard keys.contains(name) else {
-                fail(key.position, Suggestion.unknown("key", name, in: keys) + " in \(context)")
+                fail(key.position, Suggestion.unknown("key", name, in: keys, context: "in \(context)"))
                 continue
             }
             guard fields[name] == nil else {
@@ -507,6 +507,13 @@ struct PolicyReader {
         return nil
     }
 
+    func article(_ type: ParameterType) -> String {
+        switch type {
+        case .int: "an integer"
+        default: "a \(type)"
+        }
+    }
+
     func describe(_ value: Value) -> String {
         switch value.kind {
         case .null: "nothing (null)"
@@ -516,6 +523,11 @@ struct PolicyReader {
         case .sequence: "a list"
         case .mapping: "a mapping"
         }
+    }
+
+    func unknownRule(_ id: String) -> String {
+        let message = Suggestion.unknown("rule", id, in: ruleIDs)
+        return message.contains(";") ? message : message + "; `gatehouse rules` lists every rule id"
     }
 
     // MARK: Patterns
@@ -578,7 +590,7 @@ struct PolicyReader {
                 return nil
             }
         } else if specs[text] == nil {
-            fail(position, Suggestion.unknown("rule", text, in: ruleIDs))
+            fail(position, unknownRule(text))
             return nil
         }
         return glob
