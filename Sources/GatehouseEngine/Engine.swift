@@ -87,8 +87,8 @@ public struct Engine: Sendable {
                 result.skipped = .exemptNamespace(namespace)
                 return result
             }
-            if exemptUsers.anyMatches(admission.userName) {
-                result.skipped = .exemptUser(admission.userName)
+            if exemptUsers.anyMatches(admission.user) {
+                result.skipped = .exemptUser(admission.user)
                 return result
             }
             if let group = admission.groups.first(where: exemptGroups.anyMatches) {
@@ -170,14 +170,14 @@ public struct Engine: Sendable {
 /// `admission` exemptions look at.
 public struct AdmissionContext: Sendable, Hashable {
     /// `request.userInfo.username`.
-    public var userName: String
+    public var user: String
     /// `request.userInfo.groups`.
     public var groups: [String]
     /// `request.namespace`: the namespace of the object, also when the object itself leaves it out.
     public var namespace: String?
 
-    public init(userName: String, groups: [String] = [], namespace: String? = nil) {
-        self.userName = userName
+    public init(user: String, groups: [String] = [], namespace: String? = nil) {
+        self.user = user
         self.groups = groups
         self.namespace = namespace
     }

@@ -20,8 +20,10 @@ extension Policy {
     /// `rules` is the catalogue rule ids and parameters are checked against (the registry by default).
     public static func load(contentsOf path: String, rules: [any Rule.Type] = Registry.rules) throws(PolicyError) -> Policy {
         guard let text = readFile(path) else {
+            let reason = String(cString: strerror(errno))
             throw PolicyError(
-                file: path, problems: [PolicyProblem(position: .unknown, message: "cannot read the policy file")])
+                file: path,
+                problems: [PolicyProblem(position: .unknown, message: "cannot read the policy file: \(reason)")])
         }
         return try parse(text, file: path, rules: rules)
     }
@@ -409,7 +411,7 @@ struct PolicyReader {
             }
         case .quantity:
             guard value.kind == .string || value.kind == .number, let text = value.string else { return wrong() }
-            if !Quantity.isValid(text) {
+            if !QuantitySyntax.isValid(text) {
                 fail(value.position, "parameter \(name): \"\(text)\" is not a Kubernetes quantity (e.g. 500m, 256Mi, 2)")
             }
         case .objectList(let fields):
@@ -642,7 +644,7 @@ struct PolicyReader {
 
 /// Kubernetes resource quantity syntax (`resource.ParseQuantity`): a signed decimal number with an optional
 /// binary-SI (`Ki`..`Ei`), decimal-SI (`n`, `u`, `m`, `k`, `M`..`E`) or exponent (`e3`) suffix.
-enum Quantity {
+enum QuantitySyntax {
     static func isValid(_ text: String) -> Bool {
         var s = Substring(text)
         if s.first == "+" || s.first == "-" { s = s.dropFirst() }

@@ -114,7 +114,7 @@ struct EngineRuleSelectionTests {
         #expect(try actions("prod") == [.deny, .deny])
         #expect(try actions("sandbox") == [])
         // An admission request names the namespace when the object leaves it out.
-        #expect(try actions(nil, admission: AdmissionContext(userName: "alice", namespace: "dev-x")) == [.warn, .warn])
+        #expect(try actions(nil, admission: AdmissionContext(user: "alice", namespace: "dev-x")) == [.warn, .warn])
         #expect(try actions(nil) == [.deny, .deny])
     }
 
@@ -170,19 +170,19 @@ struct AdmissionExemptionTests {
     }
 
     @Test func users() throws {
-        let r = e.evaluate(try pod(), admission: AdmissionContext(userName: "system:serviceaccount:kube-system:replicaset-controller"))
+        let r = e.evaluate(try pod(), admission: AdmissionContext(user: "system:serviceaccount:kube-system:replicaset-controller"))
         #expect(r.findings.isEmpty)
         #expect(r.skipped == .exemptUser("system:serviceaccount:kube-system:replicaset-controller"))
-        #expect(!e.evaluate(try pod(), admission: AdmissionContext(userName: "system:serviceaccount:apps:ci")).findings.isEmpty)
+        #expect(!e.evaluate(try pod(), admission: AdmissionContext(user: "system:serviceaccount:apps:ci")).findings.isEmpty)
     }
 
     @Test func groups() throws {
-        let r = e.evaluate(try pod(), admission: AdmissionContext(userName: "bob", groups: ["system:authenticated", "breakglass"]))
+        let r = e.evaluate(try pod(), admission: AdmissionContext(user: "bob", groups: ["system:authenticated", "breakglass"]))
         #expect(r.skipped == .exemptGroup("breakglass") && r.findings.isEmpty)
     }
 
     @Test func namespaces() throws {
-        let r = e.evaluate(try pod(namespace: "scratch-1"), admission: AdmissionContext(userName: "bob"))
+        let r = e.evaluate(try pod(namespace: "scratch-1"), admission: AdmissionContext(user: "bob"))
         #expect(r.skipped == .exemptNamespace("scratch-1") && r.findings.isEmpty)
     }
 

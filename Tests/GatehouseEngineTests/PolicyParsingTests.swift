@@ -126,7 +126,18 @@ struct PolicyParsingTests {
     }
 
     @Test func unreadableFile() {
-        #expect(throws: PolicyError.self) { try Policy.load(contentsOf: "/nonexistent/policy.yaml") }
+        do {
+            _ = try Policy.load(contentsOf: "/nonexistent/policy.yaml")
+            Issue.record("a missing file loaded")
+        } catch {
+            #expect(error.description == "/nonexistent/policy.yaml: cannot read the policy file: No such file or directory")
+        }
+        do {
+            _ = try Policy.load(contentsOf: "/tmp")
+            Issue.record("a directory loaded")
+        } catch {
+            #expect(error.description.hasPrefix("/tmp: cannot read the policy file"))
+        }
     }
 
     @Test func pssVersions() {
