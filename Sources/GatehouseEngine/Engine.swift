@@ -20,7 +20,6 @@ public struct Engine: Sendable {
         let id: String
         let severity: Severity
         let action: Action
-        let namespaceActions: [NamespaceAction]
         /// Indices into `policy.exemptions` of the exemptions that name this rule.
         let exemptions: [Int]
         /// Whether an object's `gatehouse.io/exempt` annotation may exempt this rule.
@@ -44,7 +43,6 @@ public struct Engine: Sendable {
             active.append(
                 ActiveRule(
                     rule: rule, id: d.id, severity: settings?.severity ?? d.severity, action: action,
-                    namespaceActions: settings?.namespaceActions ?? [],
                     exemptions: policy.exemptions.indices.filter { policy.exemptions[$0].covers(rule: d.id) },
                     annotationExemptible: annotations.allowed && annotations.rules.anyMatches(d.id)))
         }
@@ -105,16 +103,7 @@ public struct Engine: Sendable {
         for entry in active {
             let found = run(entry.rule, on: object, template: template)
             if found.isEmpty { continue }
-            var action = entry.action
-            if let namespace {
-                for override in entry.namespaceActions where override.match.matches(namespace) {
-                    action = override.action
-                    break
-                }
-            }
-            if isTemplate, let templateAction = policy.templateAction, action == .deny || action == .warn {
-                action = templateAction
-            }
+            let action = policy.action(entry.action, rule: entry.id, namespace: namespace, isTemplate: isTemplate)
             if action == .off { continue }
             if annotation == nil {
                 annotation = AnnotationExemption(object: object, template: template, policy: policy, known: knownRuleIDs)

@@ -19,6 +19,9 @@ public struct Policy: Sendable {
     public var rules: [String: RuleSettings] = [:]
     /// Namespaces (globs) no rule applies to, at admission and in audits.
     public var excludedNamespaces: [String] = Policy.azureExcludedNamespaces
+    /// Caps on every rule's action by namespace (e.g. at most `warn` in `dev-*`), first match wins. A rule's own
+    /// per-namespace override, when one matches, takes precedence.
+    public var namespaceLimits: [NamespaceLimit] = []
     /// Exemptions: findings they match are reported as exempted, not as findings.
     public var exemptions: [Exemption] = []
     /// Whether and for which rules the `gatehouse.io/exempt` annotation is honoured.
@@ -55,10 +58,26 @@ public struct Policy: Sendable {
         return description.action
     }
 
-    /// The action for rule `id` in `namespace`, after the rule's per-namespace overrides (first match wins).
-    public func action(_ action: Action, rule id: String, namespace: String?) -> Action {
-        guard let namespace, let overrides = rules[id]?.namespaceActions else { return action }
-        for entry in overrides where entry.match.matches(namespace) { return entry.action }
+    /// The action for a finding of rule `id` in `namespace`, from the rule's action: the rule's first matching
+    /// per-namespace override, else the policy's template action for pod templates (it replaces deny and
+    /// warn), then capped by the first matching ``namespaceLimits`` entry. The engine applies the same steps.
+    public func action(_ action: Action, rule id: String, namespace: String?, isTemplate: Bool = false) -> Action {
+        var action = action
+        var overridden = false
+        if let namespace, let overrides = rules[id]?.namespaceActions {
+            for entry in overrides where entry.match.matches(namespace) {
+                action = entry.action
+                overridden = true
+                break
+            }
+        }
+        if isTemplate, let templateAction, action == .deny || action == .warn { action = templateAction }
+        if !overridden, let namespace {
+            for limit in namespaceLimits where limit.match.matches(namespace) {
+                action = action.capped(at: limit.maxAction)
+                break
+            }
+        }
         return action
     }
 
@@ -102,6 +121,33 @@ public struct NamespaceAction: Sendable, Hashable {
         self.match = match
         self.action = action
     }
+}
+
+/// A cap on every rule's action in matching namespaces: `{match: "dev-*", maxAction: warn}` turns deny into
+/// warn there and leaves warn and audit alone.
+public struct NamespaceLimit: Sendable, Hashable {
+    public var match: Glob
+    public var maxAction: Action
+
+    public init(match: Glob, maxAction: Action) {
+        self.match = match
+        self.maxAction = maxAction
+    }
+}
+
+extension Action {
+    /// How strongly the action enforces: off < audit < warn < deny.
+    var strictness: Int {
+        switch self {
+        case .off: 0
+        case .audit: 1
+        case .warn: 2
+        case .deny: 3
+        }
+    }
+
+    /// This action, or `limit` when `limit` is less strict.
+    public func capped(at limit: Action) -> Action { limit.strictness < strictness ? limit : self }
 }
 
 /// Whether objects may exempt themselves with annotations:

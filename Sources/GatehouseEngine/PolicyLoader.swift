@@ -112,7 +112,7 @@ struct PolicyReader {
 
     static let topLevelKeys = [
         "apiVersion", "kind", "profile", "pssVersion", "failOn", "excludedNamespaces", "annotationExemptions",
-        "podTemplates", "admission", "rules", "exemptions",
+        "podTemplates", "namespaceLimits", "admission", "rules", "exemptions",
     ]
 
     mutating func read(_ root: Value) -> Policy {
@@ -152,6 +152,9 @@ struct PolicyReader {
         }
         if let v = fields["podTemplates"], let f = mapping(v, keys: ["action"], in: "podTemplates") {
             if let a = f["action"] { policy.templateAction = enumValue(a, Action.self, what: "action") }
+        }
+        if let v = fields["namespaceLimits"] {
+            policy.namespaceLimits = namespaceLimits(v)
         }
         if let v = fields["admission"],
             let f = mapping(v, keys: ["exemptUsers", "exemptGroups", "exemptNamespaces"], in: "admission")
@@ -254,6 +257,25 @@ struct PolicyReader {
             let glob = scalar(m, what: "match").flatMap { namespaceGlob($0, at: m.position) }
             let action = enumValue(a, Action.self, what: "action")
             if let glob, let action { result.append(NamespaceAction(match: glob, action: action)) }
+        }
+        return result
+    }
+
+    mutating func namespaceLimits(_ value: Value) -> [NamespaceLimit] {
+        guard value.isSequence else {
+            fail(value.position, "namespaceLimits must be a list of {match: GLOB, maxAction: ACTION}, found \(describe(value))")
+            return []
+        }
+        var result: [NamespaceLimit] = []
+        for item in value.items {
+            guard let f = mapping(item, keys: ["match", "maxAction"], in: "a namespace limit") else { continue }
+            guard let m = f["match"], let a = f["maxAction"] else {
+                fail(item.position, "a namespace limit needs match: (a namespace glob) and maxAction: (deny, warn, audit or off)")
+                continue
+            }
+            let glob = scalar(m, what: "match").flatMap { namespaceGlob($0, at: m.position) }
+            let action = enumValue(a, Action.self, what: "action")
+            if let glob, let action { result.append(NamespaceLimit(match: glob, maxAction: action)) }
         }
         return result
     }

@@ -329,3 +329,53 @@ struct GlobTests {
         #expect(Glob(pattern).matches(text) == expected)
     }
 }
+
+struct NamespaceLimitTests {
+    @Test func capsEveryRuleUnlessTheRuleSaysOtherwise() throws {
+        let e = try engine(
+            """
+            namespaceLimits:
+            - {match: "dev-*", maxAction: warn}
+            - {match: "lab", maxAction: audit}
+            rules:
+              test-host-network:
+                namespaces: [{match: dev-strict, action: deny}]
+            """)
+        func actions(_ ns: String) throws -> [String: [Action]] {
+            Dictionary(grouping: e.evaluate(try pod(namespace: ns)), by: \.ruleID).mapValues { $0.map(\.action) }
+        }
+        #expect(try actions("dev-a") == ["pod-privileged": [.warn, .warn], "test-host-network": [.warn], "test-image-tag": [.warn]])
+        #expect(try actions("lab") == ["pod-privileged": [.audit, .audit], "test-host-network": [.audit], "test-image-tag": [.audit]])
+        // The rule's own override for the namespace wins over the cap.
+        #expect(try actions("dev-strict")["test-host-network"] == [.deny])
+        #expect(try actions("dev-strict")["pod-privileged"] == [.warn, .warn])
+        #expect(try actions("prod")["pod-privileged"] == [.deny, .deny])
+    }
+
+    @Test func capsTemplateActions() throws {
+        let e = try engine("podTemplates: {action: deny}\nnamespaceLimits: [{match: \"dev-*\", maxAction: warn}]")
+        #expect(e.evaluate(try deployment(namespace: "dev-a")).map(\.action) == [.warn, .warn])
+        #expect(e.evaluate(try deployment(namespace: "prod")).map(\.action) == [.deny, .deny])
+    }
+
+    @Test func capping() {
+        #expect(Action.deny.capped(at: .warn) == .warn)
+        #expect(Action.audit.capped(at: .warn) == .audit)
+        #expect(Action.warn.capped(at: .off) == .off)
+        #expect(Action.deny.capped(at: .deny) == .deny)
+    }
+
+    @Test func validation() {
+        #expect(
+            problems(
+                """
+                namespaceLimits:
+                - {match: "dev-*", action: warn}
+                - {match: "dev-*", maxAction: block}
+                """) == [
+                    "policy.yaml:4:3: a namespace limit needs match: (a namespace glob) and maxAction: (deny, warn, audit or off)",
+                    #"policy.yaml:4:20: unknown key "action" in a namespace limit; did you mean "maxAction"?"#,
+                    #"policy.yaml:5:31: unknown action "block"; expected one of: deny, warn, audit, off"#,
+                ])
+    }
+}
