@@ -30,6 +30,14 @@ struct AnnotationExemption {
             return
         }
         self.reason = reason
+        if text.trimmingCharacters(in: " \t\n").isEmpty {
+            notes.append("annotation \(key) names no rule; write rule ids separated by commas, or \"*\"")
+            return
+        }
+        if text == "true" {
+            notes.append("annotation \(key): \"true\" is not a rule list; write rule ids separated by commas, or \"*\" for every rule")
+            return
+        }
         for part in text.split(separator: ",") {
             let id = String(part.trimmingCharacters(in: " \t\n"))
             if id.isEmpty { continue }

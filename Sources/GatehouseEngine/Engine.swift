@@ -57,6 +57,12 @@ public struct Engine: Sendable {
     /// Ids of the rules this engine runs, sorted.
     public var activeRuleIDs: [String] { active.map(\.id) }
 
+    /// The rules this engine runs with the severity and action the policy gives them (before per-namespace
+    /// and template adjustments), sorted by id: what `gatehouse rules --policy` and report headers show.
+    public var effectiveRules: [EffectiveRule] {
+        active.map { EffectiveRule(id: $0.id, severity: $0.severity, action: $0.action) }
+    }
+
     /// The Pod Security Standards level and version the policy selects (from `profile` and `pssVersion`).
     /// The PSS-mapped checks read these through their check context; every rule is run by
     /// ``run(_:on:template:)``, the one place that context is made.
@@ -152,6 +158,19 @@ public struct Engine: Sendable {
             return .annotation(reason: annotation.reason)
         }
         return nil
+    }
+}
+
+/// A rule as a policy runs it.
+public struct EffectiveRule: Sendable, Hashable {
+    public var id: String
+    public var severity: Severity
+    public var action: Action
+
+    public init(id: String, severity: Severity, action: Action) {
+        self.id = id
+        self.severity = severity
+        self.action = action
     }
 }
 

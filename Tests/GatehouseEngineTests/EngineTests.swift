@@ -84,6 +84,15 @@ struct EngineRuleSelectionTests {
         #expect(findings.map(\.severity) == [.high, .high, .high, .medium])
     }
 
+    @Test func effectiveRules() throws {
+        let e = try engine("rules: {pod-privileged: {severity: critical, action: warn}}")
+        #expect(e.effectiveRules == [
+            EffectiveRule(id: "pod-privileged", severity: .critical, action: .warn),
+            EffectiveRule(id: "test-host-network", severity: .high, action: .deny),
+            EffectiveRule(id: "test-image-tag", severity: .medium, action: .warn),
+        ])
+    }
+
     @Test func severityOverride() throws {
         let findings = try engine("rules: {pod-privileged: {severity: critical}}").evaluate(pod())
         #expect(findings.filter { $0.ruleID == "pod-privileged" }.map(\.severity) == [.critical, .critical])
@@ -307,6 +316,17 @@ struct AnnotationExemptionTests {
             pod(metadata: "  annotations: {gatehouse.io/exempt: \"pod-privilegd\", gatehouse.io/exempt-reason: x}"), admission: nil)
         #expect(r.exempted.isEmpty)
         #expect(r.notes == [#"annotation gatehouse.io/exempt names unknown rule "pod-privilegd"; did you mean "pod-privileged"?"#])
+    }
+
+    @Test func malformedValuesAreNoted() throws {
+        let empty = try engine().evaluate(
+            pod(metadata: "  annotations: {gatehouse.io/exempt: \"\", gatehouse.io/exempt-reason: x}"), admission: nil)
+        #expect(empty.exempted.isEmpty)
+        #expect(empty.notes == [#"annotation gatehouse.io/exempt names no rule; write rule ids separated by commas, or "*""#])
+        let polarisStyle = try engine().evaluate(
+            pod(metadata: "  annotations: {gatehouse.io/exempt: \"true\", gatehouse.io/exempt-reason: x}"), admission: nil)
+        #expect(polarisStyle.exempted.isEmpty)
+        #expect(polarisStyle.notes.first?.contains(#""true" is not a rule list"#) == true)
     }
 
     @Test func onPodTemplate() throws {

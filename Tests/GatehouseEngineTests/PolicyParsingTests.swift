@@ -122,6 +122,11 @@ struct PolicyParsingTests {
         #expect(policy.exemptions.count == 2)
         #expect(policy.rules["pod-privileged"]?.namespaceActions.count == 2)
         #expect(policy.templateAction == .warn)
+        #expect(policy.namespaceLimits == [
+            NamespaceLimit(match: Glob("dev-*"), maxAction: .warn), NamespaceLimit(match: Glob("playground"), maxAction: .audit),
+        ])
+        #expect(policy.exemptUsers == ["system:serviceaccount:kube-system:*"])
+        #expect(policy.annotationExemptions.requireReason)
         _ = try Engine(policy: policy)
     }
 
