@@ -20,6 +20,7 @@ public struct Engine: Sendable {
         let id: String
         let severity: Severity
         let action: Action
+        let namespaceActions: [NamespaceAction]
         /// Indices into `policy.exemptions` of the exemptions that name this rule.
         let exemptions: [Int]
         /// Whether an object's `gatehouse.io/exempt` annotation may exempt this rule.
@@ -43,6 +44,7 @@ public struct Engine: Sendable {
             active.append(
                 ActiveRule(
                     rule: rule, id: d.id, severity: settings?.severity ?? d.severity, action: action,
+                    namespaceActions: settings?.namespaceActions ?? [],
                     exemptions: policy.exemptions.indices.filter { policy.exemptions[$0].covers(rule: d.id) },
                     annotationExemptible: annotations.allowed && annotations.rules.anyMatches(d.id)))
         }
@@ -107,10 +109,13 @@ public struct Engine: Sendable {
         var labels: [String: String]?
 
         for entry in active {
+            // The action first: a rule that is off here is not run at all.
+            let action = Policy.resolve(
+                entry.action, overrides: entry.namespaceActions, templateAction: policy.templateAction,
+                limits: policy.namespaceLimits, namespace: namespace, isTemplate: isTemplate)
+            if action == .off { continue }
             let found = run(entry.rule, on: object, template: template)
             if found.isEmpty { continue }
-            let action = policy.action(entry.action, rule: entry.id, namespace: namespace, isTemplate: isTemplate)
-            if action == .off { continue }
             if annotation == nil {
                 annotation = AnnotationExemption(object: object, template: template, policy: policy, known: knownRuleIDs)
                 result.notes += annotation!.notes

@@ -62,9 +62,19 @@ public struct Policy: Sendable {
     /// per-namespace override, else the policy's template action for pod templates (it replaces deny and
     /// warn), then capped by the first matching ``namespaceLimits`` entry. The engine applies the same steps.
     public func action(_ action: Action, rule id: String, namespace: String?, isTemplate: Bool = false) -> Action {
+        Self.resolve(
+            action, overrides: rules[id]?.namespaceActions ?? [], templateAction: templateAction,
+            limits: namespaceLimits, namespace: namespace, isTemplate: isTemplate)
+    }
+
+    /// The action pipeline itself, shared with the engine (which holds each rule's overrides precompiled).
+    static func resolve(
+        _ action: Action, overrides: [NamespaceAction], templateAction: Action?, limits: [NamespaceLimit],
+        namespace: String?, isTemplate: Bool
+    ) -> Action {
         var action = action
         var overridden = false
-        if let namespace, let overrides = rules[id]?.namespaceActions {
+        if let namespace {
             for entry in overrides where entry.match.matches(namespace) {
                 action = entry.action
                 overridden = true
@@ -73,9 +83,8 @@ public struct Policy: Sendable {
         }
         if isTemplate, let templateAction, action == .deny || action == .warn { action = templateAction }
         if !overridden, let namespace {
-            for limit in namespaceLimits where limit.match.matches(namespace) {
-                action = action.capped(at: limit.maxAction)
-                break
+            for limit in limits where limit.match.matches(namespace) {
+                return action.capped(at: limit.maxAction)
             }
         }
         return action

@@ -145,6 +145,23 @@ struct PolicyParsingTests {
         }
     }
 
+    @Test func actionPipeline() throws {
+        let policy = try parse(
+            """
+            podTemplates: {action: warn}
+            namespaceLimits: [{match: "dev-*", maxAction: audit}]
+            rules:
+              pod-privileged:
+                namespaces: [{match: dev-special, action: deny}]
+            """)
+        #expect(policy.action(.deny, rule: "pod-privileged", namespace: "prod", isTemplate: false) == .deny)
+        #expect(policy.action(.deny, rule: "pod-privileged", namespace: "prod", isTemplate: true) == .warn)
+        #expect(policy.action(.deny, rule: "pod-privileged", namespace: "dev-a", isTemplate: false) == .audit)
+        #expect(policy.action(.deny, rule: "pod-privileged", namespace: "dev-special", isTemplate: false) == .deny)
+        #expect(policy.action(.deny, rule: "pod-privileged", namespace: "dev-special", isTemplate: true) == .warn)
+        #expect(policy.action(.audit, rule: "test-image-tag", namespace: nil, isTemplate: true) == .audit)
+    }
+
     @Test func pssVersions() {
         #expect(PodSecurityVersion("latest") == .latest)
         #expect(PodSecurityVersion("v1.0")?.minor == 0)
