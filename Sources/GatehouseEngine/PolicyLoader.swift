@@ -323,6 +323,18 @@ struct PolicyReader {
             exemption.images = list.compactMap { image($0.text, at: $0.position) }
         }
         if let v = f["reason"] { exemption.reason = scalar(v, what: "reason") }
+        // An empty matcher would match everything, which is never what an exemption that names it means.
+        if rulesValue.isSequence && rulesValue.count == 0 {
+            fail(rulesValue.position, "rules is empty; name the rules to exempt, or [\"*\"] for every rule")
+        }
+        for key in ["namespaces", "names", "kinds", "containers", "images"] {
+            if let v = f[key], v.isSequence, v.count == 0 {
+                fail(v.position, "\(key) is empty; list at least one entry, or leave the key out to match any")
+            }
+        }
+        if let selector = exemption.labelSelector, selector.isEmpty, let v = f["labelSelector"] {
+            fail(v.position, "labelSelector is empty and would match every object; give matchLabels or matchExpressions")
+        }
         let matchers = ["namespaces", "names", "kinds", "labelSelector", "containers", "images"]
         if !matchers.contains(where: { f[$0] != nil }) {
             fail(

@@ -289,3 +289,20 @@ struct PolicyValidationTests {
         #expect(Suggestion.closest(to: "zzz", in: ["pod-privileged"]) == nil)
     }
 }
+
+struct EmptyMatcherTests {
+    @Test func emptyListsAndSelectorsAreRejected() {
+        #expect(
+            problems(
+                """
+                exemptions:
+                - rules: []
+                  namespaces: []
+                  labelSelector: {}
+                """) == [
+                    #"policy.yaml:4:10: rules is empty; name the rules to exempt, or ["*"] for every rule"#,
+                    "policy.yaml:5:15: namespaces is empty; list at least one entry, or leave the key out to match any",
+                    "policy.yaml:6:18: labelSelector is empty and would match every object; give matchLabels or matchExpressions",
+                ])
+    }
+}
