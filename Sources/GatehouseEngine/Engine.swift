@@ -83,7 +83,7 @@ public struct Engine: Sendable {
     /// Audits pass `nil`.
     public func evaluate(_ object: KubeObject, admission: AdmissionContext?) -> EvaluationResult {
         var result = EvaluationResult()
-        let namespace = object.namespace ?? admission?.namespace
+        let namespace = Self.namespace(of: object, admission: admission)
         if let namespace, excludedNamespaces.anyMatches(namespace) {
             result.skipped = .excludedNamespace(namespace)
             return result
@@ -135,6 +135,16 @@ public struct Engine: Sendable {
             }
         }
         return result
+    }
+
+    /// The namespace the policy's namespace globs match `object` against: its own, else the admission
+    /// request's; for a Namespace, its name (as Gatekeeper matches Namespace objects, so excluding
+    /// `kube-system` also excludes the `kube-system` Namespace object).
+    public static func namespace(of object: KubeObject, admission: AdmissionContext?) -> String? {
+        if object.kind == "Namespace", object.group == "", !object.name.isEmpty { return object.name }
+        if let namespace = object.namespace, !namespace.isEmpty { return namespace }
+        if let namespace = admission?.namespace, !namespace.isEmpty { return namespace }
+        return nil
     }
 
     /// Runs one rule on one object. The single place a rule's check context is made, so settings every rule

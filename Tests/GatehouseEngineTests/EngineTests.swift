@@ -158,6 +158,15 @@ struct EngineRuleSelectionTests {
         }
     }
 
+    @Test func namespaceObjectsMatchByName() throws {
+        let ns = try object("apiVersion: v1\nkind: Namespace\nmetadata: {name: kube-system}")
+        #expect(Engine.namespace(of: ns, admission: nil) == "kube-system")
+        #expect(try Engine().evaluate(ns, admission: nil).skipped == .excludedNamespace("kube-system"))
+        #expect(Engine.namespace(of: try pod(namespace: nil), admission: AdmissionContext(user: "u", namespace: "")) == nil)
+        #expect(Engine.namespace(of: try pod(namespace: nil), admission: AdmissionContext(user: "u", namespace: "a")) == "a")
+        #expect(Engine.namespace(of: try pod(namespace: "b"), admission: AdmissionContext(user: "u", namespace: "a")) == "b")
+    }
+
     @Test func podSecuritySettingsPassThrough() throws {
         #expect(try engine("profile: pss-restricted\npssVersion: v1.29").podSecurity == PodSecuritySettings(level: .restricted, version: PodSecurityVersion(minor: 29)))
         #expect(try engine("profile: pss-baseline").podSecurity.level == .baseline)

@@ -114,6 +114,24 @@ struct PolicyParsingTests {
         #expect(engine.activeRuleIDs == Registry.ids(in: .aks).sorted())
     }
 
+    @Test func defaultDocumentIsTheDefaultPolicy() throws {
+        let written = try Policy.parse(Policy.defaultDocument, file: "default.yaml")
+        let builtIn = Policy.default
+        #expect(written.profile == builtIn.profile)
+        #expect(written.pssVersion == builtIn.pssVersion)
+        #expect(written.failOn == builtIn.failOn)
+        #expect(written.excludedNamespaces == builtIn.excludedNamespaces)
+        #expect(written.annotationExemptions.allowed == builtIn.annotationExemptions.allowed)
+        #expect(written.annotationExemptions.rules == builtIn.annotationExemptions.rules)
+        #expect(written.annotationExemptions.requireReason == builtIn.annotationExemptions.requireReason)
+        #expect(written.templateAction == builtIn.templateAction)
+        #expect(written.namespaceLimits == builtIn.namespaceLimits)
+        #expect(written.exemptUsers == builtIn.exemptUsers && written.exemptGroups == builtIn.exemptGroups)
+        #expect(written.exemptNamespaces == builtIn.exemptNamespaces)
+        #expect(written.rules.isEmpty && written.exemptions.isEmpty)
+        #expect(try Engine(policy: written).activeRuleIDs == Engine().activeRuleIDs)
+    }
+
     @Test func exampleFileLoads() throws {
         // Tests/GatehouseEngineTests/PolicyParsingTests.swift -> repository root
         let root = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/")
