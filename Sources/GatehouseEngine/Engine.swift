@@ -7,6 +7,7 @@ import KubeModel
 /// concurrently through one engine. Everything the policy names (globs, exemptions, per-rule actions) is
 /// compiled at construction, so evaluating an object allocates only for the findings it produces.
 public struct Engine: Sendable {
+    /// The policy the engine was built from.
     public let policy: Policy
     let active: [ActiveRule]
     let excludedNamespaces: [Glob]

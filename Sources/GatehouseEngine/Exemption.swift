@@ -22,6 +22,7 @@ public struct Exemption: Sendable {
     public var containers: [Glob] = []
     /// Image references as a user writes them; see ``KubeModel/ImageReference/matches(_:)``.
     public var images: [String] = []
+    /// Why, as written; reports show it next to the findings it suppresses.
     public var reason: String?
     /// Where the exemption is written, so a report can point at it.
     public var position: SourcePosition = .unknown

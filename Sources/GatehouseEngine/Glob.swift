@@ -33,6 +33,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { pattern }
 
+    /// Whether the whole of `text` matches (not a substring of it).
     public func matches(_ text: String) -> Bool {
         switch shape {
         case .any: return true

@@ -48,6 +48,7 @@ public struct Policy: Sendable {
     /// The embedded default policy, used when no policy file is given.
     public static let `default` = Policy()
 
+    /// The policy's `rules:` entry for rule `id`, if it has one.
     public func settings(for id: String) -> RuleSettings? { rules[id] }
 
     /// The action for a rule: the policy's override, else the rule's default when the profile includes it,

@@ -27,6 +27,7 @@ public struct PolicyProblem: Sendable, Hashable {
         self.message = message
     }
 
+    /// `file:line:col: message`, or `file: message` for a problem with the file as a whole.
     public func formatted(file: String) -> String {
         position == .unknown ? "\(file): \(message)" : "\(file):\(position.line):\(position.column): \(message)"
     }
