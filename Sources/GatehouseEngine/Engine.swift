@@ -138,6 +138,43 @@ public struct Engine: Sendable {
         return result
     }
 
+    /// Evaluates an UPDATE: like ``evaluate(_:admission:)`` on `object`, but findings that `oldObject` already
+    /// had (same rule, field path and message) move to ``EvaluationResult/preexisting`` instead of
+    /// ``EvaluationResult/findings``. So a label change or finalizer removal on an object that was already
+    /// non-compliant is not denied, while any new violation is, as Pod Security Admission treats updates.
+    public func evaluate(_ object: KubeObject, oldObject: KubeObject, admission: AdmissionContext?) -> EvaluationResult {
+        var result = evaluate(object, admission: admission)
+        guard !result.findings.isEmpty else { return result }
+        let old = evaluate(oldObject, admission: admission)
+        var before = Set<FindingKey>()
+        for finding in old.findings { before.insert(FindingKey(finding)) }
+        for exempted in old.exempted { before.insert(FindingKey(exempted.finding)) }
+        guard !before.isEmpty else { return result }
+        var kept: [Finding] = []
+        for finding in result.findings {
+            if before.contains(FindingKey(finding)) {
+                result.preexisting.append(finding)
+            } else {
+                kept.append(finding)
+            }
+        }
+        result.findings = kept
+        return result
+    }
+
+    /// What makes two findings the same violation across an update.
+    private struct FindingKey: Hashable {
+        let rule: String
+        let path: String
+        let message: String
+
+        init(_ finding: Finding) {
+            rule = finding.ruleID
+            path = finding.path
+            message = finding.message
+        }
+    }
+
     /// The namespace the policy's namespace globs match `object` against: its own, else the admission
     /// request's; for a Namespace, its name (as Gatekeeper matches Namespace objects, so excluding
     /// `kube-system` also excludes the `kube-system` Namespace object).
@@ -213,6 +250,9 @@ public struct EvaluationResult: Sendable, Hashable {
     public var findings: [Finding] = []
     /// Findings an exemption suppressed, in the same order, for reports' counts and `--show-exempted` lists.
     public var exempted: [ExemptedFinding] = []
+    /// On an UPDATE evaluated with its old object: findings the old object already had. Not to be denied;
+    /// the webhook may still warn about them.
+    public var preexisting: [Finding] = []
     /// Why the object was not evaluated at all, if it was not.
     public var skipped: SkipReason?
     /// Things about the object's exemption annotations a user should know, e.g. an exemption ignored for

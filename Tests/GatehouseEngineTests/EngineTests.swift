@@ -174,6 +174,36 @@ struct EngineRuleSelectionTests {
     }
 }
 
+struct UpdateTests {
+    @Test func onlyNewViolationsCountOnUpdate() throws {
+        let e = try engine()
+        let old = try pod()
+        // A label change on an already non-compliant Pod: nothing new.
+        let relabelled = try pod(metadata: "  labels: {x: y}")
+        let r = e.evaluate(relabelled, oldObject: old, admission: AdmissionContext(user: "u"))
+        #expect(r.findings.isEmpty)
+        #expect(r.preexisting.count == 4)
+        #expect(!r.denies)
+        // A new violation still counts, the old ones stay pre-existing.
+        let worse = try object(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: apps}
+            spec:
+              hostNetwork: true
+              containers:
+              - {name: app, image: "myacr.azurecr.io/web:1.2", securityContext: {privileged: true}}
+              - {name: sidecar, image: nginx, securityContext: {privileged: true}}
+              - {name: third, image: "busybox:1", securityContext: {privileged: true}}
+            """)
+        let r2 = e.evaluate(worse, oldObject: old, admission: nil)
+        #expect(r2.findings.map(\.path) == ["spec.containers[2].securityContext.privileged"])
+        #expect(r2.preexisting.count == 4)
+        #expect(r2.denies)
+    }
+}
+
 struct AdmissionExemptionTests {
     let e: Engine
 
