@@ -38,6 +38,9 @@ public struct Policy: Sendable {
     public var templateAction: Action?
     /// The file the policy was read from (`nil` for the embedded default), for messages.
     public var file: String?
+    /// Things in the policy file that are valid but probably not what was meant (settings for a rule the
+    /// profile leaves off), for the CLI to print; they do not stop the policy from loading.
+    public var warnings: [PolicyProblem] = []
 
     /// The namespaces Azure Policy for AKS excludes by default.
     public static let azureExcludedNamespaces = ["kube-system", "gatekeeper-system", "azure-arc", "azure-extensions-usage-system"]
@@ -110,6 +113,8 @@ public struct RuleSettings: Sendable {
     public var parameters: Value?
     /// Per-namespace action overrides, in file order; the first whose glob matches wins.
     public var namespaceActions: [NamespaceAction]
+    /// Where the rule's entry is written in the policy file.
+    public var position: SourcePosition = .unknown
 
     public init(
         action: Action? = nil, severity: Severity? = nil, parameters: Value? = nil,

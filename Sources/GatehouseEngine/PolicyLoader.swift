@@ -63,6 +63,7 @@ extension Policy {
         var reader = PolicyReader(catalog: rules)
         var policy = reader.read(tree.root)
         policy.file = file
+        policy.warnings = reader.warnings(for: policy)
         if !reader.problems.isEmpty {
             let sorted = reader.problems.enumerated().sorted {
                 ($0.element.position, $0.offset) < ($1.element.position, $1.offset)
@@ -182,6 +183,21 @@ struct PolicyReader {
         return policy
     }
 
+    /// Settings for rules the profile leaves off and the policy does not turn on: valid (another profile may
+    /// be chosen on the command line) but without effect as written.
+    func warnings(for policy: Policy) -> [PolicyProblem] {
+        var result: [PolicyProblem] = []
+        for (id, settings) in policy.rules where settings.action == nil {
+            guard let type = specs[id], policy.action(for: type.description) == nil else { continue }
+            result.append(
+                PolicyProblem(
+                    position: settings.position,
+                    message: "rule \"\(id)\" is not in profile \(policy.profile.rawValue), so its settings have no effect; "
+                        + "add action: to turn it on"))
+        }
+        return result.sorted { $0.position < $1.position }
+    }
+
     // MARK: Sections
 
     static let ruleKeys = ["action", "severity", "parameters", "namespaces"]
@@ -208,6 +224,7 @@ struct PolicyReader {
             }
             guard let fields = mapping(body, keys: Self.ruleKeys, in: "rule \"\(id)\"") else { continue }
             var settings = RuleSettings()
+            settings.position = key.position
             if let v = fields["action"] { settings.action = enumValue(v, Action.self, what: "action") }
             if let v = fields["severity"] { settings.severity = enumValue(v, Severity.self, what: "severity") }
             if let v = fields["parameters"] {

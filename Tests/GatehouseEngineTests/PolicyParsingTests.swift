@@ -163,6 +163,20 @@ struct PolicyParsingTests {
         }
     }
 
+    @Test func settingsWithoutEffectAreWarnings() throws {
+        let policy = try parse(
+            """
+            rules:
+              test-optional: {severity: high}
+              test-image-tag: {severity: high}
+            """)
+        #expect(policy.warnings.map { $0.formatted(file: "policy.yaml") } == [
+            #"policy.yaml:4:3: rule "test-optional" is not in profile aks, so its settings have no effect; add action: to turn it on"#
+        ])
+        #expect(try parse("profile: all\nrules: {test-optional: {severity: high}}").warnings.isEmpty)
+        #expect(try parse("rules: {test-optional: {action: warn}}").warnings.isEmpty)
+    }
+
     @Test func actionPipeline() throws {
         let policy = try parse(
             """
