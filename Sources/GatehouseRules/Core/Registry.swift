@@ -2,7 +2,33 @@
 /// the list is sorted, ids are unique and well formed, and every rule has examples and references.
 public enum Registry {
     public static let rules: [any Rule.Type] = [
+        AdmissionWebhookCreated.self,
+        AksReservedLabels.self,
+        CorednsConfigModified.self,
+        DeprecatedApi.self,
+        ImageAllowedRegistry.self,
+        ImageDigest.self,
+        ImageMinerDenylist.self,
+        ImagePullPolicy.self,
+        ImagePullSecrets.self,
+        ImageTagLatest.self,
+        NsDefaultNamespace.self,
+        NsKubeSystemWorkload.self,
+        NsPssLabel.self,
+        PodAutomountSaToken.self,
+        PodCapSysAdmin.self,
+        PodDefaultServiceAccount.self,
+        PodHostpathSensitive.self,
+        PodNaked.self,
         PodPrivileged.self,
+        PodReadonlyRootfs.self,
+        PodRunAsIds.self,
+        PodWindowsContainerAdmin.self,
+        ResourcesLimits.self,
+        ResourcesRequests.self,
+        SecretEnvVars.self,
+        SecretInConfigmap.self,
+        SecretPlainEnvLiteral.self,
     ]
 
     /// The rule type with this id.
