@@ -68,7 +68,7 @@ public struct Engine: Sendable {
 
     /// The Pod Security Standards level and version the policy selects (from `profile` and `pssVersion`).
     /// The PSS-mapped checks read these through their check context; every rule is run by
-    /// ``run(_:on:template:)``, the one place that context is made.
+    /// ``run(_:on:template:request:)``, the one place that context is made.
     public var podSecurity: PodSecuritySettings { policy.podSecurity }
 
     /// The findings for `object` (with exemptions removed), in a stable order: rule id, then the order the
@@ -82,7 +82,7 @@ public struct Engine: Sendable {
     /// Pass `admission` for a webhook request: its user, groups and namespace are checked against the
     /// policy's `admission` exemptions, and its namespace stands in when the object does not name one.
     /// Audits pass `nil`.
-    public func evaluate(_ object: KubeObject, admission: AdmissionContext?) -> EvaluationResult {
+    public func evaluate(_ object: KubeObject, admission: AdmissionInfo?) -> EvaluationResult {
         var result = EvaluationResult()
         let namespace = Self.namespace(of: object, admission: admission)
         if let namespace, excludedNamespaces.anyMatches(namespace) {
@@ -115,7 +115,7 @@ public struct Engine: Sendable {
                 entry.action, overrides: entry.namespaceActions, templateAction: policy.templateAction,
                 limits: policy.namespaceLimits, namespace: namespace, isTemplate: isTemplate)
             if action == .off { continue }
-            let found = run(entry.rule, on: object, template: template)
+            let found = run(entry.rule, on: object, template: template, request: admission)
             if found.isEmpty { continue }
             if annotation == nil {
                 annotation = AnnotationExemption(object: object, template: template, policy: policy, known: knownRuleIDs)
@@ -142,7 +142,7 @@ public struct Engine: Sendable {
     /// had (same rule, field path and message) move to ``EvaluationResult/preexisting`` instead of
     /// ``EvaluationResult/findings``. So a label change or finalizer removal on an object that was already
     /// non-compliant is not denied, while any new violation is, as Pod Security Admission treats updates.
-    public func evaluate(_ object: KubeObject, oldObject: KubeObject, admission: AdmissionContext?) -> EvaluationResult {
+    public func evaluate(_ object: KubeObject, oldObject: KubeObject, admission: AdmissionInfo?) -> EvaluationResult {
         var result = evaluate(object, admission: admission)
         guard !result.findings.isEmpty else { return result }
         let old = evaluate(oldObject, admission: admission)
@@ -178,7 +178,7 @@ public struct Engine: Sendable {
     /// The namespace the policy's namespace globs match `object` against: its own, else the admission
     /// request's; for a Namespace, its name (as Gatekeeper matches Namespace objects, so excluding
     /// `kube-system` also excludes the `kube-system` Namespace object).
-    public static func namespace(of object: KubeObject, admission: AdmissionContext?) -> String? {
+    public static func namespace(of object: KubeObject, admission: AdmissionInfo?) -> String? {
         if object.kind == "Namespace", object.group == "", !object.name.isEmpty { return object.name }
         if let namespace = object.namespace, !namespace.isEmpty { return namespace }
         if let namespace = admission?.namespace, !namespace.isEmpty { return namespace }
@@ -187,8 +187,8 @@ public struct Engine: Sendable {
 
     /// Runs one rule on one object. The single place a rule's check context is made, so settings every rule
     /// should see (such as ``podSecurity``) are passed here.
-    func run(_ rule: any Rule, on object: KubeObject, template: PodTemplate?) -> [Finding] {
-        rule.evaluate(object, template: template)
+    func run(_ rule: any Rule, on object: KubeObject, template: PodTemplate?, request: AdmissionInfo?) -> [Finding] {
+        rule.evaluate(object, template: template, request: request)
     }
 
     private func exemption(
@@ -224,23 +224,6 @@ public struct EffectiveRule: Sendable, Hashable {
         self.id = id
         self.severity = severity
         self.action = action
-    }
-}
-
-/// Who is asking, for an admission request: the fields of `AdmissionReview.request` the policy's
-/// `admission` exemptions look at.
-public struct AdmissionContext: Sendable, Hashable {
-    /// `request.userInfo.username`.
-    public var user: String
-    /// `request.userInfo.groups`.
-    public var groups: [String]
-    /// `request.namespace`: the namespace of the object, also when the object itself leaves it out.
-    public var namespace: String?
-
-    public init(user: String, groups: [String] = [], namespace: String? = nil) {
-        self.user = user
-        self.groups = groups
-        self.namespace = namespace
     }
 }
 

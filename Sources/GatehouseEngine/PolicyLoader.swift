@@ -462,8 +462,11 @@ struct PolicyReader {
             }
         case .quantity:
             guard value.kind == .string || value.kind == .number, let text = value.string else { return wrong() }
-            if !QuantitySyntax.isValid(text) {
-                fail(value.position, "parameter \(name): \"\(text)\" is not a Kubernetes quantity (e.g. 500m, 256Mi, 2)")
+            if text.isEmpty { return }  // "" means "no value", as the rules read it
+            do {
+                _ = try Quantity(parsing: text)
+            } catch {
+                fail(value.position, "parameter \(name): \(error.description)")
             }
         case .objectList(let fields):
             guard value.isSequence else { return wrong() }
@@ -690,24 +693,5 @@ struct PolicyReader {
             return nil
         }
         return text
-    }
-}
-
-/// Kubernetes resource quantity syntax (`resource.ParseQuantity`): a signed decimal number with an optional
-/// binary-SI (`Ki`..`Ei`), decimal-SI (`n`, `u`, `m`, `k`, `M`..`E`) or exponent (`e3`) suffix.
-enum QuantitySyntax {
-    static func isValid(_ text: String) -> Bool {
-        var s = Substring(text)
-        if s.first == "+" || s.first == "-" { s = s.dropFirst() }
-        let digits = s.prefix { $0.isASCII && $0.isNumber || $0 == "." }
-        guard digits.contains(where: \.isNumber), digits.filter({ $0 == "." }).count <= 1 else { return false }
-        let suffix = s.dropFirst(digits.count)
-        if ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E"].contains(suffix) {
-            return true
-        }
-        guard let e = suffix.first, e == "e" || e == "E" else { return false }
-        var exponent = suffix.dropFirst()
-        if exponent.first == "+" || exponent.first == "-" { exponent = exponent.dropFirst() }
-        return !exponent.isEmpty && exponent.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }

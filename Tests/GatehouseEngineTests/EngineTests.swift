@@ -57,7 +57,7 @@ struct EngineRuleSelectionTests {
     @Test func profileMembership() throws {
         #expect(try engine().activeRuleIDs == ["pod-privileged", "test-host-network", "test-image-tag"])
         #expect(try engine("profile: pss-baseline").activeRuleIDs == ["pod-privileged", "test-host-network"])
-        #expect(try engine("profile: all").activeRuleIDs.count == 4)
+        #expect(try engine("profile: all").activeRuleIDs.count == 5)
     }
 
     @Test func explicitEnableAndOff() throws {
@@ -115,7 +115,7 @@ struct EngineRuleSelectionTests {
                 - {match: "dev-legacy", action: audit}
                 - {match: "sandbox", action: "off"}
             """)
-        func actions(_ ns: String?, admission: AdmissionContext? = nil) throws -> [Action] {
+        func actions(_ ns: String?, admission: AdmissionInfo? = nil) throws -> [Action] {
             try e.evaluate(pod(namespace: ns), admission: admission).findings.filter { $0.ruleID == "pod-privileged" }.map(\.action)
         }
         #expect(try actions("dev-a") == [.warn, .warn])
@@ -123,7 +123,7 @@ struct EngineRuleSelectionTests {
         #expect(try actions("prod") == [.deny, .deny])
         #expect(try actions("sandbox") == [])
         // An admission request names the namespace when the object leaves it out.
-        #expect(try actions(nil, admission: AdmissionContext(user: "alice", namespace: "dev-x")) == [.warn, .warn])
+        #expect(try actions(nil, admission: AdmissionInfo(user: "alice", operation: .create, namespace: "dev-x")) == [.warn, .warn])
         #expect(try actions(nil) == [.deny, .deny])
     }
 
@@ -158,13 +158,20 @@ struct EngineRuleSelectionTests {
         }
     }
 
+    @Test func admissionRequestReachesRules() throws {
+        let e = try engine("rules: {test-requester: {action: deny}}")
+        let asMallory = e.evaluate(try pod(), admission: AdmissionInfo(user: "mallory", operation: .create))
+        #expect(asMallory.findings.map(\.ruleID).contains("test-requester"))
+        #expect(!e.evaluate(try pod(), admission: nil).findings.map(\.ruleID).contains("test-requester"))
+    }
+
     @Test func namespaceObjectsMatchByName() throws {
         let ns = try object("apiVersion: v1\nkind: Namespace\nmetadata: {name: kube-system}")
         #expect(Engine.namespace(of: ns, admission: nil) == "kube-system")
         #expect(try Engine().evaluate(ns, admission: nil).skipped == .excludedNamespace("kube-system"))
-        #expect(Engine.namespace(of: try pod(namespace: nil), admission: AdmissionContext(user: "u", namespace: "")) == nil)
-        #expect(Engine.namespace(of: try pod(namespace: nil), admission: AdmissionContext(user: "u", namespace: "a")) == "a")
-        #expect(Engine.namespace(of: try pod(namespace: "b"), admission: AdmissionContext(user: "u", namespace: "a")) == "b")
+        #expect(Engine.namespace(of: try pod(namespace: nil), admission: AdmissionInfo(user: "u", operation: .create, namespace: "")) == nil)
+        #expect(Engine.namespace(of: try pod(namespace: nil), admission: AdmissionInfo(user: "u", operation: .create, namespace: "a")) == "a")
+        #expect(Engine.namespace(of: try pod(namespace: "b"), admission: AdmissionInfo(user: "u", operation: .create, namespace: "a")) == "b")
     }
 
     @Test func podSecuritySettingsPassThrough() throws {
@@ -180,7 +187,7 @@ struct UpdateTests {
         let old = try pod()
         // A label change on an already non-compliant Pod: nothing new.
         let relabelled = try pod(metadata: "  labels: {x: y}")
-        let r = e.evaluate(relabelled, oldObject: old, admission: AdmissionContext(user: "u"))
+        let r = e.evaluate(relabelled, oldObject: old, admission: AdmissionInfo(user: "u", operation: .create))
         #expect(r.findings.isEmpty)
         #expect(r.preexisting.count == 4)
         #expect(!r.denies)
@@ -218,19 +225,19 @@ struct AdmissionExemptionTests {
     }
 
     @Test func users() throws {
-        let r = e.evaluate(try pod(), admission: AdmissionContext(user: "system:serviceaccount:kube-system:replicaset-controller"))
+        let r = e.evaluate(try pod(), admission: AdmissionInfo(user: "system:serviceaccount:kube-system:replicaset-controller", operation: .create))
         #expect(r.findings.isEmpty)
         #expect(r.skipped == .exemptUser("system:serviceaccount:kube-system:replicaset-controller"))
-        #expect(!e.evaluate(try pod(), admission: AdmissionContext(user: "system:serviceaccount:apps:ci")).findings.isEmpty)
+        #expect(!e.evaluate(try pod(), admission: AdmissionInfo(user: "system:serviceaccount:apps:ci", operation: .create)).findings.isEmpty)
     }
 
     @Test func groups() throws {
-        let r = e.evaluate(try pod(), admission: AdmissionContext(user: "bob", groups: ["system:authenticated", "breakglass"]))
+        let r = e.evaluate(try pod(), admission: AdmissionInfo(user: "bob", groups: ["system:authenticated", "breakglass"], operation: .create))
         #expect(r.skipped == .exemptGroup("breakglass") && r.findings.isEmpty)
     }
 
     @Test func namespaces() throws {
-        let r = e.evaluate(try pod(namespace: "scratch-1"), admission: AdmissionContext(user: "bob"))
+        let r = e.evaluate(try pod(namespace: "scratch-1"), admission: AdmissionInfo(user: "bob", operation: .create))
         #expect(r.skipped == .exemptNamespace("scratch-1") && r.findings.isEmpty)
     }
 

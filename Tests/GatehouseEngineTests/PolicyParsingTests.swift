@@ -139,6 +139,9 @@ struct PolicyParsingTests {
         #expect(policy.profile == .aks)
         #expect(policy.exemptions.count == 2)
         #expect(policy.rules["pod-privileged"]?.namespaceActions.count == 2)
+        #expect(policy.rules["image-allowed-registry"]?.action == .deny)
+        #expect(policy.rules["resources-limits"]?.parameters?["memoryLimit"]?.string == "4Gi")
+        #expect(policy.warnings.isEmpty)
         #expect(policy.templateAction == .warn)
         #expect(policy.namespaceLimits == [
             NamespaceLimit(match: Glob("dev-*"), maxAction: .warn), NamespaceLimit(match: Glob("playground"), maxAction: .audit),

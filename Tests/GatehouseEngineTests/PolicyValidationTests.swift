@@ -42,7 +42,19 @@ struct PolicyValidationTests {
                 """
                 rules:
                   something-else: {action: warn}
-                """) == [#"policy.yaml:4:3: unknown rule "something-else"; expected one of: pod-privileged, test-host-network, test-image-tag, test-optional"#])
+                """) == [#"policy.yaml:4:3: unknown rule "something-else"; expected one of: pod-privileged, test-host-network, test-image-tag, test-optional, test-requester"#])
+    }
+
+    @Test func unknownRuleAgainstTheRegistry() {
+        do {
+            _ = try Policy.parse(header + "rules:\n  image-alowed-registry: {action: deny}\n  no-such-thing-at-all: {}\n")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description == """
+                policy.yaml:4:3: unknown rule "image-alowed-registry"; did you mean "image-allowed-registry"?
+                policy.yaml:5:3: unknown rule "no-such-thing-at-all"; `gatehouse rules` lists every rule id
+                """)
+        }
     }
 
     @Test func unknownProfileActionSeverity() {
@@ -84,7 +96,7 @@ struct PolicyValidationTests {
                 #"policy.yaml:7:16: parameter pattern must be a regular expression, found the number 12"#,
                 #"policy.yaml:8:17: parameter maxCount must be an integer, found the string "ten""#,
                 #"policy.yaml:9:15: parameter strict must be a boolean, found the string "yes""#,
-                #"policy.yaml:10:15: parameter memory: "2 gigs" is not a Kubernetes quantity (e.g. 500m, 256Mi, 2)"#,
+                #"policy.yaml:10:15: parameter memory: "2 gigs" is not a valid quantity (expected a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3)"#,
                 #"policy.yaml:11:14: parameter label must be a string, found a list"#,
                 #"policy.yaml:13:30: parameter registries.port must be an integer, found the string "x""#,
                 #"policy.yaml:14:10: unknown field "hots" in parameter registries; did you mean "host"?"#,

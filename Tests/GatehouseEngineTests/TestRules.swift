@@ -4,7 +4,9 @@ import KubeModel
 /// Rules with every kind of parameter and finding, so the policy and engine tests do not depend on the
 /// catalogue's contents. Sorted by id, like the registry.
 enum TestCatalogue {
-    static let rules: [any Rule.Type] = [PodPrivileged.self, TestHostNetwork.self, TestImageTag.self, TestOptional.self]
+    static let rules: [any Rule.Type] = [
+        PodPrivileged.self, TestHostNetwork.self, TestImageTag.self, TestOptional.self, TestRequester.self,
+    ]
 }
 
 /// Reports pod-level `hostNetwork: true` (a finding with no container).
@@ -75,5 +77,20 @@ struct TestOptional: Rule {
     func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard let template = context.template else { return }
         context.report("optional rule fired", path: template.specPath, at: template.spec)
+    }
+}
+
+/// Reads the admission request: fails any object a user named `mallory` submits. In no profile.
+struct TestRequester: Rule {
+    static let description = RuleDescription(
+        id: "test-requester", title: "Requester", category: .rbac, severity: .low, action: .deny,
+        scope: .podSpec, profiles: [], spec: "mallory may not create pods.", rationale: "-", remediation: "-",
+        references: [], passing: [], failing: [])
+
+    init(parameters: RuleParameters) throws {}
+
+    func check(_ object: KubeObject, _ context: inout CheckContext) {
+        guard context.request?.user == "mallory", let template = context.template else { return }
+        context.report("mallory may not create pods", path: template.specPath, at: template.spec)
     }
 }
