@@ -66,23 +66,39 @@ public struct Engine: Sendable {
         active.map { EffectiveRule(id: $0.id, severity: $0.severity, action: $0.action) }
     }
 
-    /// The Pod Security Standards level and version the policy selects (from `profile` and `pssVersion`).
-    /// The PSS-mapped checks read these through their check context; every rule is run by
-    /// ``run(_:on:template:request:)``, the one place that context is made.
-    public var podSecurity: PodSecuritySettings { policy.podSecurity }
+    /// The Pod Security Standards level and version the policy selects (`profile` and `pssVersion`), or `nil`
+    /// under `aks` and `all` (each rule keeps its Azure semantics). The evaluate calls that take no `pss` use it.
+    public var podSecurity: PSSContext? { policy.podSecurity }
 
     /// The findings for `object` (with exemptions removed), in a stable order: rule id, then the order the
     /// rule reports them (the field paths as the container walker visits them).
+    ///
+    /// Under the `pss-baseline` / `pss-restricted` profiles the pod rules apply PSA's semantics at the
+    /// policy's `pssVersion`; use ``evaluate(_:pss:)`` to choose another version or a namespace's level.
     public func evaluate(_ object: KubeObject) -> [Finding] {
-        evaluate(object, admission: nil).findings
+        evaluate(object, admission: nil, pss: podSecurity).findings
     }
 
-    /// Evaluates `object` with the policy's severities, actions and exemptions applied.
+    /// The findings for `object`, with the pod rules judged by the Pod Security Standards at `pss` (level and
+    /// version), or by their Azure semantics and parameters when `pss` is `nil`.
+    public func evaluate(_ object: KubeObject, pss: PSSContext?) -> [Finding] {
+        evaluate(object, admission: nil, pss: pss).findings
+    }
+
+    /// Evaluates `object` with the policy's severities, actions and exemptions applied, judging the pod
+    /// rules at the policy's Pod Security Standards level and version (``podSecurity``).
     ///
     /// Pass `admission` for a webhook request: its user, groups and namespace are checked against the
-    /// policy's `admission` exemptions, and its namespace stands in when the object does not name one.
-    /// Audits pass `nil`.
+    /// policy's `admission` exemptions, its namespace stands in when the object does not name one, and
+    /// rules about the requester see it. Audits pass `nil`.
     public func evaluate(_ object: KubeObject, admission: AdmissionInfo?) -> EvaluationResult {
+        evaluate(object, admission: admission, pss: podSecurity)
+    }
+
+    /// ``evaluate(_:admission:)`` with the pod rules judged at `pss` instead of the policy's level and version
+    /// (a namespace's `pod-security.kubernetes.io/*` labels, `--pss-version`), or by their Azure semantics
+    /// when `pss` is `nil`.
+    public func evaluate(_ object: KubeObject, admission: AdmissionInfo?, pss: PSSContext?) -> EvaluationResult {
         var result = EvaluationResult()
         let namespace = Self.namespace(of: object, admission: admission)
         if let namespace, excludedNamespaces.anyMatches(namespace) {
@@ -115,7 +131,7 @@ public struct Engine: Sendable {
                 entry.action, overrides: entry.namespaceActions, templateAction: policy.templateAction,
                 limits: policy.namespaceLimits, namespace: namespace, isTemplate: isTemplate)
             if action == .off { continue }
-            let found = run(entry.rule, on: object, template: template, request: admission)
+            let found = entry.rule.evaluate(object, template: template, pss: pss, request: admission)
             if found.isEmpty { continue }
             if annotation == nil {
                 annotation = AnnotationExemption(object: object, template: template, policy: policy, known: knownRuleIDs)
@@ -143,9 +159,16 @@ public struct Engine: Sendable {
     /// ``EvaluationResult/findings``. So a label change or finalizer removal on an object that was already
     /// non-compliant is not denied, while any new violation is, as Pod Security Admission treats updates.
     public func evaluate(_ object: KubeObject, oldObject: KubeObject, admission: AdmissionInfo?) -> EvaluationResult {
-        var result = evaluate(object, admission: admission)
+        evaluate(object, oldObject: oldObject, admission: admission, pss: podSecurity)
+    }
+
+    /// The UPDATE evaluation of ``evaluate(_:oldObject:admission:)`` with the pod rules judged at `pss`.
+    public func evaluate(
+        _ object: KubeObject, oldObject: KubeObject, admission: AdmissionInfo?, pss: PSSContext?
+    ) -> EvaluationResult {
+        var result = evaluate(object, admission: admission, pss: pss)
         guard !result.findings.isEmpty else { return result }
-        let old = evaluate(oldObject, admission: admission)
+        let old = evaluate(oldObject, admission: admission, pss: pss)
         var before = Set<FindingKey>()
         for finding in old.findings { before.insert(FindingKey(finding)) }
         for exempted in old.exempted { before.insert(FindingKey(exempted.finding)) }
@@ -183,12 +206,6 @@ public struct Engine: Sendable {
         if let namespace = object.namespace, !namespace.isEmpty { return namespace }
         if let namespace = admission?.namespace, !namespace.isEmpty { return namespace }
         return nil
-    }
-
-    /// Runs one rule on one object. The single place a rule's check context is made, so settings every rule
-    /// should see (such as ``podSecurity``) are passed here.
-    func run(_ rule: any Rule, on object: KubeObject, template: PodTemplate?, request: AdmissionInfo?) -> [Finding] {
-        rule.evaluate(object, template: template, request: request)
     }
 
     private func exemption(

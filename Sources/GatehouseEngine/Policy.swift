@@ -10,9 +10,10 @@ import KubeModel
 public struct Policy: Sendable {
     /// The rule set to start from; `rules:` entries turn further rules on or off.
     public var profile: Profile = .aks
-    /// The Pod Security Standards version the PSS checks follow: `latest` or `v1.<minor>`, as in the
-    /// `pod-security.kubernetes.io/enforce-version` label.
-    public var pssVersion: PodSecurityVersion = .latest
+    /// The Pod Security Standards version the PSS profiles judge by: `latest` or `v1.<minor>`, as in the
+    /// `pod-security.kubernetes.io/enforce-version` label (a minor newer than Gatehouse knows means the
+    /// newest it knows, as PSA clamps). Validated when read from a file.
+    public var pssVersion: String = "latest"
     /// The lowest severity that makes `gatehouse audit` exit 1, when the command line does not say.
     public var failOn: Severity?
     /// Per-rule settings, by rule id.
@@ -59,7 +60,7 @@ public struct Policy: Sendable {
     public func action(for description: RuleDescription) -> Action? {
         if let explicit = rules[description.id]?.action { return explicit }
         guard profile == .all || description.profiles.contains(profile) else { return nil }
-        return description.action
+        return description.defaultAction(in: profile)
     }
 
     /// The action for a finding of rule `id` in `namespace`, from the rule's action: the rule's first matching
@@ -94,14 +95,18 @@ public struct Policy: Sendable {
         return action
     }
 
-    /// The Pod Security Standards level and version the PSS-mapped checks evaluate against: the profile's level
-    /// for `pss-baseline` / `pss-restricted`, no level (each rule at its own) for `aks` and `all`.
-    public var podSecurity: PodSecuritySettings {
+    /// The Pod Security Standards level and version the PSS profiles judge by: `pss-baseline` and
+    /// `pss-restricted` at ``pssVersion``; `nil` for `aks` and `all`, where the pod rules keep their Azure
+    /// semantics and parameters.
+    public var podSecurity: PSSContext? {
+        let level: PSSLevel
         switch profile {
-        case .pssBaseline: PodSecuritySettings(level: .baseline, version: pssVersion)
-        case .pssRestricted: PodSecuritySettings(level: .restricted, version: pssVersion)
-        case .aks, .all: PodSecuritySettings(level: nil, version: pssVersion)
+        case .pssBaseline: level = .baseline
+        case .pssRestricted: level = .restricted
+        case .aks, .all: return nil
         }
+        let version = PSSVersion.parse(pssVersion) ?? .newest
+        return PSSContext(level: level, version: version, requestedVersion: pssVersion)
     }
 }
 
@@ -185,50 +190,5 @@ public struct AnnotationExemptions: Sendable {
         self.allowed = allowed
         self.rules = rules
         self.requireReason = requireReason
-    }
-}
-
-/// A Pod Security Standards version: `latest`, or `v1.<minor>` as in the
-/// `pod-security.kubernetes.io/enforce-version` namespace label.
-public struct PodSecurityVersion: Sendable, Hashable, CustomStringConvertible {
-    /// `nil` for `latest`.
-    public let minor: Int?
-
-    public static let latest = PodSecurityVersion(minor: nil)
-
-    public init(minor: Int?) {
-        self.minor = minor
-    }
-
-    /// Parses `latest` or `v1.<minor>` (the forms Pod Security Admission accepts); `nil` otherwise.
-    public init?(_ text: String) {
-        if text == "latest" {
-            self.minor = nil
-            return
-        }
-        guard text.hasPrefix("v1."), let minor = Int(text.dropFirst(3)), minor >= 0,
-            String(minor) == text.dropFirst(3)
-        else { return nil }
-        self.minor = minor
-    }
-
-    public var isLatest: Bool { minor == nil }
-
-    public var description: String { minor.map { "v1.\($0)" } ?? "latest" }
-}
-
-/// The Pod Security Standards settings a policy implies, for the PSS-mapped checks.
-public struct PodSecuritySettings: Sendable, Hashable {
-    public enum Level: String, Sendable, Hashable {
-        case baseline, restricted
-    }
-
-    /// The level the profile enforces, or `nil` when the profile is not a PSS profile.
-    public var level: Level?
-    public var version: PodSecurityVersion
-
-    public init(level: Level?, version: PodSecurityVersion) {
-        self.level = level
-        self.version = version
     }
 }

@@ -136,8 +136,8 @@ struct PolicyReader {
             policy.profile = profile
         }
         if let v = fields["pssVersion"], let text = scalar(v, what: "pssVersion") {
-            if let version = PodSecurityVersion(text) {
-                policy.pssVersion = version
+            if PSSVersion.parse(text) != nil {
+                policy.pssVersion = text
             } else {
                 fail(v.position, "pssVersion must be \"latest\" or \"v1.<minor>\" (e.g. v1.30), found \"\(text)\"")
             }

@@ -175,9 +175,14 @@ struct EngineRuleSelectionTests {
     }
 
     @Test func podSecuritySettingsPassThrough() throws {
-        #expect(try engine("profile: pss-restricted\npssVersion: v1.29").podSecurity == PodSecuritySettings(level: .restricted, version: PodSecurityVersion(minor: 29)))
-        #expect(try engine("profile: pss-baseline").podSecurity.level == .baseline)
-        #expect(try engine().podSecurity == PodSecuritySettings(level: nil, version: .latest))
+        #expect(try engine("profile: pss-restricted\npssVersion: v1.29").podSecurity == PSSContext(level: .restricted, version: .v1(29)))
+        #expect(try engine("profile: pss-baseline").podSecurity == PSSContext(level: .baseline, version: .newest, requestedVersion: "latest"))
+        #expect(try engine("profile: pss-baseline").podSecurity?.description == "baseline:latest")
+        // A minor newer than the checks know is clamped, as PSA does, and named as written.
+        #expect(try engine("profile: pss-baseline\npssVersion: v1.99").podSecurity?.version == .newest)
+        #expect(try engine("profile: pss-baseline\npssVersion: v1.99").podSecurity?.description == "baseline:v1.99")
+        #expect(try engine().podSecurity == nil)
+        #expect(try engine("profile: all").podSecurity == nil)
     }
 }
 

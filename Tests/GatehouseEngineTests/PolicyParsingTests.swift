@@ -66,8 +66,8 @@ struct PolicyParsingTests {
               reason: needs it
             """)
         #expect(policy.profile == .pssRestricted)
-        #expect(policy.pssVersion == PodSecurityVersion(minor: 30))
-        #expect(policy.podSecurity == PodSecuritySettings(level: .restricted, version: PodSecurityVersion(minor: 30)))
+        #expect(policy.pssVersion == "v1.30")
+        #expect(policy.podSecurity == PSSContext(level: .restricted, version: .v1(30)))
         #expect(policy.failOn == .medium)
         #expect(policy.excludedNamespaces == ["kube-system", "infra-*"])
         #expect(policy.annotationExemptions.allowed == false)
@@ -98,7 +98,7 @@ struct PolicyParsingTests {
     @Test func minimalPolicyKeepsDefaults() throws {
         let policy = try parse("")
         #expect(policy.profile == .aks)
-        #expect(policy.pssVersion == .latest)
+        #expect(policy.pssVersion == "latest")
         #expect(policy.excludedNamespaces == Policy.azureExcludedNamespaces)
         #expect(policy.annotationExemptions.allowed && policy.annotationExemptions.requireReason)
         #expect(policy.templateAction == nil && policy.failOn == nil)
@@ -197,12 +197,12 @@ struct PolicyParsingTests {
         #expect(policy.action(.audit, rule: "test-image-tag", namespace: nil, isTemplate: true) == .audit)
     }
 
-    @Test func pssVersions() {
-        #expect(PodSecurityVersion("latest") == .latest)
-        #expect(PodSecurityVersion("v1.0")?.minor == 0)
-        #expect(PodSecurityVersion("v1.35")?.description == "v1.35")
+    @Test func pssVersions() throws {
+        for good in ["latest", "v1.0", "v1.25", "v1.99"] {
+            #expect(try parse("pssVersion: \(good)").pssVersion == good)
+        }
         for bad in ["1.30", "v1.", "v2.1", "v1.3x", "v1.-1", "v1.030"] {
-            #expect(PodSecurityVersion(bad) == nil, "\(bad)")
+            #expect(problems("pssVersion: \"\(bad)\"").count == 1, "\(bad)")
         }
     }
 }
