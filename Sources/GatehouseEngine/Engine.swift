@@ -55,6 +55,7 @@ public struct Engine: Sendable {
         self.exemptGroups = policy.exemptGroups.map(Glob.init)
         self.exemptNamespaces = policy.exemptNamespaces.map(Glob.init)
         self.knownRuleIDs = Set(rules.map { $0.description.id })
+        self.podSecurity = policy.podSecurity
     }
 
     /// Ids of the rules this engine runs, sorted.
@@ -68,7 +69,7 @@ public struct Engine: Sendable {
 
     /// The Pod Security Standards level and version the policy selects (`profile` and `pssVersion`), or `nil`
     /// under `aks` and `all` (each rule keeps its Azure semantics). The evaluate calls that take no `pss` use it.
-    public var podSecurity: PSSContext? { policy.podSecurity }
+    public let podSecurity: PSSContext?
 
     /// The findings for `object` (with exemptions removed), in a stable order: rule id, then the order the
     /// rule reports them (the field paths as the container walker visits them).
