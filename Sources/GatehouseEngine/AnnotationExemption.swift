@@ -13,14 +13,13 @@ struct AnnotationExemption {
     private(set) var reason: String?
     private(set) var notes: [String] = []
 
-    init(object: KubeObject, template: PodTemplate?, policy: Policy, known: Set<String>) {
+    init(object: KubeObject, template: PodTemplate?, settings: AnnotationExemptions, known: Set<String>) {
         let key = AnnotationExemptions.exemptKey
         let reasonKey = AnnotationExemptions.reasonKey
         let fromObject = object.annotation(key)
         guard let text = fromObject ?? template?.annotation(key) else { return }
         let reason = (fromObject != nil ? object.annotation(reasonKey) : template?.annotation(reasonKey))
             .map { String($0.trimmingCharacters(in: " \t\n")) }
-        let settings = policy.annotationExemptions
         guard settings.allowed else {
             notes.append("annotation \(key) ignored: this policy does not allow annotation exemptions")
             return

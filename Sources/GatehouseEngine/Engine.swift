@@ -16,7 +16,8 @@ public struct Engine: Sendable {
     let exemptNamespaces: [Glob]
     let knownRuleIDs: Set<String>
 
-    struct ActiveRule: Sendable {
+    /// A class, so walking the list per object costs one reference count per rule rather than one per field.
+    final class ActiveRule: Sendable {
         let rule: any Rule
         let id: String
         let severity: Severity
@@ -26,7 +27,26 @@ public struct Engine: Sendable {
         let exemptions: [Int]
         /// Whether an object's `gatehouse.io/exempt` annotation may exempt this rule.
         let annotationExemptible: Bool
+
+        init(
+            rule: any Rule, id: String, severity: Severity, action: Action, namespaceActions: [NamespaceAction],
+            exemptions: [Int], annotationExemptible: Bool
+        ) {
+            self.rule = rule
+            self.id = id
+            self.severity = severity
+            self.action = action
+            self.namespaceActions = namespaceActions
+            self.exemptions = exemptions
+            self.annotationExemptible = annotationExemptible
+        }
     }
+
+    // The policy's settings the evaluation reads, held apart from `policy` so evaluating never copies it.
+    let templateAction: Action?
+    let namespaceLimits: [NamespaceLimit]
+    let exemptions: [Exemption]
+    let annotationSettings: AnnotationExemptions
 
     /// Builds every rule the policy enables, from the profile plus the rules the policy turns on, minus those
     /// it turns off. Throws ``ParameterError`` when a rule rejects its parameters (a policy read from a file
@@ -56,6 +76,10 @@ public struct Engine: Sendable {
         self.exemptNamespaces = policy.exemptNamespaces.map(Glob.init)
         self.knownRuleIDs = Set(rules.map { $0.description.id })
         self.podSecurity = policy.podSecurity
+        self.templateAction = policy.templateAction
+        self.namespaceLimits = policy.namespaceLimits
+        self.exemptions = policy.exemptions
+        self.annotationSettings = policy.annotationExemptions
     }
 
     /// Ids of the rules this engine runs, sorted.
@@ -129,22 +153,27 @@ public struct Engine: Sendable {
         for entry in active {
             // The action first: a rule that is off here is not run at all.
             let action = Policy.resolve(
-                entry.action, overrides: entry.namespaceActions, templateAction: policy.templateAction,
-                limits: policy.namespaceLimits, namespace: namespace, isTemplate: isTemplate)
+                entry.action, overrides: entry.namespaceActions, templateAction: templateAction,
+                limits: namespaceLimits, namespace: namespace, isTemplate: isTemplate)
             if action == .off { continue }
             let found = entry.rule.evaluate(object, template: template, pss: pss, request: admission)
             if found.isEmpty { continue }
             if annotation == nil {
-                annotation = AnnotationExemption(object: object, template: template, policy: policy, known: knownRuleIDs)
+                annotation = AnnotationExemption(
+                    object: object, template: template, settings: annotationSettings, known: knownRuleIDs)
                 result.notes += annotation!.notes
             }
+            let annotationSource: ExemptionSource? =
+                entry.annotationExemptible && annotation!.exempts(entry.id) ? .annotation(reason: annotation!.reason) : nil
 
             for var finding in found {
                 finding.severity = entry.severity
                 finding.action = action
-                if let source = exemption(
-                    for: finding, entry: entry, object: object, namespace: namespace, labels: &labels,
-                    annotation: annotation)
+                // Policy exemptions first (they name their reason in the policy file), then the annotation.
+                if let source = entry.exemptions.isEmpty
+                    ? annotationSource
+                    : policyExemption(for: finding, entry: entry, object: object, namespace: namespace, labels: &labels)
+                        ?? annotationSource
                 {
                     result.exempted.append(ExemptedFinding(finding: finding, exemption: source))
                 } else {
@@ -209,24 +238,21 @@ public struct Engine: Sendable {
         return nil
     }
 
-    private func exemption(
+    private func policyExemption(
         for finding: Finding, entry: ActiveRule, object: KubeObject, namespace: String?,
-        labels: inout [String: String]?, annotation: AnnotationExemption?
+        labels: inout [String: String]?
     ) -> ExemptionSource? {
         for index in entry.exemptions {
-            let exemption = policy.exemptions[index]
-            let objectMatches = exemption.matchesObject(object, namespace: namespace) {
+            let objectMatches = exemptions[index].matchesObject(object, namespace: namespace) {
                 if let labels { return labels }
                 let read = object.labels
                 labels = read
                 return read
             }
-            if objectMatches && exemption.matchesContainer(of: finding) {
+            if objectMatches && exemptions[index].matchesContainer(of: finding) {
+                let exemption = exemptions[index]
                 return .policy(index: index, reason: exemption.reason, position: exemption.position)
             }
-        }
-        if entry.annotationExemptible, let annotation, annotation.exempts(entry.id) {
-            return .annotation(reason: annotation.reason)
         }
         return nil
     }
