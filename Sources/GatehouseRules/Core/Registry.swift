@@ -2,7 +2,33 @@
 /// the list is sorted, ids are unique and well formed, and every rule has examples and references.
 public enum Registry {
     public static let rules: [any Rule.Type] = [
+        IngressHostRequired.self,
+        IngressHttpsOnly.self,
+        NetpolAllowAll.self,
         PodPrivileged.self,
+        RbacAggregateToEditEndpoints.self,
+        RbacClusterAdminBinding.self,
+        RbacCreateWorkloads.self,
+        RbacCsrApproval.self,
+        RbacDeletePodLogs.self,
+        RbacEscalateBindImpersonate.self,
+        RbacHighPrivilegeRole.self,
+        RbacManageNetworking.self,
+        RbacNodesProxy.self,
+        RbacPodExecAttach.self,
+        RbacPrivilegedGroupsBinding.self,
+        RbacPvCreate.self,
+        RbacSaTokenCreate.self,
+        RbacSecretsAccess.self,
+        RbacWebhookConfig.self,
+        RbacWildcard.self,
+        SvcAllowedPorts.self,
+        SvcExternalIps.self,
+        SvcExternalName.self,
+        SvcLbInternal.self,
+        SvcLbSourceRanges.self,
+        SvcNodeport.self,
+        SvcSensitiveExposure.self,
     ]
 
     /// The rule type with this id.
