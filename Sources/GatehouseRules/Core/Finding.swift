@@ -51,6 +51,9 @@ public struct Finding: Sendable, Hashable {
     public var container: String?
     public var image: String?
     public var object: ObjectRef
+    /// For cross-object findings (audit only): the objects that prove the finding, in order, starting with
+    /// the entry point (e.g. the exposed Service) and ending with the permission. Empty for per-object rules.
+    public var chain: [ChainLink] = []
 
     public init(
         ruleID: String, severity: Severity, action: Action = .deny, message: String, path: String,
