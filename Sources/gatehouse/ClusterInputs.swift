@@ -1,0 +1,57 @@
+import Foundation
+import GatehouseEngine
+import KubeModel
+
+/// Manifest inputs for the RBAC commands: files, directories (walked for .yaml, .yml and .json files) and `-`
+/// for stdin, loaded into a cluster index.
+struct ClusterInputs {
+    var index = ClusterIndex()
+    /// Problems found while reading, each naming the file (and line when known).
+    var problems: [String] = []
+    var files = 0
+
+    init(paths: [String]) {
+        for path in paths { load(path) }
+    }
+
+    mutating func load(_ path: String) {
+        if path == "-" {
+            add(FileHandle.standardInput.readDataToEndOfFile(), file: "-")
+            return
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            problems.append("\(path): no such file or directory")
+            return
+        }
+        if isDirectory.boolValue {
+            let base = URL(fileURLWithPath: path)
+            guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else {
+                problems.append("\(path): cannot list the directory")
+                return
+            }
+            var found: [String] = []
+            for case let url as URL in walker where ["yaml", "yml", "json"].contains(url.pathExtension.lowercased()) {
+                found.append(url.path)
+            }
+            for file in found.sorted() { loadFile(file) }
+        } else {
+            loadFile(path)
+        }
+    }
+
+    mutating func loadFile(_ file: String) {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            problems.append("\(file): cannot read the file")
+            return
+        }
+        add(data, file: file)
+    }
+
+    mutating func add(_ data: Data, file: String) {
+        files += 1
+        let loaded = data.withUnsafeBytes { Manifests.loadYAML($0, file: file) }
+        for error in loaded.errors { problems.append("\(error)") }
+        for object in loaded.objects { index.add(object) }
+    }
+}
