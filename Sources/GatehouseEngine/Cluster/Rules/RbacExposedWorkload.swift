@@ -189,8 +189,8 @@ public struct RbacExposedWorkload: CrossObjectRule {
                     chain.append(ChainLink(object: account.ref, detail: "subject \(grant.subject.text)"))
                     chain += grant.chain
                     report.report(
-                        "\(workloadName) is exposed (\(entry.text)) and its ServiceAccount \(workload.namespace)/"
-                            + "\(workload.serviceAccount) can \(danger.label): \(entry.text) → \(workloadName) → "
+                        "\(workloadName) is exposed and its ServiceAccount can \(danger.label): "
+                            + "\(entry.text) → \(workloadName) → "
                             + "ServiceAccount \(workload.namespace)/\(workload.serviceAccount) → \(grant.path) "
                             + "(\(grant.rule.summary))",
                         about: workload.anchor, path: ClusterAnalysis.serviceAccountPath(workload), chain: chain)
