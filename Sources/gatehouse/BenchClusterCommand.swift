@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatehouseEngine
+import GatehouseRules
 import KubeModel
 
 /// `gatehouse bench-cluster INPUTS...` (hidden): times an audit's phases on a corpus, to compare the audit with
@@ -54,6 +55,16 @@ struct BenchClusterCommand: ParsableCommand {
         print("per-object rules (\(engine.activeRuleIDs.count)): \(ms(best.perObject)), \(counts.perObject) findings")
         print("cluster index build: \(ms(best.index))")
         print("cross-object rules (\(cross.activeRuleIDs.count)): \(ms(best.analysis)), \(counts.cross) findings")
+        var index = ClusterIndex()
+        for object in objects { index.add(object) }
+        var analysis: ClusterAnalysis?
+        print("  cluster analysis setup (RBAC graph, grouping): \(ms(clock.measure { analysis = ClusterAnalysis(index) }))")
+        for type in CrossObjectRegistry.rules {
+            let rule = try type.init(parameters: RuleParameters.none)
+            var report = CrossObjectReport(ruleID: type.description.id, severity: type.description.severity)
+            let time = clock.measure { rule.check(analysis!, &report) }
+            print("  \(type.description.id): \(ms(time)), \(report.findings.count) findings")
+        }
         let without = loadTime + best.perObject
         let with = without + best.index + best.analysis
         print("audit without cross-object: \(ms(without)); with: \(ms(with)); ratio \(String(format: "%.2f", seconds(with) / seconds(without)))x")

@@ -62,22 +62,22 @@ public struct ClusterAnalysis: Sendable {
     public let rbac: RBACGraph
     public let policiesByNamespace: [String: [NetworkPolicyEntry]]
     /// Workloads whose controller is not in the input (a Deployment, not its ReplicaSets and Pods), by namespace,
-    /// sorted by object.
+    /// in input order.
     public let workloadsByNamespace: [String: [WorkloadEntry]]
     public let servicesByNamespace: [String: [ServiceEntry]]
 
     public init(_ index: ClusterIndex) {
         self.index = index
         rbac = RBACGraph(index)
+        // Grouped in input order: rules sort what they report, so findings do not depend on how the input
+        // was split between indexes, and a 100,000-object audit does not pay for sorting everything.
         policiesByNamespace = Dictionary(grouping: index.networkPolicies, by: \.namespace)
-            .mapValues { $0.sorted { $0.anchor.ref < $1.anchor.ref } }
-        let present = Set(index.workloads.map { "\($0.namespace)/\($0.key)" })
+        var present: [String: Set<String>] = [:]
+        for w in index.workloads { present[w.namespace, default: []].insert(w.key) }
         workloadsByNamespace = Dictionary(
-            grouping: index.workloads.filter { w in w.owner.map { !present.contains("\(w.namespace)/\($0)") } ?? true },
-            by: \.namespace
-        ).mapValues { $0.sorted { $0.anchor.ref < $1.anchor.ref } }
+            grouping: index.workloads.filter { w in w.owner.map { present[w.namespace]?.contains($0) != true } ?? true },
+            by: \.namespace)
         servicesByNamespace = Dictionary(grouping: index.services, by: \.namespace)
-            .mapValues { $0.sorted { $0.anchor.ref < $1.anchor.ref } }
     }
 
     /// Top-level workloads of every namespace, in namespace then object order.
@@ -168,7 +168,7 @@ public struct CrossObjectEngine: Sendable {
                 result.append(finding)
             }
         }
-        return result.sorted { ($0.ruleID, $0.object, $0.path) < ($1.ruleID, $1.object, $1.path) }
+        return result.sorted { ($0.ruleID, $0.object, $0.path, $0.message) < ($1.ruleID, $1.object, $1.path, $1.message) }
     }
 }
 

@@ -153,37 +153,55 @@ public struct RBACGraph: Sendable {
 
     let clusterRoles: [String: ResolvedRole]
     let roles: [String: ResolvedRole]
+    /// Bindings in input order (sorted where order shows: who-can output, finding chains).
     let bindings: [BindingEntry]
+    /// Binding indexes by subject key (``BindingSubject/text``, or `User:<name>` for service accounts named
+    /// by their user name), so a subject's grants are found without scanning every binding.
+    let bindingsBySubject: [String: [Int]]
 
     public init(_ index: ClusterIndex) {
         var plain: [String: RoleEntry] = [:]
         var namespaced: [String: ResolvedRole] = [:]
-        for role in index.roles.sorted(by: { $0.anchor.ref < $1.anchor.ref }) {
+        // With duplicate names (two inputs disagreeing), the first in source order wins, whatever the input order.
+        func earlier(_ a: RoleEntry, than b: RoleEntry) -> Bool { a.anchor.ref.source < b.anchor.ref.source }
+        for role in index.roles {
             if role.isClusterRole {
-                if plain[role.name] == nil { plain[role.name] = role }
+                if let existing = plain[role.name], !earlier(role, than: existing) { continue }
+                plain[role.name] = role
             } else {
                 let key = "\(role.namespace ?? "")/\(role.name)"
-                if namespaced[key] == nil { namespaced[key] = ResolvedRole(entry: role, rules: role.rules.map { ($0, nil) }) }
+                if let existing = namespaced[key], !earlier(role, than: existing.entry) { continue }
+                namespaced[key] = ResolvedRole(entry: role, rules: role.rules.map { ($0, nil) })
             }
         }
+        let byName = plain.values.sorted { $0.name < $1.name }
         var resolved: [String: ResolvedRole] = [:]
         for (name, role) in plain {
-            resolved[name] = ResolvedRole(entry: role, rules: Self.aggregate(role, plain))
+            resolved[name] = ResolvedRole(entry: role, rules: Self.aggregate(role, byName))
         }
         clusterRoles = resolved
         roles = namespaced
-        bindings = index.bindings.sorted { $0.anchor.ref < $1.anchor.ref }
+        bindings = index.bindings
+        var bySubject: [String: [Int]] = [:]
+        for (i, binding) in index.bindings.enumerated() {
+            for subject in binding.subjects {
+                let key = subject.text
+                if bySubject[key]?.last != i { bySubject[key, default: []].append(i) }
+            }
+        }
+        bindingsBySubject = bySubject
     }
 
     /// Own rules plus, for aggregating ClusterRoles, the rules of every matching ClusterRole, transitively.
-    static func aggregate(_ role: RoleEntry, _ all: [String: RoleEntry]) -> [(rule: RBACRule, from: String?)] {
+    /// `all` is sorted by name, so the result does not depend on input order.
+    static func aggregate(_ role: RoleEntry, _ all: [RoleEntry]) -> [(rule: RBACRule, from: String?)] {
         var result: [(RBACRule, String?)] = role.rules.map { ($0, nil) }
         guard !role.aggregationSelectors.isEmpty else { return result }
         var seen: Set<String> = [role.name]
         var queue = [role]
         var seenRules = Set(role.rules.map(RuleKey.init))
         while let current = queue.popLast() {
-            for candidate in all.values.sorted(by: { $0.name < $1.name }) where !seen.contains(candidate.name) {
+            for candidate in all where !seen.contains(candidate.name) {
                 guard current.aggregationSelectors.contains(where: { $0.matches(candidate.labels) }) else { continue }
                 seen.insert(candidate.name)
                 queue.append(candidate)
@@ -219,10 +237,16 @@ public struct RBACGraph: Sendable {
     }
 
     /// Every rule granted to `subject` (with `extraGroups` for users), with where it applies.
+    /// In binding source order.
     public func grants(to subject: Subject, extraGroups: [String] = []) -> [Grant] {
         let groups = subject.groups(extra: extraGroups)
+        var keys = ["User:\(subject.userName)"] + groups.map { "Group:\($0)" }
+        if subject.kind == .serviceAccount { keys.append(subject.description) }
+        var candidates = Set<Int>()
+        for key in keys { candidates.formUnion(bindingsBySubject[key] ?? []) }
         var result: [Grant] = []
-        for binding in bindings {
+        for i in candidates.sorted(by: { bindings[$0].anchor.ref < bindings[$1].anchor.ref }) {
+            let binding = bindings[i]
             guard let s = binding.subjects.first(where: { subject.isNamed(by: $0, groups: groups) }) else { continue }
             result += grants(of: binding, through: s)
         }

@@ -66,7 +66,8 @@ public struct IngressUniqueHost: CrossObjectRule {
                 claims[host.lowercased(), default: []].append((ingress, index))
             }
         }
-        for (host, group) in claims where group.count > 1 {
+        for (host, unsorted) in claims where unsorted.count > 1 {
+            let group = unsorted.sorted { $0.ingress.anchor.ref < $1.ingress.anchor.ref }
             for (ingress, index) in group {
                 let others = group.filter { $0.ingress.anchor != ingress.anchor }
                 report.report(

@@ -88,7 +88,7 @@ public struct NetpolPodUnselected: CrossObjectRule {
                     about: workload.anchor,
                     path: workload.anchor.ref.kind == "Pod"
                         ? "metadata.labels" : String(ClusterAnalysis.specPath(workload).dropLast(4)) + "metadata.labels",
-                    chain: policies.map { ChainLink(object: $0.anchor.ref, detail: $0.isolatesIngress ? "does not select it" : "egress only") })
+                    chain: policies.sorted { $0.anchor.ref < $1.anchor.ref }.map { ChainLink(object: $0.anchor.ref, detail: $0.isolatesIngress ? "does not select it" : "egress only") })
             }
         }
     }

@@ -147,7 +147,7 @@ public struct RbacExposedWorkload: CrossObjectRule {
 
     public func check(_ cluster: ClusterAnalysis, _ report: inout CrossObjectReport) {
         var entries: [EntryPoint] = []
-        for service in cluster.index.services.sorted(by: { $0.anchor.ref < $1.anchor.ref }) where service.isExternallyExposed {
+        for service in cluster.index.services.filter(\.isExternallyExposed).sorted(by: { $0.anchor.ref < $1.anchor.ref }) {
             let kind = service.type == "NodePort" ? "NodePort" : "public LoadBalancer"
             entries.append(EntryPoint(
                 links: [ChainLink(object: service.anchor.ref, detail: "\(kind), selector \(service.selectorText)")],

@@ -65,7 +65,8 @@ public struct SvcUniqueSelectors: CrossObjectRule {
     public func check(_ cluster: ClusterAnalysis, _ report: inout CrossObjectReport) {
         for (_, services) in cluster.servicesByNamespace {
             let groups = Dictionary(grouping: services.filter { !$0.selector.isEmpty }, by: \.selectorText)
-            for (selector, group) in groups where group.count > 1 {
+            for (selector, unsorted) in groups where unsorted.count > 1 {
+                let group = unsorted.sorted { $0.anchor.ref < $1.anchor.ref }
                 for service in group {
                     let others = group.filter { $0.name != service.name }.map(\.name).joined(separator: ", ")
                     report.report(
