@@ -26,14 +26,19 @@ public struct CheckContext {
     public let object: KubeObject
     /// The pod template, for objects that run pods.
     public let template: PodTemplate?
+    /// The admission request, at admission; `nil` in the auditor.
+    public var request: AdmissionInfo?
     /// The findings reported so far for this object.
     public private(set) var findings: [Finding] = []
     let ruleID: String
     let severity: Severity
 
-    public init(object: KubeObject, template: PodTemplate?, ruleID: String, severity: Severity) {
+    public init(
+        object: KubeObject, template: PodTemplate?, ruleID: String, severity: Severity, request: AdmissionInfo? = nil
+    ) {
         self.object = object
         self.template = template
+        self.request = request
         self.ruleID = ruleID
         self.severity = severity
     }
@@ -54,15 +59,16 @@ public struct CheckContext {
 extension Rule {
     /// Checks `object` if it is in the rule's scope and returns the findings, with the rule's default
     /// severity. The engine and the example tests both evaluate through here.
-    public func evaluate(_ object: KubeObject, template: PodTemplate?) -> [Finding] {
+    public func evaluate(_ object: KubeObject, template: PodTemplate?, request: AdmissionInfo? = nil) -> [Finding] {
         let d = Self.description
         guard d.scope.applies(to: object, template: template) else { return [] }
-        var context = CheckContext(object: object, template: template, ruleID: d.id, severity: d.severity)
+        var context = CheckContext(
+            object: object, template: template, ruleID: d.id, severity: d.severity, request: request)
         check(object, &context)
         return context.findings
     }
 
-    public func evaluate(_ object: KubeObject) -> [Finding] {
-        evaluate(object, template: PodTemplate(of: object))
+    public func evaluate(_ object: KubeObject, request: AdmissionInfo? = nil) -> [Finding] {
+        evaluate(object, template: PodTemplate(of: object), request: request)
     }
 }
