@@ -27,6 +27,7 @@ struct ClusterExportTests {
         #expect(got == [
             "ingress-unique-host | Ingress sandbox/takeover | spec.rules[0].host",
             "ingress-unique-host | Ingress shop/shop | spec.rules[0].host",
+            "netpol-all-namespaces | NetworkPolicy monitoring/scrape | spec.ingress[0].from[0].namespaceSelector",
             "netpol-default-deny-missing | Namespace ci | metadata.name",
             "netpol-default-deny-missing | Namespace payments | metadata.name",
             "netpol-default-deny-missing | Namespace sandbox | metadata.name",
@@ -80,6 +81,13 @@ struct ClusterExportTests {
 
         // payments/api is exposed and may exec, but mounts no token: no path.
         #expect(!paths.contains { $0.object.namespace == "payments" })
+    }
+
+    @Test func namespaceSelectorsAreJudgedAgainstEveryNamespace() throws {
+        let (_, index) = try Self.load()
+        let finding = try #require(try CrossObjectEngine(policy: Policy()).findings(index).first { $0.ruleID == "netpol-all-namespaces" })
+        #expect(finding.message.contains("all 6 namespaces"))
+        #expect(finding.chain.map(\.object.displayName) == ["DaemonSet monitoring/node-exporter"])
     }
 
     @Test func mergedIndexesGiveTheSameFindings() throws {

@@ -80,6 +80,14 @@ public struct ClusterIndex: Sendable {
         resourceQuotaNamespaces.formUnion(other.resourceQuotaNamespaces)
     }
 
+    /// A namespace's labels: its Namespace object's, plus `kubernetes.io/metadata.name`, which the API server
+    /// sets on every namespace (Kubernetes 1.21+).
+    public func namespaceLabels(_ name: String) -> [String: String] {
+        var labels = namespaces[name]?.labels ?? [:]
+        labels["kubernetes.io/metadata.name"] = name
+        return labels
+    }
+
     /// Every namespace that has a Namespace object or holds some namespaced object.
     public var allNamespaces: [String] {
         Set(namespaces.keys).union(namespaceAnchors.keys).sorted()
@@ -249,8 +257,9 @@ public struct NetworkPolicyEntry: Sendable {
     public let egressRuleCount: Int
     /// Some ingress rule admits every source on every port (see netpol-allow-all).
     public let allowsAllIngress: Bool
-    /// Namespace selectors of ingress peers (without a podSelector restriction), for cross-namespace analysis.
-    public let ingressNamespaceSelectors: [LabelSelector]
+    /// Ingress peers that select whole namespaces by label (a non-empty namespaceSelector with no or an empty
+    /// podSelector), for checks that need every namespace's labels.
+    public let namespaceWidePeers: [NamespaceWidePeer]
 
     init(_ object: KubeObject, anchor: Anchor, namespace: String) {
         self.anchor = anchor
@@ -271,22 +280,23 @@ public struct NetworkPolicyEntry: Sendable {
             isolatesEgress = egress != nil
         }
         var allowsAll = false
-        var selectors: [LabelSelector] = []
-        for rule in list(ingress) {
+        var wide: [NamespaceWidePeer] = []
+        for (i, rule) in list(ingress).enumerated() {
             let hasPorts = (rule["ports"]?.count ?? 0) > 0
-            let peers = rule["from"]?.items.map { $0 } ?? []
+            let peers = list(rule["from"])
             if peers.isEmpty && !hasPorts { allowsAll = true }
-            for peer in peers {
+            for (j, peer) in peers.enumerated() {
                 if !hasPorts && NetworkPeer.isEverything(peer) { allowsAll = true }
-                if let ns = peer["namespaceSelector"], peer["podSelector"].map(NetworkPeer.isEmptySelector) ?? true,
-                    let selector = ns.isNull ? LabelSelector() : try? LabelSelector(ns)
+                if let ns = peer["namespaceSelector"], !NetworkPeer.isEmptySelector(ns),
+                    peer["podSelector"].map(NetworkPeer.isEmptySelector) ?? true,
+                    let selector = try? LabelSelector(ns)
                 {
-                    selectors.append(selector)
+                    wide.append(NamespaceWidePeer(rule: i, peer: j, selector: selector, hasPorts: hasPorts))
                 }
             }
         }
         allowsAllIngress = allowsAll
-        ingressNamespaceSelectors = selectors
+        namespaceWidePeers = wide
     }
 
     /// Denies all ingress to every pod of the namespace: empty podSelector, Ingress type, no rules.
@@ -294,6 +304,19 @@ public struct NetworkPolicyEntry: Sendable {
     public var isDefaultDenyEgress: Bool { podSelector?.isEmpty == true && isolatesEgress && egressRuleCount == 0 }
 
     public func selects(_ labels: [String: String]) -> Bool { podSelector?.matches(labels) ?? false }
+}
+
+/// An ingress peer `{namespaceSelector: <non-empty>}`: every pod of the namespaces it matches.
+public struct NamespaceWidePeer: Sendable {
+    /// Index in spec.ingress.
+    public let rule: Int
+    /// Index in that rule's `from`.
+    public let peer: Int
+    public let selector: LabelSelector
+    /// The rule limits ports.
+    public let hasPorts: Bool
+
+    public var path: String { "spec.ingress[\(rule)].from[\(peer)].namespaceSelector" }
 }
 
 public struct ServiceEntry: Sendable {

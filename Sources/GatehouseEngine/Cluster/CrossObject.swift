@@ -17,6 +17,7 @@ public protocol CrossObjectRule: Sendable {
 public enum CrossObjectRegistry {
     public static let rules: [any CrossObjectRule.Type] = [
         IngressUniqueHost.self,
+        NetpolAllNamespaces.self,
         NetpolDefaultDenyMissing.self,
         NetpolNamespaceMissing.self,
         NetpolPodUnselected.self,
