@@ -54,10 +54,13 @@ public struct Finding: Sendable, Hashable {
     /// For cross-object findings (audit only): the objects that prove the finding, in order, starting with
     /// the entry point (e.g. the exposed Service) and ending with the permission. Empty for per-object rules.
     public var chain: [ChainLink] = []
+    /// The Pod Security Standards check id this finding fails (`privileged`, `runAsNonRoot`,
+    /// `seccompProfile_restricted`...), set when the finding was judged by a PSS level; `nil` otherwise.
+    public var check: String?
 
     public init(
         ruleID: String, severity: Severity, action: Action = .deny, message: String, path: String,
-        position: SourcePosition, container: String?, image: String?, object: ObjectRef
+        position: SourcePosition, container: String?, image: String?, object: ObjectRef, check: String? = nil
     ) {
         self.ruleID = ruleID
         self.severity = severity
@@ -68,5 +71,6 @@ public struct Finding: Sendable, Hashable {
         self.container = container
         self.image = image
         self.object = object
+        self.check = check
     }
 }
