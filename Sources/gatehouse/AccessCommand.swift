@@ -38,6 +38,7 @@ struct AccessCommand: ParsableCommand {
         let who = Subject(parsing: subject)!
         let loaded = ClusterInputs(paths: inputs)
         for problem in loaded.problems { printError(problem) }
+        if loaded.files == 0 { throw ExitCode(2) }
         let lines = AccessQueries.accessLines(RBACGraph(loaded.index), who, extraGroups: group, namespace: namespace)
         let groups = who.groups(extra: group).sorted().joined(separator: ", ")
         if lines.isEmpty {
@@ -46,6 +47,5 @@ struct AccessCommand: ParsableCommand {
             print("\(who) (groups: \(groups)) can:")
             lines.forEach { print($0) }
         }
-        if loaded.files == 0 { throw ExitCode(2) }
     }
 }

@@ -3,7 +3,7 @@ import GatehouseEngine
 import KubeModel
 
 /// Manifest inputs for the RBAC commands: files, directories (walked for .yaml, .yml and .json files) and `-`
-/// for stdin, loaded into a cluster index.
+/// for stdin, streamed into a cluster index (YAML or JSON, `kind: List` flattened).
 struct ClusterInputs {
     var index = ClusterIndex()
     /// Problems found while reading, each naming the file (and line when known).
@@ -40,18 +40,20 @@ struct ClusterInputs {
         }
     }
 
+    /// Streams the file's objects into the index: trees are dropped as soon as the index has what it needs.
     mutating func loadFile(_ file: String) {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            problems.append("\(file): cannot read the file")
-            return
-        }
-        add(data, file: file)
+        files += 1
+        var index = self.index
+        let outcome = Manifests.load(contentsOf: file, checkShapes: false) { index.add($0) }
+        self.index = index
+        for error in outcome.errors { problems.append("\(error)") }
     }
 
     mutating func add(_ data: Data, file: String) {
         files += 1
-        let loaded = data.withUnsafeBytes { Manifests.loadYAML($0, file: file) }
-        for error in loaded.errors { problems.append("\(error)") }
-        for object in loaded.objects { index.add(object) }
+        var index = self.index
+        let outcome = data.withUnsafeBytes { Manifests.load($0, file: file, checkShapes: false) { index.add($0) } }
+        self.index = index
+        for error in outcome.errors { problems.append("\(error)") }
     }
 }

@@ -21,7 +21,7 @@ struct WhoCanCommand: ParsableCommand {
     @Argument(help: "The verb: get, list, watch, create, update, patch, delete, escalate, bind, impersonate, ...")
     var verb: String
 
-    @Argument(help: "The resource: secrets, pods/exec, deployments.apps, ...")
+    @Argument(help: "The resource: secrets, pods/exec, deployments.apps, ... or a non-resource URL such as /metrics.")
     var resource: String
 
     @Argument(help: "Manifest files or directories (`-` for stdin).")
@@ -46,19 +46,23 @@ struct WhoCanCommand: ParsableCommand {
     func run() throws {
         let loaded = ClusterInputs(paths: inputs)
         for problem in loaded.problems { printError(problem) }
+        if loaded.files == 0 { throw ExitCode(2) }
         let spec = ResourceSpec(resource, subresource: subresource, group: group)
-        let request = AccessRequest(
+        var request = AccessRequest(
             verb: verb.lowercased(), group: spec.group, resource: spec.resource, namespace: namespace, name: name)
+        var target = name.map { "\(spec) \($0)" } ?? "\(spec)"
+        if resource.hasPrefix("/") {
+            request = AccessRequest(verb: verb.lowercased(), nonResourceURL: resource)
+            target = resource
+        }
         let lines = AccessQueries.whoCanLines(RBACGraph(loaded.index), request)
-        let scope = namespace.map { "in namespace \($0)" } ?? "in any namespace"
-        let target = name.map { "\(spec) \($0)" } ?? "\(spec)"
+        let scope = resource.hasPrefix("/") ? "(non-resource URL)" : namespace.map { "in namespace \($0)" } ?? "in any namespace"
         if lines.isEmpty {
             print("No subject can \(request.verb) \(target) \(scope) (\(loaded.index.bindings.count) bindings, \(loaded.index.roles.count) roles read).")
         } else {
             print("Subjects that can \(request.verb) \(target) \(scope):")
             lines.forEach { print($0) }
         }
-        if loaded.files == 0 { throw ExitCode(2) }
     }
 }
 

@@ -193,6 +193,31 @@ struct WhoCanTests {
         #expect(g.grants(to: Subject(kind: .user, name: "ghost")).isEmpty)
     }
 
+    @Test func nonResourceURLsAreGrantedByClusterRoleBindingsOnly() {
+        let g = Self.graph("""
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: metrics-reader}
+            rules: [{nonResourceURLs: ["/metrics", "/debug/*"], verbs: [get]}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: prom}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: metrics-reader}
+            subjects: [{kind: Group, name: monitoring}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: local, namespace: x}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: metrics-reader}
+            subjects: [{kind: User, name: dev}]
+            """)
+        #expect(Self.subjects(g, AccessRequest(verb: "get", nonResourceURL: "/metrics")) == ["Group:monitoring"])
+        #expect(Self.subjects(g, AccessRequest(verb: "get", nonResourceURL: "/debug/pprof")) == ["Group:monitoring"])
+        #expect(Self.subjects(g, AccessRequest(verb: "get", nonResourceURL: "/healthz")).isEmpty)
+        #expect(Self.subjects(g, AccessRequest(verb: "post", nonResourceURL: "/metrics")).isEmpty)
+    }
+
     @Test func accessListsEveryGrant() {
         let g = Self.graph(Self.cluster)
         let lines = AccessQueries.accessLines(g, Subject(kind: .serviceAccount, name: "ci", namespace: "team-a"))

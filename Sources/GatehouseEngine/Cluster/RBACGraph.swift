@@ -79,13 +79,16 @@ public struct Subject: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A request to authorize: a verb on a resource (combined form, `pods/exec`) of an API group, in a
-/// namespace (`nil`: cluster-scoped, or "in every namespace"), optionally for one named object.
+/// namespace (`nil`: cluster-scoped, or "in every namespace"), optionally for one named object; or a verb on a
+/// non-resource URL such as `/metrics`.
 public struct AccessRequest: Sendable, Hashable {
     public var verb: String
     public var group: String
     public var resource: String
     public var namespace: String?
     public var name: String?
+    /// Set for non-resource requests (`get /healthz`); `resource` and `group` are then ignored.
+    public var nonResourceURL: String?
 
     public init(verb: String, group: String = "", resource: String, namespace: String? = nil, name: String? = nil) {
         self.verb = verb
@@ -93,6 +96,12 @@ public struct AccessRequest: Sendable, Hashable {
         self.resource = resource
         self.namespace = namespace
         self.name = name
+    }
+
+    /// A request for a non-resource URL. Only ClusterRoleBindings grant these.
+    public init(verb: String, nonResourceURL: String) {
+        self.init(verb: verb, resource: "")
+        self.nonResourceURL = nonResourceURL
     }
 
     /// The resource without its subresource (`pods` for `pods/exec`).
@@ -267,6 +276,9 @@ public struct RBACGraph: Sendable {
     /// `anyName`: accept rules limited by resourceNames even when the request names no object (who-can then
     /// lists them as "only names: ...").
     public static func covers(_ grant: Grant, _ request: AccessRequest, anyName: Bool = false) -> Bool {
+        if let url = request.nonResourceURL {
+            return grant.namespace == nil && grant.rule.matchesVerb(request.verb) && grant.rule.matchesNonResourceURL(url)
+        }
         if let scope = grant.namespace {
             if ClusterScope.isClusterScoped(request.baseResource, group: request.group) { return false }
             if let wanted = request.namespace, wanted != scope { return false }
