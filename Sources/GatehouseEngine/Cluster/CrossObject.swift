@@ -180,3 +180,26 @@ extension Engine {
         try CrossObjectEngine(policy: policy).findings(index)
     }
 }
+
+/// Every rule Gatehouse knows, per-object and cross-object, for listings (`gatehouse rules`, generated docs)
+/// and for policy validation (a policy may configure either kind by id).
+public enum RuleCatalogue {
+    /// Whether a rule runs on one object at a time (admission and audit) or over the whole cluster (audit only).
+    public enum Kind: String, Sendable {
+        case perObject = "per-object"
+        case crossObject = "cross-object"
+    }
+
+    /// All descriptions, sorted by id.
+    public static var descriptions: [(description: RuleDescription, kind: Kind)] {
+        (Registry.rules.map { ($0.description, Kind.perObject) }
+            + CrossObjectRegistry.rules.map { ($0.description, Kind.crossObject) })
+            .sorted { $0.0.id < $1.0.id }
+    }
+
+    public static var ids: [String] { descriptions.map(\.description.id) }
+
+    public static func description(id: String) -> RuleDescription? {
+        Registry.rule(id: id)?.description ?? CrossObjectRegistry.rule(id: id)?.description
+    }
+}
