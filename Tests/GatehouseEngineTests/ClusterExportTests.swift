@@ -20,6 +20,29 @@ struct ClusterExportTests {
         return (loaded.objects, index)
     }
 
+    static let corpus = "/work/shared/corpus"
+
+    /// On the real-world corpus (3,669 objects from 20 projects, read as one cluster): the one attack path
+    /// is the well-known one, ingress-nginx's controller behind a public LoadBalancer with a ClusterRole that
+    /// lists and watches every Secret.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: corpus)))
+    func corpusAttackPathsAreIngressNginx() throws {
+        var index = ClusterIndex()
+        let walker = FileManager.default.enumerator(atPath: Self.corpus)
+        while let item = walker?.nextObject() as? String {
+            guard item.hasSuffix(".yaml") || item.hasSuffix(".yml") || item.hasSuffix(".json") else { continue }
+            _ = Manifests.load(contentsOf: Self.corpus + "/" + item, checkShapes: false) { index.add($0) }
+        }
+        let paths = try CrossObjectEngine(policy: Policy()).findings(index).filter { $0.ruleID == "rbac-exposed-workload" }
+        #expect(!paths.isEmpty)
+        for finding in paths {
+            #expect(finding.object.name == "ingress-nginx-controller")
+            #expect(finding.message.contains("can read Secrets in every namespace"))
+            #expect(finding.chain.first?.object.kind == "Service")
+            #expect(finding.chain.last?.object.displayName == "ClusterRole ingress-nginx")
+        }
+    }
+
     @Test func auditReportsEveryCrossObjectFinding() throws {
         let (_, index) = try Self.load()
         let findings = try CrossObjectEngine(policy: Policy()).findings(index)

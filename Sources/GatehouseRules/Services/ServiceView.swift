@@ -57,8 +57,8 @@ struct IPv4Block: Sendable {
     let prefix: Int
 
     init?(_ text: String) {
-        let parts = text.split(separator: "/", maxSplits: 1)
-        guard let address = Self.parse(String(parts[0])) else { return nil }
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let first = parts.first, let address = Self.parse(String(first)) else { return nil }
         let prefix = parts.count == 2 ? Int(parts[1]) : 32
         guard let prefix, (0...32).contains(prefix) else { return nil }
         self.prefix = prefix

@@ -166,20 +166,24 @@ public struct RbacExposedWorkload: CrossObjectRule {
                     text: "Ingress \(ingress.namespace)/\(ingress.anchor.ref.name) → Service \(service.namespace)/\(service.name)"))
             }
         }
-        var grantsCache: [String: [Grant]] = [:]
+        // The dangerous grants of each service account, worked out once however many workloads use it.
+        var dangersBySubject: [String: [(danger: Danger, grant: Grant)]] = [:]
         var reported: Set<String> = []
         for entry in entries {
             for workload in cluster.workloadsByNamespace[entry.service.namespace] ?? []
             where entry.service.selects(workload.podLabels) && cluster.mountsToken(workload) {
                 let subject = Subject(kind: .serviceAccount, name: workload.serviceAccount, namespace: workload.namespace)
                 let key = subject.description
-                let grants = grantsCache[key] ?? cluster.rbac.grants(to: subject)
-                grantsCache[key] = grants
-                for danger in Self.dangers {
-                    guard let grant = grants.first(where: { grant in
-                        (!danger.clusterWideOnly || grant.namespace == nil)
-                            && danger.requests.contains { RBACGraph.covers(grant, $0, anyName: true) }
-                    }) else { continue }
+                if dangersBySubject[key] == nil {
+                    let grants = cluster.rbac.grants(to: subject)
+                    dangersBySubject[key] = Self.dangers.compactMap { danger in
+                        grants.first { grant in
+                            (!danger.clusterWideOnly || grant.namespace == nil)
+                                && danger.requests.contains { RBACGraph.covers(grant, $0, anyName: true) }
+                        }.map { (danger, $0) }
+                    }
+                }
+                for (danger, grant) in dangersBySubject[key]! {
                     let id = "\(workload.anchor.ref)|\(danger.label)"
                     guard reported.insert(id).inserted else { continue }
                     let account = cluster.serviceAccountAnchor(namespace: workload.namespace, name: workload.serviceAccount, near: workload.anchor)
