@@ -43,17 +43,13 @@ struct ClusterInputs {
     /// Streams the file's objects into the index: trees are dropped as soon as the index has what it needs.
     mutating func loadFile(_ file: String) {
         files += 1
-        var index = self.index
-        let outcome = Manifests.load(contentsOf: file, checkShapes: false) { index.add($0) }
-        self.index = index
+        let outcome = Manifests.load(contentsOf: file, checkShapes: false) { self.index.add($0) }
         for error in outcome.errors { problems.append("\(error)") }
     }
 
     mutating func add(_ data: Data, file: String) {
         files += 1
-        var index = self.index
-        let outcome = data.withUnsafeBytes { Manifests.load($0, file: file, checkShapes: false) { index.add($0) } }
-        self.index = index
+        let outcome = data.withUnsafeBytes { Manifests.load($0, file: file, checkShapes: false) { self.index.add($0) } }
         for error in outcome.errors { problems.append("\(error)") }
     }
 }
