@@ -10,7 +10,8 @@ struct AccessCommand: ParsableCommand {
             SUBJECT is `User:alice`, `Group:devs`, `ServiceAccount:NAMESPACE:NAME` or \
             `system:serviceaccount:NAMESPACE:NAME`. A service account also gets what is bound to the groups \
             system:serviceaccounts, system:serviceaccounts:NAMESPACE and system:authenticated; a user gets \
-            system:authenticated and the groups given with --group (only the identity provider knows the others).
+            system:authenticated and the groups given with --group (only the identity provider knows the others). \
+            Exit status 2 when some input could not be read (the answer is printed for the rest).
             """
     )
 
@@ -46,6 +47,10 @@ struct AccessCommand: ParsableCommand {
         } else {
             print("\(who) (groups: \(groups)) can:")
             lines.forEach { print($0) }
+        }
+        if !loaded.problems.isEmpty {
+            printError("some input could not be read (above): the answer may be incomplete")
+            throw ExitCode(2)
         }
     }
 }

@@ -14,7 +14,8 @@ struct WhoCanCommand: ParsableCommand {
             RoleBinding only in its namespace (also when it binds a ClusterRole) and never on cluster-scoped \
             resources; aggregated ClusterRoles are resolved; `*` matches; `pods` does not grant `pods/exec`. \
             Without -n, every grant is listed with its scope. Without a NAME, rules limited by resourceNames are \
-            listed with the names they allow.
+            listed with the names they allow. Exit status 2 when some input could not be read (the answer is \
+            printed for the rest).
             """
     )
 
@@ -62,6 +63,10 @@ struct WhoCanCommand: ParsableCommand {
         } else {
             print("Subjects that can \(request.verb) \(target) \(scope):")
             lines.forEach { print($0) }
+        }
+        if !loaded.problems.isEmpty {
+            printError("some input could not be read (above): the answer may be incomplete")
+            throw ExitCode(2)
         }
     }
 }
