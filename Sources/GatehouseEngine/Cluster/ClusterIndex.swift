@@ -276,8 +276,9 @@ public struct NetworkPolicyEntry: Sendable {
             isolatesIngress = names.contains("Ingress")
             isolatesEgress = names.contains("Egress")
         } else {
+            // As the API server defaults policyTypes: Ingress always, Egress when there are egress rules.
             isolatesIngress = true
-            isolatesEgress = egress != nil
+            isolatesEgress = egressRuleCount > 0
         }
         var allowsAll = false
         var wide: [NamespaceWidePeer] = []
