@@ -223,6 +223,8 @@ public struct BindingEntry: Sendable {
     public let roleKind: String
     public let roleName: String
     public let subjects: [BindingSubject]
+    /// Kubernetes' own: named `system:*` or labelled `kubernetes.io/bootstrapping: rbac-defaults`.
+    public let isBuiltIn: Bool
 
     init?(_ object: KubeObject, anchor: Anchor) {
         guard let roleRef = object.root["roleRef"], let kind = roleRef["kind"]?.string,
@@ -234,6 +236,7 @@ public struct BindingEntry: Sendable {
         name = object.name
         roleKind = kind
         roleName = role
+        isBuiltIn = object.isSystemNamed || object.label("kubernetes.io/bootstrapping") == "rbac-defaults"
         let bindingNamespace = namespace
         subjects = list(object.root["subjects"]).enumerated().compactMap { i, item in
             guard let kind = item["kind"]?.string, let name = item["name"]?.string else { return nil }

@@ -71,7 +71,7 @@ public struct SaDefaultBound: CrossObjectRule {
 
     public func check(_ cluster: ClusterAnalysis, _ report: inout CrossObjectReport) {
         for binding in cluster.rbac.bindings {
-            if !includeSystem && binding.name.hasPrefix("system:") { continue }
+            if !includeSystem && binding.isBuiltIn { continue }
             for subject in binding.subjects where subject.kind == "ServiceAccount" && subject.name == "default" {
                 guard let namespace = subject.namespace else { continue }
                 let kind = binding.isClusterBinding ? "ClusterRoleBinding" : "RoleBinding"
