@@ -27,6 +27,9 @@ struct AccessCommand: ParsableCommand {
     @Option(name: .long, help: "A group the user belongs to (repeatable).")
     var group: [String] = []
 
+    @Option(name: .shortAndLong, help: "text or json.")
+    var output: AccessOutput = .text
+
     func validate() throws {
         if Subject(parsing: subject) == nil {
             throw ValidationError(
@@ -40,7 +43,13 @@ struct AccessCommand: ParsableCommand {
         let loaded = ClusterInputs(paths: inputs)
         for problem in loaded.problems { printError(problem) }
         if loaded.files == 0 { throw ExitCode(2) }
-        let lines = AccessQueries.accessLines(RBACGraph(loaded.index), who, extraGroups: group, namespace: namespace)
+        let graph = RBACGraph(loaded.index)
+        if output == .json {
+            try printJSON(AccessQueries.accessRecords(graph, who, extraGroups: group, namespace: namespace))
+            if !loaded.problems.isEmpty { throw ExitCode(2) }
+            return
+        }
+        let lines = AccessQueries.accessLines(graph, who, extraGroups: group, namespace: namespace)
         let groups = who.groups(extra: group).sorted().joined(separator: ", ")
         if lines.isEmpty {
             print("\(who) (groups: \(groups)) has no RBAC permissions in the input.")

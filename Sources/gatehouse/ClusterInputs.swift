@@ -25,14 +25,17 @@ struct ClusterInputs {
             return
         }
         if isDirectory.boolValue {
-            let base = URL(fileURLWithPath: path)
-            guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            // Paths relative to the one given, so reports name files the way the user wrote them.
+            guard let walker = FileManager.default.enumerator(atPath: path) else {
                 problems.append("\(path): cannot list the directory")
                 return
             }
             var found: [String] = []
-            for case let url as URL in walker where ["yaml", "yml", "json"].contains(url.pathExtension.lowercased()) {
-                found.append(url.path)
+            while let item = walker.nextObject() as? String {
+                let ext = item.split(separator: ".").last.map { $0.lowercased() } ?? ""
+                if ["yaml", "yml", "json"].contains(ext) {
+                    found.append(path.hasSuffix("/") ? path + item : path + "/" + item)
+                }
             }
             for file in found.sorted() { loadFile(file) }
         } else {

@@ -40,6 +40,9 @@ struct WhoCanCommand: ParsableCommand {
     @Option(name: .long, help: "One object's name (rules with resourceNames then match exactly).")
     var name: String?
 
+    @Option(name: .shortAndLong, help: "text or json.")
+    var output: AccessOutput = .text
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one manifest file, directory or `-`") }
     }
@@ -56,7 +59,13 @@ struct WhoCanCommand: ParsableCommand {
             request = AccessRequest(verb: verb.lowercased(), nonResourceURL: resource)
             target = resource
         }
-        let lines = AccessQueries.whoCanLines(RBACGraph(loaded.index), request)
+        let graph = RBACGraph(loaded.index)
+        if output == .json {
+            try printJSON(AccessQueries.whoCanRecords(graph, request))
+            if !loaded.problems.isEmpty { throw ExitCode(2) }
+            return
+        }
+        let lines = AccessQueries.whoCanLines(graph, request)
         let scope = resource.hasPrefix("/") ? "(non-resource URL)" : namespace.map { "in namespace \($0)" } ?? "in any namespace"
         if lines.isEmpty {
             print("No subject can \(request.verb) \(target) \(scope) (\(loaded.index.bindings.count) bindings, \(loaded.index.roles.count) roles read).")
@@ -69,6 +78,18 @@ struct WhoCanCommand: ParsableCommand {
             throw ExitCode(2)
         }
     }
+}
+
+/// How who-can and access print their answer.
+enum AccessOutput: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Prints records as pretty, key-sorted JSON (stable for diffs and golden files).
+func printJSON(_ records: [GrantRecord]) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(records), as: UTF8.self))
 }
 
 func printError(_ text: String) {

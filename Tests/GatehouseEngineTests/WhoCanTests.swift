@@ -229,6 +229,19 @@ struct WhoCanTests {
         #expect(AccessQueries.accessLines(g, Subject(kind: .user, name: "x"), extraGroups: ["ops"]).count == 2)
     }
 
+    @Test func recordsCarryTheSameAnswer() {
+        let g = Self.graph(Self.cluster)
+        let request = AccessRequest(verb: "get", resource: "secrets", namespace: "team-a")
+        let records = AccessQueries.whoCanRecords(g, request)
+        #expect(records.map(\.subject) == g.whoCan(request).map(\.subject.text))
+        let ci = records.first { $0.subject == "ServiceAccount:team-a:ci" }
+        #expect(ci?.resourceNames == ["tls", "registry"])
+        #expect(ci?.bindingKind == "RoleBinding" && ci?.namespace == "team-a" && ci?.role == "exec")
+        let access = AccessQueries.accessRecords(g, Subject(kind: .serviceAccount, name: "prometheus", namespace: "mon"))
+        #expect(access.map(\.aggregatedFrom) == ["metrics"])
+        #expect(access.first?.scope == "cluster-wide")
+    }
+
     @Test(arguments: [
         ("User:alice", "User:alice"),
         ("Group:devs", "Group:devs"),

@@ -115,3 +115,62 @@ extension String {
         return s
     }
 }
+
+/// One grant as structured data, for `--output json`.
+public struct GrantRecord: Sendable, Codable, Hashable {
+    /// The binding subject the grant goes through: `User:alice`, `Group:devs`, `ServiceAccount:ns:name`.
+    public let subject: String
+    /// `cluster-wide` or `namespace X`.
+    public let scope: String
+    /// The RoleBinding's namespace; absent for ClusterRoleBindings.
+    public let namespace: String?
+    public let bindingKind: String
+    public let binding: String
+    public let roleKind: String
+    public let role: String
+    /// The ClusterRole the rule was aggregated from, if not the role itself.
+    public let aggregatedFrom: String?
+    public let ruleIndex: Int
+    public let verbs: [String]
+    public let apiGroups: [String]
+    public let resources: [String]
+    public let resourceNames: [String]
+    public let nonResourceURLs: [String]
+    /// The file the binding was read from.
+    public let source: String
+
+    public init(_ grant: Grant) {
+        subject = grant.subject.text
+        scope = grant.scope
+        namespace = grant.namespace
+        bindingKind = grant.bindingKind
+        binding = grant.bindingName
+        roleKind = grant.roleKind
+        role = grant.roleName
+        aggregatedFrom = grant.aggregatedFrom
+        ruleIndex = grant.rule.index
+        verbs = grant.rule.verbs
+        apiGroups = grant.rule.apiGroups
+        resources = grant.rule.resources
+        resourceNames = grant.rule.resourceNames
+        nonResourceURLs = grant.rule.nonResourceURLs
+        source = grant.binding.ref.source.file
+    }
+}
+
+extension AccessQueries {
+    /// who-can's answer as records, in the order of ``whoCanLines(_:_:)``.
+    public static func whoCanRecords(_ graph: RBACGraph, _ request: AccessRequest) -> [GrantRecord] {
+        graph.whoCan(request).map { GrantRecord($0.grant) }
+    }
+
+    /// access's answer as records, in the order of ``accessLines(_:_:extraGroups:namespace:)``.
+    public static func accessRecords(
+        _ graph: RBACGraph, _ subject: Subject, extraGroups: [String] = [], namespace: String? = nil
+    ) -> [GrantRecord] {
+        graph.grants(to: subject, extraGroups: extraGroups)
+            .filter { namespace == nil || $0.namespace == nil || $0.namespace == namespace }
+            .sorted { ($0.namespace ?? "", $0.path) < ($1.namespace ?? "", $1.path) }
+            .map(GrantRecord.init)
+    }
+}
