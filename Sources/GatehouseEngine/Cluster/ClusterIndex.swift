@@ -331,6 +331,8 @@ public struct ServiceEntry: Sendable {
     public let isInternalLoadBalancer: Bool
     /// `spec.selector`; empty for Services without one (they select no pods).
     public let selector: [String: String]
+    /// `spec.externalIPs`: traffic to these addresses reaches the Service whatever its type.
+    public let externalIPs: [String]
 
     init(_ object: KubeObject, anchor: Anchor, namespace: String) {
         self.anchor = anchor
@@ -342,10 +344,22 @@ public struct ServiceEntry: Sendable {
         var selector: [String: String] = [:]
         for (k, v) in pairs(spec?["selector"]) { if let key = k.string, let text = v.string { selector[key] = text } }
         self.selector = selector
+        externalIPs = list(spec?["externalIPs"]).compactMap(\.string)
     }
 
-    /// Reachable from outside the cluster network: a public LoadBalancer or a NodePort.
-    public var isExternallyExposed: Bool { (type == "LoadBalancer" && !isInternalLoadBalancer) || type == "NodePort" }
+    /// Reachable from outside the cluster network: a public LoadBalancer, a NodePort, or external IPs.
+    public var isExternallyExposed: Bool {
+        (type == "LoadBalancer" && !isInternalLoadBalancer) || type == "NodePort" || !externalIPs.isEmpty
+    }
+
+    /// How it is exposed, for messages: `public LoadBalancer`, `internal LoadBalancer`, `NodePort`, `external IPs`.
+    public var exposure: String {
+        switch type {
+        case "LoadBalancer": isInternalLoadBalancer ? "internal LoadBalancer" : "public LoadBalancer"
+        case "NodePort": "NodePort"
+        default: externalIPs.isEmpty ? type : "\(type) with external IPs"
+        }
+    }
 
     /// Whether the Service routes to pods with `labels` (a Service selector is a plain equality match).
     public func selects(_ labels: [String: String]) -> Bool {

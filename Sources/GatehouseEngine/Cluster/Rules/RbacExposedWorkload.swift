@@ -13,7 +13,8 @@ public struct RbacExposedWorkload: CrossObjectRule {
         profiles: [.aks],
         spec: """
             Audit only. Follows the path an attacker would: an entry point (a public LoadBalancer Service, i.e. \
-            without the Azure internal annotation; a NodePort Service; or any Service an Ingress routes to), the \
+            without the Azure internal annotation, or any LoadBalancer with includeInternalLoadBalancers; a \
+            NodePort Service; a Service with spec.externalIPs; or any Service an Ingress routes to), the \
             workloads its selector matches in its namespace, the ServiceAccount they run as (only when the token \
             is mounted: the pod's automountServiceAccountToken, else the ServiceAccount's, default true), every \
             binding naming that ServiceAccount (directly, as its user name, or through system:serviceaccounts, \
@@ -36,6 +37,11 @@ public struct RbacExposedWorkload: CrossObjectRule {
         references: [
             .cis("5.1.2, 5.1.4, 5.1.6, 5.1.8"),
             .defender("attack path analysis: internet-exposed Kubernetes pod with a service account that has high permissions"),
+        ],
+        parameters: [
+            ParameterSpec(
+                "includeInternalLoadBalancers", .bool, default: "false",
+                "Treat internal LoadBalancers as entry points too (reachable from peered networks)."),
         ],
         passing: [
             Example(
@@ -87,6 +93,71 @@ public struct RbacExposedWorkload: CrossObjectRule {
                 rules: [{apiGroups: [""], resources: [secrets], verbs: [get, list]}]
                 """,
                 paths: ["Deployment shop/web: spec.template.spec.serviceAccountName"]),
+            Example(
+                """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: debug, namespace: tools}
+                spec: {selector: {app: debug}, ports: [{port: 22}], externalIPs: [203.0.113.9]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: debug, namespace: tools, labels: {app: debug}}
+                spec: {containers: [{name: sh, image: busybox:1.36}]}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: admin
+                  namespace: tools
+                  annotations: {service.beta.kubernetes.io/azure-load-balancer-internal: "true"}
+                spec: {type: LoadBalancer, selector: {app: admin}, ports: [{port: 443}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: admin, namespace: tools, labels: {app: admin}}
+                spec: {serviceAccountName: admin, containers: [{name: ui, image: admin:1}]}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: exec, namespace: tools}
+                rules: [{apiGroups: [""], resources: [pods/exec], verbs: [create]}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: exec, namespace: tools}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: exec}
+                subjects: [{kind: ServiceAccount, name: default}, {kind: ServiceAccount, name: admin}]
+                """,
+                paths: ["Pod tools/debug: spec.serviceAccountName"]),
+            Example(
+                """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: admin
+                  namespace: tools
+                  annotations: {service.beta.kubernetes.io/azure-load-balancer-internal: "true"}
+                spec: {type: LoadBalancer, selector: {app: admin}, ports: [{port: 443}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: admin, namespace: tools, labels: {app: admin}}
+                spec: {serviceAccountName: admin, containers: [{name: ui, image: admin:1}]}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: impersonator}
+                rules: [{apiGroups: [""], resources: [users, groups], verbs: [impersonate]}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: admin-impersonate}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: impersonator}
+                subjects: [{kind: ServiceAccount, name: admin, namespace: tools}]
+                """,
+                parameters: "includeInternalLoadBalancers: true",
+                paths: ["Pod tools/admin: spec.serviceAccountName"]),
         ]
     )
 
@@ -136,7 +207,11 @@ public struct RbacExposedWorkload: CrossObjectRule {
         ]
     }()
 
-    public init(parameters: RuleParameters) {}
+    let includeInternal: Bool
+
+    public init(parameters: RuleParameters) {
+        includeInternal = parameters.bool("includeInternalLoadBalancers", default: false)
+    }
 
     /// How traffic reaches a Service from outside: the Service itself, or an Ingress routing to it.
     struct EntryPoint {
@@ -147,8 +222,11 @@ public struct RbacExposedWorkload: CrossObjectRule {
 
     public func check(_ cluster: ClusterAnalysis, _ report: inout CrossObjectReport) {
         var entries: [EntryPoint] = []
-        for service in cluster.index.services.filter(\.isExternallyExposed).sorted(by: { $0.anchor.ref < $1.anchor.ref }) {
-            let kind = service.type == "NodePort" ? "NodePort" : "public LoadBalancer"
+        let exposed = cluster.index.services.filter {
+            $0.isExternallyExposed || (includeInternal && $0.type == "LoadBalancer")
+        }
+        for service in exposed.sorted(by: { $0.anchor.ref < $1.anchor.ref }) {
+            let kind = service.exposure
             entries.append(EntryPoint(
                 links: [ChainLink(object: service.anchor.ref, detail: "\(kind), selector \(service.selectorText)")],
                 service: service, text: "\(kind) Service \(service.namespace)/\(service.name)"))
