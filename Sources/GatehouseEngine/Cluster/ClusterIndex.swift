@@ -29,6 +29,21 @@ public struct ClusterIndex: Sendable {
 
     /// Records what cross-object rules need from `object`; other kinds only mark their namespace as used.
     public mutating func add(_ object: KubeObject) {
+        add(object, template: .compute)
+    }
+
+    /// The same, reusing the pod template the caller already extracted for per-object rules
+    /// (`PodTemplate(of: object)`, `nil` when the object runs no pods).
+    public mutating func add(_ object: KubeObject, template: PodTemplate?) {
+        add(object, template: .known(template))
+    }
+
+    enum TemplateSource {
+        case compute
+        case known(PodTemplate?)
+    }
+
+    mutating func add(_ object: KubeObject, template source: TemplateSource) {
         objectCount += 1
         let anchor = Anchor(object)
         let namespace = object.namespace ?? "default"
@@ -57,7 +72,12 @@ public struct ClusterIndex: Sendable {
         case ("", "ResourceQuota"):
             resourceQuotaNamespaces.insert(namespace)
         default:
-            if let template = PodTemplate(of: object) {
+            let template: PodTemplate?
+            switch source {
+            case .compute: template = PodTemplate(of: object)
+            case .known(let known): template = known
+            }
+            if let template {
                 workloads.append(WorkloadEntry(object, template: template, anchor: anchor, namespace: namespace))
             }
         }
