@@ -57,6 +57,28 @@ struct ClusterIndexTests {
         #expect(analysis.allWorkloads.map(\.anchor.ref.name).sorted() == ["orphan-1", "web"])
     }
 
+    @Test func addingWithAKnownTemplateIndexesTheSame() {
+        let objects = Manifests.loadYAML("""
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: c, namespace: n}
+            spec: {jobTemplate: {spec: {template: {metadata: {labels: {a: b}}, spec: {serviceAccountName: s, containers: [{name: c, image: i}]}}}}}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: m, namespace: n}
+            """).objects
+        var computed = ClusterIndex()
+        var known = ClusterIndex()
+        for object in objects {
+            computed.add(object)
+            known.add(object, template: PodTemplate(of: object))
+        }
+        #expect(known.workloads.map(\.podLabels) == computed.workloads.map(\.podLabels))
+        #expect(known.workloads.map(\.serviceAccount) == ["s"])
+        #expect(known.objectCount == 2)
+    }
+
     @Test func networkPolicyTypesDefaultAsTheAPIServerDoes() {
         let index = Self.index("""
             apiVersion: networking.k8s.io/v1
