@@ -139,7 +139,35 @@ struct WhoCanTests {
         let entries = g.whoCan(AccessRequest(verb: "get", resource: "nodes/metrics"))
         let prom = entries.first { $0.subject.text == "ServiceAccount:mon:prometheus" }
         #expect(prom?.grant.aggregatedFrom == "metrics")
-        #expect(prom?.grant.path == "ClusterRoleBinding prom → ClusterRole monitoring (aggregated from ClusterRole metrics) rules[0]")
+        #expect(prom?.grant.path == "ClusterRoleBinding prom → ClusterRole monitoring (aggregated from ClusterRole metrics rules[0])")
+    }
+
+    @Test func rulesCopiedByTheAggregationControllerAreAttributedToTheirSource() {
+        let g = Self.graph("""
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: monitoring}
+            aggregationRule:
+              clusterRoleSelectors: [{matchLabels: {aggregate-to-monitoring: "true"}}]
+            rules:
+            - {apiGroups: [""], resources: [nodes/metrics], verbs: [get]}
+            - {apiGroups: [""], resources: [services], verbs: [list]}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: metrics, labels: {aggregate-to-monitoring: "true"}}
+            rules: [{apiGroups: [""], resources: [nodes/metrics], verbs: [get]}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: prom}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: monitoring}
+            subjects: [{kind: Group, name: prom}]
+            """)
+        let grants = g.grants(to: Subject(kind: .group, name: "prom"))
+        #expect(grants.count == 2, "the copied rule counts once")
+        #expect(grants.first { $0.rule.resources == ["nodes/metrics"] }?.aggregatedFrom == "metrics")
+        #expect(grants.first { $0.rule.resources == ["services"] }?.aggregatedFrom == nil)
     }
 
     @Test func transitiveAggregationAndCycles() {

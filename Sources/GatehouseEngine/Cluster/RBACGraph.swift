@@ -131,7 +131,7 @@ public struct Grant: Sendable, Hashable {
         var text = "\(bindingKind) \(namespace.map { "\($0)/" } ?? "")\(bindingName) → \(roleKind) "
         if roleKind == "Role", let namespace { text += "\(namespace)/" }
         text += roleName
-        if let aggregatedFrom { text += " (aggregated from ClusterRole \(aggregatedFrom))" }
+        if let aggregatedFrom { return text + " (aggregated from ClusterRole \(aggregatedFrom) rules[\(rule.index)])" }
         return text + " rules[\(rule.index)]"
     }
 
@@ -139,8 +139,9 @@ public struct Grant: Sendable, Hashable {
     public var chain: [ChainLink] {
         var links = [ChainLink(object: binding.ref, detail: "binds \(subject.text) to \(roleKind) \(roleName), \(scope)")]
         if let role {
-            let from = aggregatedFrom.map { ", aggregated from ClusterRole \($0)" } ?? ""
-            links.append(ChainLink(object: role.ref, detail: "rules[\(rule.index)]: \(rule.summary)\(from)"))
+            let detail = aggregatedFrom.map { "aggregated from ClusterRole \($0) rules[\(rule.index)]: \(rule.summary)" }
+                ?? "rules[\(rule.index)]: \(rule.summary)"
+            links.append(ChainLink(object: role.ref, detail: detail))
         }
         return links
     }
@@ -202,13 +203,15 @@ public struct RBACGraph: Sendable {
     }
 
     /// Own rules plus, for aggregating ClusterRoles, the rules of every matching ClusterRole, transitively.
-    /// `all` is sorted by name, so the result does not depend on input order.
+    /// `all` is sorted by name, so the result does not depend on input order. In an export the aggregation
+    /// controller has already copied the matched rules into the role; such a copy is attributed to the
+    /// ClusterRole it came from, which is what an auditor wants to see.
     static func aggregate(_ role: RoleEntry, _ all: [RoleEntry]) -> [(rule: RBACRule, from: String?)] {
-        var result: [(RBACRule, String?)] = role.rules.map { ($0, nil) }
-        guard !role.aggregationSelectors.isEmpty else { return result }
+        guard !role.aggregationSelectors.isEmpty else { return role.rules.map { ($0, nil) } }
+        var result: [(RBACRule, String?)] = []
         var seen: Set<String> = [role.name]
         var queue = [role]
-        var seenRules = Set(role.rules.map(RuleKey.init))
+        var seenRules = Set<RuleKey>()
         while let current = queue.popLast() {
             for candidate in all where !seen.contains(candidate.name) {
                 guard current.aggregationSelectors.contains(where: { $0.matches(candidate.labels) }) else { continue }
@@ -219,7 +222,8 @@ public struct RBACGraph: Sendable {
                 }
             }
         }
-        return result
+        let own = role.rules.filter { seenRules.insert(RuleKey($0)).inserted }.map { ($0, String?.none) }
+        return own + result
     }
 
     /// A rule without its index, so the same rule aggregated twice counts once.
