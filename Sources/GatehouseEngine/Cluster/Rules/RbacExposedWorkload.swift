@@ -262,7 +262,8 @@ public struct RbacExposedWorkload: CrossObjectRule {
                     }
                 }
                 for (danger, grant) in dangersBySubject[key]! {
-                    let id = "\(workload.anchor.ref.displayName)|\(workload.anchor.ref.source)|\(danger.label)"
+                    let source = workload.anchor.ref.source
+                    let id = "\(workload.anchor.ref.displayName)|\(source.file)|\(source.document)|\(source.item ?? -1)|\(danger.label)"
                     guard reported.insert(id).inserted else { continue }
                     let account = cluster.serviceAccountAnchor(namespace: workload.namespace, name: workload.serviceAccount, near: workload.anchor)
                     let workloadName = "\(workload.anchor.ref.kind) \(workload.namespace)/\(workload.anchor.ref.name)"
