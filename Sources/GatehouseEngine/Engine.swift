@@ -74,7 +74,7 @@ public struct Engine: Sendable {
         self.exemptUsers = policy.exemptUsers.map(Glob.init)
         self.exemptGroups = policy.exemptGroups.map(Glob.init)
         self.exemptNamespaces = policy.exemptNamespaces.map(Glob.init)
-        self.knownRuleIDs = Set(rules.map { $0.description.id })
+        self.knownRuleIDs = Set(rules.map { $0.description.id } + CrossObjectRegistry.rules.map { $0.description.id })
         self.podSecurity = policy.podSecurity
         self.templateAction = policy.templateAction
         self.namespaceLimits = policy.namespaceLimits

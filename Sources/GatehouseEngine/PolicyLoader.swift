@@ -17,22 +17,27 @@ extension Policy {
     ///
     /// Throws ``PolicyError`` listing every problem, each with the file's line and column and, for a
     /// misspelt name, the closest valid one. Nothing is ignored: an unknown key anywhere is an error.
-    /// `rules` is the catalogue rule ids and parameters are checked against (the registry by default).
-    public static func load(contentsOf path: String, rules: [any Rule.Type] = Registry.rules) throws(PolicyError) -> Policy {
+    /// `rules` and `crossObjectRules` are the catalogue rule ids and parameters are checked against (the
+    /// registries by default): a policy may configure per-object and cross-object rules alike.
+    public static func load(
+        contentsOf path: String, rules: [any Rule.Type] = Registry.rules,
+        crossObjectRules: [any CrossObjectRule.Type] = CrossObjectRegistry.rules
+    ) throws(PolicyError) -> Policy {
         guard let text = readFile(path) else {
             let reason = String(cString: strerror(errno))
             throw PolicyError(
                 file: path,
                 problems: [PolicyProblem(position: .unknown, message: "cannot read the policy file: \(reason)")])
         }
-        return try parse(text, file: path, rules: rules)
+        return try parse(text, file: path, rules: rules, crossObjectRules: crossObjectRules)
     }
 
     /// Parses and validates a policy from YAML text; `file` names it in messages.
-    /// See ``load(contentsOf:rules:)``.
-    public static func parse(_ text: String, file: String = "policy.yaml", rules: [any Rule.Type] = Registry.rules)
-        throws(PolicyError) -> Policy
-    {
+    /// See ``load(contentsOf:rules:crossObjectRules:)``.
+    public static func parse(
+        _ text: String, file: String = "policy.yaml", rules: [any Rule.Type] = Registry.rules,
+        crossObjectRules: [any CrossObjectRule.Type] = CrossObjectRegistry.rules
+    ) throws(PolicyError) -> Policy {
         var copy = text
         var documents: [Tree] = []
         let problem = copy.withUTF8 { buffer in
@@ -60,7 +65,10 @@ extension Policy {
                         message: "the policy file holds \(nonEmpty.count) documents; put the whole policy in one")
                 ])
         }
-        var reader = PolicyReader(catalog: rules)
+        let catalogue =
+            rules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
+            + crossObjectRules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
+        var reader = PolicyReader(catalog: catalogue)
         var policy = reader.read(tree.root)
         policy.file = file
         policy.warnings = reader.warnings(for: policy)
@@ -90,17 +98,22 @@ extension Policy {
     }
 }
 
+/// A rule a policy may configure: its description (id, parameters) and a way to build it from parameters,
+/// whichever protocol (per-object or cross-object) it implements.
+struct CataloguedRule {
+    let description: RuleDescription
+    let build: (RuleParameters) throws -> Void
+}
+
 /// Walks a policy document, building the ``Policy`` and collecting every problem on the way.
 struct PolicyReader {
-    let catalog: [any Rule.Type]
     let ruleIDs: [String]
-    let specs: [String: any Rule.Type]
+    let specs: [String: CataloguedRule]
     var problems: [PolicyProblem] = []
 
-    init(catalog: [any Rule.Type]) {
-        self.catalog = catalog
-        self.ruleIDs = catalog.map { $0.description.id }.sorted()
-        var specs: [String: any Rule.Type] = [:]
+    init(catalog: [CataloguedRule]) {
+        self.ruleIDs = catalog.map(\.description.id).sorted()
+        var specs: [String: CataloguedRule] = [:]
         for rule in catalog { specs[rule.description.id] = rule }
         self.specs = specs
     }
@@ -243,10 +256,10 @@ struct PolicyReader {
         return result
     }
 
-    mutating func build(_ type: any Rule.Type, parameters: Value) {
+    mutating func build(_ type: CataloguedRule, parameters: Value) {
         let id = type.description.id
         do {
-            _ = try type.init(parameters: RuleParameters(parameters))
+            try type.build(RuleParameters(parameters))
         } catch let error as ParameterError {
             let position = error.position == .unknown ? parameters.position : error.position
             fail(position, "rule \"\(id)\" parameter \(error.parameter): \(error.message)")
@@ -407,7 +420,7 @@ struct PolicyReader {
 
     // MARK: Rule parameters
 
-    mutating func parameters(_ value: Value, of type: any Rule.Type) {
+    mutating func parameters(_ value: Value, of type: CataloguedRule) {
         let d = type.description
         if value.isNull { return }
         guard value.isMapping else {

@@ -57,6 +57,22 @@ struct PolicyValidationTests {
         }
     }
 
+    @Test func crossObjectRulesAreConfigurable() throws {
+        let policy = try Policy.parse(
+            header + "rules:\n  netpol-namespace-missing: {action: warn, parameters: {includeEmpty: true}}\n")
+        #expect(policy.rules["netpol-namespace-missing"]?.action == .warn)
+        #expect(try CrossObjectEngine(policy: policy).activeRuleIDs.contains("netpol-namespace-missing"))
+        do {
+            _ = try Policy.parse(header + "rules:\n  netpol-namespace-missing:\n    parameters: {includeEmpty: 1, incldeEmpty: true}\n")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description == """
+                policy.yaml:5:32: parameter includeEmpty must be a boolean, found the number 1
+                policy.yaml:5:35: unknown parameter "incldeEmpty" for rule "netpol-namespace-missing"; did you mean "includeEmpty"?
+                """)
+        }
+    }
+
     @Test func unknownProfileActionSeverity() {
         #expect(problems("profile: pss-restricte") == [#"policy.yaml:3:10: unknown profile "pss-restricte"; did you mean "pss-restricted"?"#])
         #expect(
