@@ -243,7 +243,7 @@ public struct Engine: Sendable {
         labels: inout [String: String]?
     ) -> ExemptionSource? {
         for index in entry.exemptions {
-            let objectMatches = exemptions[index].matchesObject(object, namespace: namespace) {
+            let objectMatches = exemptions[index].matchesObject(kind: object.kind, name: object.name, namespace: namespace) {
                 if let labels { return labels }
                 let read = object.labels
                 labels = read

@@ -47,13 +47,16 @@ public struct Exemption: Sendable {
     public func covers(rule id: String) -> Bool { rules.anyMatches(id) }
 
     /// Whether the object-level matchers (namespace, name, kind, labels) match.
-    func matchesObject(_ object: KubeObject, namespace: String?, labels: () -> [String: String]) -> Bool {
+    /// `labels` returns `nil` when the object's labels are unknown; a label selector then does not match.
+    func matchesObject(kind: String, name: String, namespace: String?, labels: () -> [String: String]?) -> Bool {
         if !namespaces.isEmpty {
             guard let namespace, namespaces.anyMatches(namespace) else { return false }
         }
-        if !names.isEmpty, !names.anyMatches(object.name) { return false }
-        if !kinds.isEmpty, !kinds.contains(object.kind) { return false }
-        if let labelSelector, !labelSelector.matches(labels()) { return false }
+        if !names.isEmpty, !names.anyMatches(name) { return false }
+        if !kinds.isEmpty, !kinds.contains(kind) { return false }
+        if let labelSelector {
+            guard let labels = labels(), labelSelector.matches(labels) else { return false }
+        }
         return true
     }
 

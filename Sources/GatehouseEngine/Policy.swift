@@ -95,6 +95,24 @@ public struct Policy: Sendable {
         return action
     }
 
+    /// The first of the policy's ``exemptions`` that covers `finding`, matched on the object the finding names
+    /// (its namespace, name and kind; for a Namespace, its name as the namespace), its container and image,
+    /// and `labels` when given (an exemption with a label selector never matches findings whose object's
+    /// labels are unknown). For findings made outside ``Engine``, such as cross-object ones; the engine
+    /// applies exemptions itself.
+    public func exemption(for finding: Finding, labels: [String: String]? = nil) -> ExemptionSource? {
+        let ref = finding.object
+        let namespace = ref.kind == "Namespace" ? ref.name : ref.namespace
+        for (index, exemption) in exemptions.enumerated() where exemption.covers(rule: finding.ruleID) {
+            if exemption.matchesObject(kind: ref.kind, name: ref.name, namespace: namespace, labels: { labels }),
+                exemption.matchesContainer(of: finding)
+            {
+                return .policy(index: index, reason: exemption.reason, position: exemption.position)
+            }
+        }
+        return nil
+    }
+
     /// The Pod Security Standards level and version the PSS profiles judge by: `pss-baseline` and
     /// `pss-restricted` at ``pssVersion``; `nil` for `aks` and `all`, where the pod rules keep their Azure
     /// semantics and parameters.

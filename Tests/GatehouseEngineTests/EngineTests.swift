@@ -307,6 +307,26 @@ struct PolicyExemptionTests {
         #expect(try result("- {rules: [\"*\"], namespaces: [other], containers: [app]}").exempted.isEmpty)
     }
 
+    @Test func findingsMadeOutsideTheEngine() throws {
+        let policy = try parse(
+            """
+            exemptions:
+            - {rules: [test-host-network], namespaces: [apps], reason: ns}
+            - {rules: [pod-privileged], labelSelector: {matchLabels: {team: infra}}, reason: labels}
+            - {rules: [test-image-tag], kinds: [Namespace], names: [apps], reason: namespace object}
+            """)
+        let findings = try TestImageTag(parameters: .none).evaluate(pod()) + TestHostNetwork(parameters: .none).evaluate(pod())
+            + PodPrivileged(parameters: .none).evaluate(pod())
+        let hostNetwork = try #require(findings.first { $0.ruleID == "test-host-network" })
+        #expect(policy.exemption(for: hostNetwork)?.reason == "ns")
+        let privileged = try #require(findings.first { $0.ruleID == "pod-privileged" })
+        #expect(policy.exemption(for: privileged) == nil, "labels unknown: a selector does not match")
+        #expect(policy.exemption(for: privileged, labels: ["team": "infra"])?.reason == "labels")
+        var onNamespace = try #require(findings.first { $0.ruleID == "test-image-tag" })
+        onNamespace.object = ObjectRef(apiVersion: "v1", kind: "Namespace", namespace: nil, name: "apps", source: SourceRef(file: "x"))
+        #expect(policy.exemption(for: onNamespace)?.reason == "namespace object")
+    }
+
     @Test func firstMatchingExemptionIsReported() throws {
         let r = try result(
             """
