@@ -20,7 +20,10 @@ struct ClusterExportTests {
         return (loaded.objects, index)
     }
 
-    static let corpus = "/work/shared/corpus"
+    /// `shared/corpus` beside the repository (as CI lays it out), found from this file's path.
+    static let corpus = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared/corpus").path
 
     /// On the real-world corpus (3,669 objects from 20 projects, read as one cluster): the one attack path
     /// is the well-known one, ingress-nginx's controller behind a public LoadBalancer with a ClusterRole that
@@ -140,5 +143,24 @@ struct ClusterExportTests {
         #expect(denies.allSatisfy { $0.severity == .high })
         #expect(denies.map { $0.message.contains("default-deny egress") } == [true, false])
         #expect(denies.map { $0.message.contains("default-deny ingress or egress") } == [false, true])
+    }
+
+    @Test func policyExemptionsCoverCrossObjectFindings() throws {
+        let (_, index) = try Self.load()
+        let before = try CrossObjectEngine(policy: Policy()).findings(index)
+        let target = try #require(before.first { $0.ruleID == "netpol-default-deny-missing" })
+        let policy = try Policy.parse(
+            """
+            apiVersion: gatehouse.io/v1
+            kind: Policy
+            exemptions:
+            - rules: [netpol-default-deny-missing]
+              names: ["\(target.object.name)"]
+              reason: accepted for this test
+            """)
+        let after = try CrossObjectEngine(policy: policy).findings(index)
+        #expect(!after.contains { $0.ruleID == target.ruleID && $0.object == target.object })
+        #expect(after.count < before.count)
+        #expect(after.contains { $0.ruleID != target.ruleID })
     }
 }

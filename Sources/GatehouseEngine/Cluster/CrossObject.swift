@@ -152,7 +152,8 @@ public struct CrossObjectEngine: Sendable {
     public var activeRuleIDs: [String] { active.map(\.id) }
 
     /// Every cross-object finding, sorted by rule id, then object, then path. Findings about objects in the
-    /// policy's excluded namespaces (for Namespace findings: the namespace itself) are dropped.
+    /// policy's excluded namespaces (for Namespace findings: the namespace itself) and findings a policy
+    /// exemption covers are dropped.
     public func findings(_ index: ClusterIndex) -> [Finding] {
         findings(ClusterAnalysis(index))
     }
@@ -165,6 +166,9 @@ public struct CrossObjectEngine: Sendable {
             for var finding in report.findings {
                 let namespace = finding.object.kind == "Namespace" ? finding.object.name : finding.object.namespace
                 if let namespace, policy.excludedNamespaces.contains(where: { Glob($0).matches(namespace) }) { continue }
+                // The index keeps no labels, so exemptions by label selector cannot match cross-object findings;
+                // namespace, name, kind and rule exemptions do.
+                if policy.exemption(for: finding) != nil { continue }
                 finding.action = policy.action(entry.action, rule: entry.id, namespace: namespace)
                 result.append(finding)
             }
