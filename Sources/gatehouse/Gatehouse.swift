@@ -1,14 +1,14 @@
 import ArgumentParser
 
-/// The `gatehouse` command: one rule engine behind the webhook, the auditor and the rule browser.
+/// The root command. Other commands (audit, serve, rules, version) register here too.
 ///
-/// `@main` (not top-level code in main.swift): top-level `Gatehouse.main()` resolves to the synchronous
-/// overload, which never runs an async subcommand.
+/// `@main` on an `AsyncParsableCommand` (not top-level code in main.swift): top-level `Gatehouse.main()`
+/// resolves to the synchronous entry point, which never runs an async subcommand such as `serve`.
 @main
 struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
-        abstract: "Kubernetes admission webhook and auditor for AKS hardening and Pod Security Standards.",
-        subcommands: [Serve.self]
+        abstract: "Kubernetes admission webhook, auditor and CLI for AKS hardening rules.",
+        subcommands: [WhoCanCommand.self, AccessCommand.self, BenchClusterCommand.self, Serve.self]
     )
 }
