@@ -7,14 +7,18 @@ import Testing
 /// What Gatehouse ships for `kubectl apply -f manifests/` passes Gatehouse's own rules, and the Helm chart's
 /// defaults (charts/gatehouse/values.yaml) say the same thing as those manifests.
 ///
-/// The chart's templates are not rendered here (Helm is not a dependency of the build); instead every value the
-/// templates copy into the Deployment and the webhook configuration is compared with the manifests, so the two
-/// cannot drift apart in what matters for security.
+/// Helm is not a dependency of the build, so the chart is not rendered here: scripts/check-chart.py renders it
+/// with Helm's Go SDK, checks that its default rendering equals manifests/, and keeps renderings of its other
+/// configurations in Tests/Fixtures/chart-rendered/, which these tests audit. Without Python, the values the
+/// templates copy verbatim are still compared with the manifests here, so the two cannot drift apart unseen in
+/// what matters for security.
 struct ShippedManifestsTests {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let manifestsDirectory = root.appendingPathComponent("manifests").path
     static let valuesFile = root.appendingPathComponent("charts/gatehouse/values.yaml").path
+    /// The chart rendered by Helm (scripts/check-chart.py --write) with cert-manager, the audit CronJob, fail-open.
+    static let renderedDirectory = root.appendingPathComponent("Tests/Fixtures/chart-rendered").path
 
     /// Every object of every file under manifests/, in file-name (apply) order.
     static func loadManifests() throws -> [KubeObject] {
@@ -206,6 +210,59 @@ struct ShippedManifestsTests {
         let limitRange = try Self.object("LimitRange", in: objects)
         #expect(values.at("limitRange", "enabled")?.bool == true)
         #expect(canonical(values.at("limitRange", "limits")) == canonical(limitRange.root.at("spec", "limits")))
+    }
+
+    static func renderedFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: renderedDirectory)
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+    }
+
+    static func loadRendered(_ name: String) throws -> [KubeObject] {
+        var objects: [KubeObject] = []
+        let path = renderedDirectory + "/" + name
+        let outcome = Manifests.load(contentsOf: path, displayName: name) { objects.append($0) }
+        #expect(outcome.errors.isEmpty, "\(outcome.errors)")
+        return objects
+    }
+
+    /// The chart's other configurations, as Helm renders them, pass the same checks, each read as one
+    /// cluster: pss-restricted and aks find nothing, per object or across objects.
+    @Test func renderedChartConfigurationsPass() throws {
+        let names = try Self.renderedFiles()
+        #expect(names == ["audit.yaml", "cert-manager-cluster-issuer.yaml", "cert-manager.yaml", "fail-open.yaml"])
+        let restricted = try Self.engine(.pssRestricted)
+        let aks = try Self.engine(.aks)
+        var policy = Policy()
+        policy.profile = .aks
+        let crossObject = try CrossObjectEngine(policy: policy)
+        for name in names {
+            var index = ClusterIndex()
+            for object in try Self.loadRendered(name) {
+                let findings = restricted.evaluate(object) + aks.evaluate(object)
+                let described = findings.map { "\($0.ruleID) \($0.path)" }
+                #expect(findings.isEmpty, "\(name) \(object.kind) \(object.name): \(described)")
+                index.add(object)
+            }
+            let cross = crossObject.findings(index)
+            #expect(cross.isEmpty, "\(name): \(cross.map { "\($0.ruleID) \($0.object.displayName): \($0.message)" })")
+        }
+    }
+
+    /// The audit CronJob's export may only read, never Secrets, and only its init container holds a token.
+    @Test func auditExportIsReadOnly() throws {
+        let objects = try Self.loadRendered("audit.yaml")
+        let role = try #require(objects.first { $0.kind == "ClusterRole" && $0.name == "gatehouse-audit" })
+        for rule in items(role.root["rules"]) {
+            #expect(Set(items(rule["verbs"]).compactMap(\.string)) == ["get", "list"])
+            #expect(!items(rule["resources"]).contains { $0.string == "secrets" || $0.string == "*" })
+        }
+        let cronJob = try Self.object("CronJob", in: objects)
+        let pod = try #require(cronJob.root.at("spec", "jobTemplate", "spec", "template", "spec"))
+        #expect(pod["automountServiceAccountToken"]?.bool == false)
+        let tokenMounts = (items(pod["initContainers"]) + items(pod["containers"])).filter { container in
+            items(container["volumeMounts"]).contains { $0["name"]?.string == "token" }
+        }
+        #expect(tokenMounts.compactMap { $0["name"]?.string } == ["export"])
     }
 
     private func labels(_ value: Value?) -> [String: String] {
