@@ -60,8 +60,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Plain-HTTP port for /healthz, /readyz and /metrics (probes, Prometheus).")
     var metricsPort: Int?
 
-    @Option(help: "Rule profile: aks, pss-baseline, pss-restricted or all.")
-    var profile: Profile = .aks
+    @Option(help: "Policy file (gatehouse.io/v1 Policy): profile, rule actions and parameters, exemptions.")
+    var policy: String?
+
+    @Option(help: "Rule profile when no --policy is given: aks, pss-baseline, pss-restricted or all.")
+    var profile: Profile?
 
     @Option(help: "Answer for a well-formed review whose object cannot be evaluated: allow or deny.")
     var onError: OnErrorPolicy = .deny
@@ -123,9 +126,15 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var policy = Policy()
-        policy.profile = profile
-        let engine = try Engine(policy: policy)
+        var loaded = Policy()
+        if let policy {
+            loaded = try Policy.load(contentsOf: policy)
+            for warning in loaded.warnings {
+                FileHandle.standardError.write(Data("\(policy): warning: \(warning)\n".utf8))
+            }
+        }
+        if let profile { loaded.profile = profile }
+        let engine = try Engine(policy: loaded)
         if let benchReview {
             try ReviewBenchmark(file: benchReview, iterations: benchIterations, engine: engine).run()
             return
@@ -173,7 +182,8 @@ struct Serve: AsyncParsableCommand {
         logger.info(
             "starting",
             metadata: [
-                "port": .stringConvertible(port), "profile": .string(profile.rawValue),
+                "port": .stringConvertible(port), "profile": .string(engine.policy.profile.rawValue),
+                "policy": .string(policy ?? "(embedded default)"),
                 "rules": .stringConvertible(engine.activeRuleIDs.count), "onError": .string(onError.rawValue),
             ])
         try await server.run { scheme, boundPort in

@@ -14,18 +14,17 @@ public enum OnErrorPolicy: String, Sendable, CaseIterable {
 /// 1. DELETE and CONNECT are allowed without evaluation; so is any subresource other than
 ///    `pods/ephemeralcontainers` (status, exec, log, binding, eviction...), whose object is not the pod spec
 ///    the user controls.
-/// 2. A request by an exempt user or a member of an exempt group (globs from the policy), or in an excluded
-///    namespace, is allowed without evaluation.
-/// 3. The object is evaluated. For an object with a pod template that is not a Pod (Deployment, CronJob...),
-///    the policy's `templateAction`, when set, is a ceiling on each finding's action (off < audit < warn <
-///    deny): `warn` turns template denials into warnings, as Pod Security Admission does for controllers.
-/// 4. UPDATE (including `pods/ephemeralcontainers`): `oldObject` is evaluated the same way. A deny finding
-///    whose rule id, field path and message all appear among the old object's findings was not introduced by
-///    this update (a label change, a finalizer removal, scaling an already non-compliant Deployment), so it
-///    becomes a warning marked as pre-existing. Anything the update introduces or changes (a new container,
-///    a changed image or value, a container moved to another index) is denied as on CREATE. This generalises
-///    Pod Security Admission's "significant update" check to every rule and kind.
-/// 5. Any deny finding denies (403, a message listing rule ids, paths and remediation). Warn findings become
+/// 2. The engine evaluates the object with the request (``AdmissionInfo``): requests by exempt users or
+///    groups, or in exempt or excluded namespaces, are skipped (allowed, with an `exempt` audit annotation
+///    saying why); per-namespace actions and the policy's `templateAction` (which replaces `deny` and `warn`
+///    on workload templates, so templates can warn while Pods are denied) are applied by the engine.
+/// 3. UPDATE (including `pods/ephemeralcontainers`): the engine also evaluates `oldObject`; a finding whose
+///    rule id, field path and message the old object already had was not introduced by this update (a label
+///    change, a finalizer removal, scaling a non-compliant Deployment) and is not denied: it is answered as a
+///    warning marked "pre-existing". Anything the update introduces or changes (a new container, a changed
+///    value or image, a container moved to another index) is judged as on CREATE. This generalises Pod
+///    Security Admission's "significant update" check to every rule and kind.
+/// 4. Any deny finding denies (403, a message listing rule ids, paths and remediation). Warn findings become
 ///    `warnings`, audit findings `auditAnnotations`, whatever the outcome.
 public struct AdmissionDecider: Sendable {
     public let engine: Engine
@@ -45,33 +44,18 @@ public struct AdmissionDecider: Sendable {
     public var policy: Policy { engine.policy }
 
     public func decide(_ request: AdmissionRequest) -> AdmissionDecision {
+        let operation: AdmissionInfo.Operation
         switch request.operation {
         case .delete, .connect:
             return AdmissionDecision(allowed: true, reason: .operationNotEvaluated)
-        case .create, .update:
-            break
+        case .create:
+            operation = .create
+        case .update:
+            operation = .update
         }
         if !request.subResource.isEmpty, !(request.resource == "pods" && request.subResource == "ephemeralcontainers") {
             return AdmissionDecision(allowed: true, reason: .subresourceNotEvaluated)
         }
-        if let pattern = policy.exemptUsers.first(where: { Glob($0).matches(request.username) }) {
-            var decision = AdmissionDecision(allowed: true, reason: .exemptUser)
-            decision.auditAnnotations.append(("exempt", "user \(request.username) matches \(pattern)"))
-            return decision
-        }
-        for group in request.groups {
-            if let pattern = policy.exemptGroups.first(where: { Glob($0).matches(group) }) {
-                var decision = AdmissionDecision(allowed: true, reason: .exemptGroup)
-                decision.auditAnnotations.append(("exempt", "group \(group) matches \(pattern)"))
-                return decision
-            }
-        }
-        if let ns = request.namespace, let pattern = policy.excludedNamespaces.first(where: { Glob($0).matches(ns) }) {
-            var decision = AdmissionDecision(allowed: true, reason: .exemptNamespace)
-            decision.auditAnnotations.append(("exempt", "namespace \(ns) matches \(pattern)"))
-            return decision
-        }
-
         guard let root = request.object else {
             return unevaluable(request, "request.object is missing or null")
         }
@@ -82,51 +66,36 @@ public struct AdmissionDecider: Sendable {
         guard let object = KubeObject(admitted: root, source: source, requestNamespace: request.namespace) else {
             return unevaluable(request, "request.object has no apiVersion or kind")
         }
-        var findings = evaluate(object)
+        let admission = AdmissionInfo(
+            user: request.username, groups: request.groups, operation: operation, namespace: request.namespace)
 
+        let result: EvaluationResult
         if request.operation == .update, let oldRoot = request.oldObject, oldRoot.isMapping,
             let old = KubeObject(admitted: oldRoot, source: source, requestNamespace: request.namespace)
         {
-            let before = Set(evaluate(old).map(FindingKey.init))
-            for i in findings.indices where findings[i].action == .deny && before.contains(FindingKey(findings[i])) {
-                findings[i].action = .warn
-                findings[i].message += " (pre-existing; not changed by this update)"
-            }
+            result = engine.evaluate(object, oldObject: old, admission: admission)
+        } else {
+            result = engine.evaluate(object, admission: admission)
+        }
+        if let skipped = result.skipped {
+            var decision = AdmissionDecision(allowed: true, reason: Self.reason(for: skipped))
+            decision.auditAnnotations.append(("exempt", skipped.description))
+            return decision
+        }
+        var findings = result.findings.filter { $0.action != .off }
+        for var finding in result.preexisting where finding.action != .off {
+            if finding.action == .deny { finding.action = .warn }
+            finding.message += " (pre-existing; not changed by this update)"
+            findings.append(finding)
         }
         return decision(for: object, findings: findings)
     }
 
-    /// Engine findings with the template ceiling applied; `off` findings dropped.
-    func evaluate(_ object: KubeObject) -> [Finding] {
-        var findings = engine.evaluate(object)
-        if let ceiling = policy.templateAction, let template = PodTemplate(of: object), !template.isPod {
-            for i in findings.indices where Self.rank(findings[i].action) > Self.rank(ceiling) {
-                findings[i].action = ceiling
-            }
-        }
-        findings.removeAll { $0.action == .off }
-        return findings
-    }
-
-    static func rank(_ action: Action) -> Int {
-        switch action {
-        case .off: 0
-        case .audit: 1
-        case .warn: 2
-        case .deny: 3
-        }
-    }
-
-    /// What identifies "the same violation" across an update.
-    struct FindingKey: Hashable {
-        let rule: String
-        let path: String
-        let message: String
-
-        init(_ f: Finding) {
-            rule = f.ruleID
-            path = f.path
-            message = f.message
+    static func reason(for skipped: SkipReason) -> AdmissionDecision.Reason {
+        switch skipped {
+        case .excludedNamespace, .exemptNamespace: .exemptNamespace
+        case .exemptUser: .exemptUser
+        case .exemptGroup: .exemptGroup
         }
     }
 
