@@ -1,0 +1,115 @@
+import GatehouseEngine
+import GatehouseRules
+import KubeModel
+
+/// The product's name and version, as reports and `gatehouse version` print them.
+public enum GatehouseInfo {
+    public static let name = "gatehouse"
+    public static let version = "0.1.0"
+    public static let informationURI = "https://github.com/gatehouse-dev/gatehouse"
+}
+
+/// Everything one audit found, in a canonical order, ready for any writer.
+///
+/// Findings are sorted by rule id, namespace, object (kind, name, source) and position, so a report is the same
+/// byte for byte whatever the number of worker threads. Errors and notes keep input order.
+public struct AuditReport: Sendable {
+    /// The profile the engine ran.
+    public var profile: Profile
+    /// The rules the engine ran, sorted by id.
+    public var activeRules: [String]
+    /// Files (and `-` for stdin) read, in input order.
+    public var files: [String]
+    /// Kubernetes objects evaluated.
+    public var objectCount: Int
+    public private(set) var findings: [Finding]
+    /// Inputs that could not be read or parsed, with where.
+    public var errors: [LoadError]
+    /// Documents skipped because they are not Kubernetes objects, and similar remarks.
+    public var notes: [LoadNote]
+
+    public init(
+        profile: Profile, activeRules: [String], files: [String], objectCount: Int, findings: [Finding],
+        errors: [LoadError], notes: [LoadNote]
+    ) {
+        self.profile = profile
+        self.activeRules = activeRules
+        self.files = files
+        self.objectCount = objectCount
+        self.findings = findings.sorted(by: AuditReport.canonicalOrder)
+        self.errors = errors
+        self.notes = notes
+    }
+
+    /// The report order: rule, namespace, object, then where in the object.
+    public static func canonicalOrder(_ a: Finding, _ b: Finding) -> Bool {
+        if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
+        if a.object != b.object { return a.object < b.object }
+        if a.position != b.position { return a.position < b.position }
+        if a.path != b.path { return a.path < b.path }
+        return a.message < b.message
+    }
+
+    /// Finding counts per severity, every severity present (zero when none).
+    public var countsBySeverity: [(Severity, Int)] {
+        var counts = [Severity: Int]()
+        for f in findings { counts[f.severity, default: 0] += 1 }
+        return Severity.allCases.reversed().map { ($0, counts[$0] ?? 0) }
+    }
+
+    /// Finding counts per action (deny, warn, audit).
+    public var countsByAction: [(Action, Int)] {
+        var counts = [Action: Int]()
+        for f in findings { counts[f.action, default: 0] += 1 }
+        return [Action.deny, .warn, .audit].map { ($0, counts[$0] ?? 0) }
+    }
+
+    /// The highest severity among the findings, `nil` when there are none.
+    public var highestSeverity: Severity? { findings.map(\.severity).max() }
+}
+
+/// When `gatehouse audit` fails a build.
+public enum FailThreshold: Sendable, Hashable {
+    case severity(Severity)
+    case never
+
+    /// Parses `critical|high|medium|low|info|never`.
+    public init?(_ text: String) {
+        if text == "never" {
+            self = .never
+        } else if let s = Severity(rawValue: text) {
+            self = .severity(s)
+        } else {
+            return nil
+        }
+    }
+
+    public func isMet(by severity: Severity) -> Bool {
+        switch self {
+        case .never: false
+        case .severity(let threshold): severity >= threshold
+        }
+    }
+}
+
+/// The process exit status of an audit.
+///
+/// - 0: every input was read and no finding is at or above the threshold;
+/// - 1: some finding is at or above the threshold (and every input was read);
+/// - 2: an input could not be read or parsed (the audit is incomplete, so it neither passes nor fails on
+///   findings alone), or the command line was wrong.
+public enum AuditExitStatus: Int32, Sendable {
+    case passed = 0
+    case findings = 1
+    case inputError = 2
+
+    public init(report: AuditReport, failOn: FailThreshold) {
+        if !report.errors.isEmpty {
+            self = .inputError
+        } else if report.findings.contains(where: { failOn.isMet(by: $0.severity) }) {
+            self = .findings
+        } else {
+            self = .passed
+        }
+    }
+}
