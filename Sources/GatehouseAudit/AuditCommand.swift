@@ -1,0 +1,39 @@
+import GatehouseEngine
+import GatehouseReports
+import GatehouseRules
+import KubeModel
+
+/// `gatehouse audit` as a library call: what the command line asked for, run end to end.
+///
+/// The executable only parses options into this and exits with the returned status; tests call it directly.
+public struct AuditRequest: Sendable {
+    public var paths: [String]
+    public var format: ReportFormat
+    public var failOn: FailThreshold
+    public var policy: Policy
+    public var jobs: Int
+    public var color: Bool
+
+    public init(
+        paths: [String], format: ReportFormat = .text, failOn: FailThreshold = .severity(.high),
+        policy: Policy = Policy(), jobs: Int = AuditOptions.availableCores, color: Bool = false
+    ) {
+        self.paths = paths
+        self.format = format
+        self.failOn = failOn
+        self.policy = policy
+        self.jobs = jobs
+        self.color = color
+    }
+
+    /// Audits, writes the report to `output`, and returns the exit status.
+    /// Throws ``ParameterError`` when the policy gives a rule parameters it cannot use.
+    public func run(to output: ReportOutput) throws -> AuditExitStatus {
+        let engine = try Engine(policy: policy)
+        let auditor = Auditor(engine: engine, options: AuditOptions(jobs: jobs))
+        let report = auditor.audit(paths: paths)
+        format.writer(color: color).write(report, to: output)
+        output.flush()
+        return AuditExitStatus(report: report, failOn: failOn)
+    }
+}

@@ -1,0 +1,243 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GatehouseEngine
+import GatehouseReports
+import GatehouseRules
+import KubeModel
+
+/// How an audit runs.
+public struct AuditOptions: Sendable {
+    /// Worker threads; files are the unit of work. At least 1.
+    public var jobs: Int
+    public var limits: LoadLimits
+    /// Read every input once before evaluating, to collect the inputs' Namespace objects (their labels), so
+    /// that namespace-aware evaluation (Pod Security levels from `pod-security.kubernetes.io/*` labels) sees
+    /// every namespace whatever the file order. Costs one extra parse of the inputs.
+    public var collectNamespacesFirst: Bool
+
+    public init(jobs: Int = AuditOptions.availableCores, limits: LoadLimits = .default, collectNamespacesFirst: Bool = false) {
+        self.jobs = max(1, jobs)
+        self.limits = limits
+        self.collectNamespacesFirst = collectNamespacesFirst
+    }
+
+    /// The number of online processors.
+    public static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// What an evaluation may know beyond the object itself.
+public struct AuditContext: Sendable {
+    /// Namespaces found among the inputs (empty unless ``AuditOptions/collectNamespacesFirst``).
+    public let namespaces: NamespaceDirectory
+
+    public init(namespaces: NamespaceDirectory = NamespaceDirectory()) {
+        self.namespaces = namespaces
+    }
+}
+
+/// Namespace objects among the audit's inputs, by name, with their labels.
+public struct NamespaceDirectory: Sendable {
+    public private(set) var labels: [String: [String: String]] = [:]
+
+    public init() {}
+
+    /// Records a Namespace object (other kinds are ignored). The first definition of a name wins, so the
+    /// result does not depend on thread timing.
+    public mutating func record(_ object: KubeObject) {
+        guard object.kind == "Namespace", object.group == "", !object.name.isEmpty else { return }
+        if labels[object.name] == nil { labels[object.name] = object.labels }
+    }
+
+    /// The labels of namespace `name`, `nil` when it is not among the inputs.
+    public func labels(of name: String) -> [String: String]? { labels[name] }
+}
+
+/// Analysis across objects (network policies selecting pods, service accounts bound to roles...).
+///
+/// The auditor calls ``observe(_:)`` for every object from its worker threads (so implementations must be
+/// thread-safe and must copy or retain what they need: the auditor drops each document's tree after
+/// evaluating it), then ``findings()`` once, after every input has been read.
+public protocol CrossObjectAnalysis: AnyObject, Sendable {
+    func observe(_ object: KubeObject)
+    func findings() -> [Finding]
+}
+
+/// Runs the engine over files, directories and standard input, in parallel, and builds the report.
+///
+/// Each file is one unit of work: read (memory-mapped), parsed document by document, each object evaluated
+/// as soon as its document is complete and the document's tree released. Results are stored per input index
+/// and merged in input order, and the report sorts findings canonically, so the output is identical for any
+/// number of jobs.
+public struct Auditor: Sendable {
+    public typealias Evaluation = @Sendable (KubeObject, AuditContext) -> [Finding]
+
+    public let options: AuditOptions
+    public let profile: Profile
+    public let activeRules: [String]
+    private let evaluate: Evaluation
+    private let crossObject: (any CrossObjectAnalysis)?
+
+    /// An auditor applying `engine` to each object.
+    public init(engine: Engine, options: AuditOptions = AuditOptions(), crossObject: (any CrossObjectAnalysis)? = nil) {
+        self.init(
+            profile: engine.policy.profile, activeRules: engine.activeRuleIDs, options: options,
+            crossObject: crossObject, evaluate: { object, _ in engine.evaluate(object) })
+    }
+
+    /// An auditor with a custom evaluation (namespace-aware engines, tests).
+    public init(
+        profile: Profile, activeRules: [String], options: AuditOptions = AuditOptions(),
+        crossObject: (any CrossObjectAnalysis)? = nil, evaluate: @escaping Evaluation
+    ) {
+        self.profile = profile
+        self.activeRules = activeRules.sorted()
+        self.options = options
+        self.crossObject = crossObject
+        self.evaluate = evaluate
+    }
+
+    /// Audits the paths as given on a command line (`-` for standard input).
+    public func audit(paths: [String]) -> AuditReport {
+        let (inputs, errors) = InputWalker().expand(paths)
+        return audit(inputs, argumentErrors: errors)
+    }
+
+    /// Audits already expanded inputs. `argumentErrors` (unreadable paths) are reported first.
+    public func audit(_ inputs: [AuditInput], argumentErrors: [LoadError] = []) -> AuditReport {
+        // Standard input can be read only once; hold it for both passes.
+        var standardInput: Result<InputBytes, LoadError>?
+        if inputs.contains(.standardInput) { standardInput = InputBytes.read(.standardInput) }
+        let stdinBytes = standardInput.map(SendableResult.init)
+        let bytes: @Sendable (AuditInput) -> Result<InputBytes, LoadError> = { input in
+            if input == .standardInput, let stdinBytes { return stdinBytes.value }
+            return InputBytes.read(input)
+        }
+
+        var context = AuditContext()
+        if options.collectNamespacesFirst {
+            context = AuditContext(namespaces: collectNamespaces(inputs, bytes: bytes))
+        }
+
+        let slots = ResultSlots<FileOutcome>(count: inputs.count)
+        let limits = options.limits
+        let evaluate = self.evaluate
+        let crossObject = self.crossObject
+        let frozenContext = context
+        WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
+            let input = inputs[index]
+            var outcome = FileOutcome()
+            switch bytes(input) {
+            case .failure(let error):
+                outcome.errors.append(error)
+            case .success(let data):
+                FileProcessor(file: input.description, limits: limits).process(data) { objects, notes in
+                    outcome.notes.append(contentsOf: notes)
+                    for object in objects {
+                        outcome.objectCount += 1
+                        outcome.findings.append(contentsOf: evaluate(object, frozenContext))
+                        crossObject?.observe(object)
+                    }
+                } onError: { error in
+                    outcome.errors.append(error)
+                }
+            }
+            slots.set(index, outcome)
+        }
+
+        var findings: [Finding] = []
+        var errors = argumentErrors
+        var notes: [LoadNote] = []
+        var objectCount = 0
+        for index in inputs.indices {
+            guard let outcome = slots.take(index) else { continue }
+            objectCount += outcome.objectCount
+            findings.append(contentsOf: outcome.findings)
+            errors.append(contentsOf: outcome.errors)
+            notes.append(contentsOf: outcome.notes)
+        }
+        if let crossObject { findings.append(contentsOf: crossObject.findings()) }
+        return AuditReport(
+            profile: profile, activeRules: activeRules, files: inputs.map(\.description), objectCount: objectCount,
+            findings: findings, errors: errors, notes: notes)
+    }
+
+    private func collectNamespaces(
+        _ inputs: [AuditInput], bytes: @escaping @Sendable (AuditInput) -> Result<InputBytes, LoadError>
+    ) -> NamespaceDirectory {
+        let slots = ResultSlots<NamespaceDirectory>(count: inputs.count)
+        let limits = options.limits
+        WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
+            guard case .success(let data) = bytes(inputs[index]) else { return }
+            var directory = NamespaceDirectory()
+            FileProcessor(file: inputs[index].description, limits: limits).process(data) { objects, _ in
+                for object in objects { directory.record(object) }
+            } onError: { _ in }
+            slots.set(index, directory)
+        }
+        var merged = NamespaceDirectory()
+        for index in inputs.indices {
+            guard let directory = slots.take(index) else { continue }
+            for (name, labels) in directory.labels.sorted(by: { $0.key < $1.key }) where merged.labels(of: name) == nil {
+                merged.setLabels(labels, for: name)
+            }
+        }
+        return merged
+    }
+}
+
+extension NamespaceDirectory {
+    mutating func setLabels(_ value: [String: String], for name: String) { labels[name] = value }
+}
+
+/// What one input produced.
+struct FileOutcome: Sendable {
+    var objectCount = 0
+    var findings: [Finding] = []
+    var notes: [LoadNote] = []
+    var errors: [LoadError] = []
+}
+
+/// A read result shared read-only between worker threads.
+private struct SendableResult: @unchecked Sendable {
+    // @unchecked: InputBytes is immutable after reading.
+    let value: Result<InputBytes, LoadError>
+}
+
+/// Parses one input document by document and hands each document's objects to the caller.
+struct FileProcessor {
+    let file: String
+    let limits: LoadLimits
+
+    func process(
+        _ data: InputBytes, onDocument: ([KubeObject], [LoadNote]) -> Void, onError: (LoadError) -> Void
+    ) {
+        let splitter = ObjectSplitter(file: file)
+        data.withBytes { bytes in
+            if let problem = BinaryInput.problem(in: bytes) {
+                onError(LoadError(file: file, position: .unknown, message: problem))
+                return
+            }
+            let problem = YAMLLoader.load(bytes, limits: limits) { tree, index in
+                var objects: [KubeObject] = []
+                var notes: [LoadNote] = []
+                splitter.split(tree, document: index, into: &objects, notes: &notes)
+                onDocument(objects, notes)
+            }
+            if let problem {
+                onError(LoadError(file: file, position: problem.position, message: problem.message))
+            }
+        }
+    }
+}
+
+/// Recognises inputs that are not text, so the user hears "binary file" instead of a YAML syntax error.
+enum BinaryInput {
+    static func problem(in bytes: UnsafeRawBufferPointer) -> String? {
+        let sample = bytes.prefix(8192)
+        if sample.contains(0) { return "binary file (contains NUL bytes), not YAML or JSON" }
+        return nil
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import GatehouseReports
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `gatehouse` command. Subcommands only parse options and call the libraries.
+@main
+struct Gatehouse: ParsableCommand {
+    /// Every subcommand, in help order. A new door (`serve`, `who-can`, ...) is one line here.
+    static let commands: [any ParsableCommand.Type] = [
+        AuditCommand.self,
+        RulesCommand.self,
+        VersionCommand.self,
+    ]
+
+    static let configuration = CommandConfiguration(
+        commandName: "gatehouse",
+        abstract: "Kubernetes hardening rules (AKS, Pod Security Standards) for manifests, admission and audits.",
+        version: GatehouseInfo.version,
+        subcommands: commands
+    )
+
+    /// Runs the command line with Gatehouse's exit codes: usage errors exit 2 (not ArgumentParser's 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Glibc.exit(0)
+            }
+            if !message.isEmpty { printError(message) }
+            Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// Writes one line to standard error.
+func printError(_ message: String) {
+    var line = message
+    if !line.hasSuffix("\n") { line += "\n" }
+    var bytes = Array(line.utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}
