@@ -17,11 +17,17 @@ public struct AuditOptions: Sendable {
     /// that namespace-aware evaluation (Pod Security levels from `pod-security.kubernetes.io/*` labels) sees
     /// every namespace whatever the file order. Costs one extra parse of the inputs.
     public var collectNamespacesFirst: Bool
+    /// Where `-` reads from: standard input (0) unless a test passes a pipe.
+    public var standardInputDescriptor: Int32
 
-    public init(jobs: Int = AuditOptions.availableCores, limits: LoadLimits = .default, collectNamespacesFirst: Bool = false) {
+    public init(
+        jobs: Int = AuditOptions.availableCores, limits: LoadLimits = .default, collectNamespacesFirst: Bool = false,
+        standardInputDescriptor: Int32 = 0
+    ) {
         self.jobs = max(1, jobs)
         self.limits = limits
         self.collectNamespacesFirst = collectNamespacesFirst
+        self.standardInputDescriptor = standardInputDescriptor
     }
 
     /// The number of online processors.
@@ -109,7 +115,7 @@ public struct Auditor: Sendable {
     public func audit(_ inputs: [AuditInput], argumentErrors: [LoadError] = []) -> AuditReport {
         // Standard input can be read only once; hold it for both passes.
         var standardInput: Result<InputBytes, LoadError>?
-        if inputs.contains(.standardInput) { standardInput = InputBytes.read(.standardInput) }
+        if inputs.contains(.standardInput) { standardInput = InputBytes.readStandardInput(options.standardInputDescriptor) }
         let stdinBytes = standardInput.map(SendableResult.init)
         let bytes: @Sendable (AuditInput) -> Result<InputBytes, LoadError> = { input in
             if input == .standardInput, let stdinBytes { return stdinBytes.value }

@@ -28,6 +28,11 @@ final class InputBytes {
         body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count))
     }
 
+    /// Reads all of standard input (or the descriptor standing for it).
+    static func readStandardInput(_ descriptor: Int32) -> Result<InputBytes, LoadError> {
+        readAll(descriptor: descriptor, name: "-")
+    }
+
     /// Reads `input`, or describes why it cannot be read.
     static func read(_ input: AuditInput) -> Result<InputBytes, LoadError> {
         switch input {

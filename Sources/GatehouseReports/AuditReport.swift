@@ -33,7 +33,7 @@ public struct AuditReport: Sendable {
         errors: [LoadError], notes: [LoadNote]
     ) {
         self.profile = profile
-        self.activeRules = activeRules
+        self.activeRules = activeRules.sorted()
         self.files = files
         self.objectCount = objectCount
         self.findings = findings.sorted(by: AuditReport.canonicalOrder)

@@ -64,7 +64,7 @@ public struct JUnitReportWriter: ReportWriter {
                 out.write("\">")
                 for f in findings {
                     out.writeXMLEscaped(
-                        "\(f.object.source.file):\(f.position.line):\(f.position.column) \(f.path): \(f.message) [\(f.severity.rawValue), \(f.action.rawValue)]\n"
+                        (f.position == .unknown ? f.object.source.file : "\(f.object.source.file):\(f.position.line):\(f.position.column)") + " \(f.path): \(f.message) [\(f.severity.rawValue), \(f.action.rawValue)]\n"
                     )
                 }
                 out.write("</failure>\n    </testcase>\n")

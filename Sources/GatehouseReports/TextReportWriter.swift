@@ -46,7 +46,7 @@ public struct TextReportWriter: ReportWriter {
         let severities = Set(findings.map(\.severity)).sorted(by: >).map(\.rawValue).joined(separator: ", ")
         let actions = Set(findings.map(\.action.rawValue)).sorted().joined(separator: ", ")
         out.write(
-            style(first.ruleID, .bold) + "  " + title + "  "
+            style(first.ruleID, .bold) + (title.isEmpty ? "" : "  " + title) + "  "
                 + style("[\(severities); \(actions)]", color(for: findings.map(\.severity).max()!))
                 + "  " + count(findings.count, "finding") + "\n")
         var lastNamespace: String?? = .none
