@@ -139,13 +139,12 @@ public struct Auditor: Sendable {
             case .failure(let error):
                 outcome.errors.append(error)
             case .success(let data):
-                FileProcessor(file: input.description, limits: limits).process(data) { objects, notes in
-                    outcome.notes.append(contentsOf: notes)
-                    for object in objects {
-                        outcome.objectCount += 1
-                        outcome.findings.append(contentsOf: evaluate(object, frozenContext))
-                        crossObject?.observe(object)
-                    }
+                FileProcessor(file: input.description, limits: limits).process(data) { object in
+                    outcome.objectCount += 1
+                    outcome.findings.append(contentsOf: evaluate(object, frozenContext))
+                    crossObject?.observe(object)
+                } onNote: { note in
+                    outcome.notes.append(note)
                 } onError: { error in
                     outcome.errors.append(error)
                 }
@@ -178,8 +177,9 @@ public struct Auditor: Sendable {
         WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
             guard case .success(let data) = bytes(inputs[index]) else { return }
             var directory = NamespaceDirectory()
-            FileProcessor(file: inputs[index].description, limits: limits).process(data) { objects, _ in
-                for object in objects { directory.record(object) }
+            FileProcessor(file: inputs[index].description, limits: limits).process(data) { object in
+                directory.record(object)
+            } onNote: { _ in
             } onError: { _ in }
             slots.set(index, directory)
         }
@@ -212,14 +212,16 @@ private struct SendableResult: @unchecked Sendable {
     let value: Result<InputBytes, LoadError>
 }
 
-/// Parses one input document by document and hands each document's objects to the caller.
+/// Parses one input document by document and hands each object to the caller as soon as its document is
+/// complete; the document's tree is released when the last object of it has been handled.
+///
+/// `kind: List` items are handed over one at a time (not collected into an array first), so a million-item
+/// export costs its tree, not also a million object headers. Notes use the splitter's wording.
 struct FileProcessor {
     let file: String
     let limits: LoadLimits
 
-    func process(
-        _ data: InputBytes, onDocument: ([KubeObject], [LoadNote]) -> Void, onError: (LoadError) -> Void
-    ) {
+    func process(_ data: InputBytes, onObject: (KubeObject) -> Void, onNote: (LoadNote) -> Void, onError: (LoadError) -> Void) {
         let splitter = ObjectSplitter(file: file)
         data.withBytes { bytes in
             if let problem = BinaryInput.problem(in: bytes) {
@@ -227,10 +229,26 @@ struct FileProcessor {
                 return
             }
             let problem = YAMLLoader.load(bytes, limits: limits) { tree, index in
+                let root = tree.root
+                if root.isMapping && ObjectSplitter.isList(root) {
+                    guard let items = root["items"], items.isSequence else { return }
+                    var i = 0
+                    for item in items.items {
+                        let source = SourceRef(file: file, document: index, item: i)
+                        if let object = KubeObject(root: item, source: source) {
+                            onObject(object)
+                        } else if !item.isNull {
+                            onNote(LoadNote(source: source, position: item.position, message: "list item \(i) has no apiVersion or kind; skipped"))
+                        }
+                        i += 1
+                    }
+                    return
+                }
                 var objects: [KubeObject] = []
                 var notes: [LoadNote] = []
                 splitter.split(tree, document: index, into: &objects, notes: &notes)
-                onDocument(objects, notes)
+                notes.forEach(onNote)
+                objects.forEach(onObject)
             }
             if let problem {
                 onError(LoadError(file: file, position: problem.position, message: problem.message))
