@@ -39,11 +39,18 @@ public struct ObjectSplitter {
 
     /// Splits one parsed document into objects, in order.
     public func split(_ tree: Tree, document: Int, into objects: inout [KubeObject], notes: inout [LoadNote]) {
+        split(tree, document: document, onObject: { objects.append($0) }, onNote: { notes.append($0) })
+    }
+
+    /// Splits one parsed document, handing each object and note over as it is found.
+    public func split(
+        _ tree: Tree, document: Int, onObject: (KubeObject) -> Void, onNote: (LoadNote) -> Void
+    ) {
         let root = tree.root
         let source = SourceRef(file: file, document: document)
         if root.isNull { return }  // empty document
         guard root.isMapping else {
-            notes.append(
+            onNote(
                 LoadNote(
                     source: source, position: root.position,
                     message: "document is not a mapping, so not a Kubernetes object; skipped"))
@@ -51,25 +58,32 @@ public struct ObjectSplitter {
         }
         if Self.isList(root) {
             for (i, item) in (root["items"]?.items ?? ValueItems.empty).enumerated() {
-                let itemSource = SourceRef(file: file, document: document, item: i)
-                if let object = KubeObject(root: item, source: itemSource) {
-                    objects.append(object)
-                } else if !item.isNull {
-                    notes.append(
-                        LoadNote(
-                            source: itemSource, position: item.position,
-                            message: "list item \(i) has no apiVersion or kind; skipped"))
-                }
+                listItem(item, document: document, index: i, onObject: onObject, onNote: onNote)
             }
             return
         }
         if let object = KubeObject(root: root, source: source) {
-            objects.append(object)
+            onObject(object)
         } else {
-            notes.append(
+            onNote(
                 LoadNote(
                     source: source, position: root.position,
                     message: "document has no apiVersion or kind, so it is not a Kubernetes object; skipped"))
+        }
+    }
+
+    /// One item of a flattened list: an object, or a note when it is not one.
+    public func listItem(
+        _ item: Value, document: Int, index: Int, onObject: (KubeObject) -> Void, onNote: (LoadNote) -> Void
+    ) {
+        let itemSource = SourceRef(file: file, document: document, item: index)
+        if let object = KubeObject(root: item, source: itemSource) {
+            onObject(object)
+        } else if !item.isNull {
+            onNote(
+                LoadNote(
+                    source: itemSource, position: item.position,
+                    message: "list item \(index) has no apiVersion or kind; skipped"))
         }
     }
 

@@ -14,6 +14,15 @@ public enum YAMLLoader {
         _ input: UnsafeRawBufferPointer, limits: LoadLimits = .default,
         onDocument: (Tree, Int) -> Void
     ) -> LoadProblem? {
+        load(input, limits: limits) { tree, index, _ in onDocument(tree, index) }
+    }
+
+    /// As ``load(_:limits:onDocument:)``, also passing a byte offset before which the parser will not read
+    /// again (a lower bound: libyaml counts characters), so a caller can release the pages behind it.
+    static func load(
+        _ input: UnsafeRawBufferPointer, limits: LoadLimits = .default,
+        onDocument: (Tree, Int, Int) -> Void
+    ) -> LoadProblem? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             return LoadProblem(position: .unknown, message: "could not start the YAML parser (out of memory)")
@@ -27,6 +36,7 @@ public enum YAMLLoader {
         }
 
         var builder = TreeBuilder()
+        builder.reservesForNext = true
         var anchors: [String: (node: Node, expanded: Int)] = [:]
         // Anchors on containers are known at the start event, the node only at the end event.
         var pendingAnchors: [(depth: Int, name: String)] = []
@@ -48,7 +58,7 @@ public enum YAMLLoader {
                 anchors.removeAll(keepingCapacity: true)
             case YAML_DOCUMENT_END_EVENT:
                 if let tree = builder.finish() {
-                    onDocument(tree, documentIndex)
+                    onDocument(tree, documentIndex, Int(event.end_mark.index))
                 }
                 documentIndex += 1
             case YAML_SCALAR_EVENT:
@@ -96,7 +106,7 @@ public enum YAMLLoader {
                 break
             }
             if builder.expandedNodes > limits.maxExpandedNodes
-                && builder.expandedNodes > limits.maxExpansionRatio * max(builder.nodes.count, 1)
+                && builder.expandedNodes > limits.maxExpansionRatio * max(builder.storedNodes, 1)
             {
                 return LoadProblem(
                     position: SourcePosition(line: line, column: column),

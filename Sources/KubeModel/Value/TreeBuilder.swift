@@ -22,11 +22,40 @@ struct TreeBuilder {
     }
 
     var depth: Int { frames.count }
+    /// Nodes stored so far in this document (finished and pending).
+    var storedNodes: Int { nodes.count + pending.count }
+    /// Whether `finish()` sizes the next document's arrays like the last one's (streams of similar documents).
+    var reservesForNext = false
 
-    init(expectedNodes: Int = 64, expectedBytes: Int = 1024) {
+    /// JSON has no aliases, so its builder skips the expansion bookkeeping.
+    private let tracksExpansion: Bool
+
+    init(expectedNodes: Int = 64, expectedBytes: Int = 1024, tracksExpansion: Bool = true) {
+        self.tracksExpansion = tracksExpansion
         nodes.reserveCapacity(expectedNodes)
         bytes.reserveCapacity(expectedBytes)
         pending.reserveCapacity(64)
+        frames.reserveCapacity(16)
+    }
+
+    /// Adds a scalar with no merge-key or alias bookkeeping (the JSON parser's path).
+    @inline(__always)
+    mutating func plainScalar(_ kind: ValueKind, flag: Bool = false, text: UnsafeRawBufferPointer, line: Int, column: Int) {
+        let start = UInt32(truncatingIfNeeded: bytes.count)
+        if text.count > 0 {
+            bytes.append(contentsOf: text)
+        }
+        pending.append(
+            Node(
+                kind: kind, flag: flag, line: UInt32(truncatingIfNeeded: line),
+                column: UInt32(truncatingIfNeeded: column), start: start, count: UInt32(truncatingIfNeeded: text.count)))
+    }
+
+    /// The text of a scalar node already added to this builder.
+    func withText<R>(of node: Node, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        bytes.withUnsafeBytes { raw in
+            body(UnsafeRawBufferPointer(rebasing: raw[Int(node.start)..<Int(node.start) + Int(node.count)]))
+        }
     }
 
     /// Adds a scalar whose text is `text`. `mergeKey` marks a plain YAML `<<` key.
@@ -80,7 +109,12 @@ struct TreeBuilder {
             count: UInt32(truncatingIfNeeded: count))
         pending.append(node)
         let size = frame.expanded + 1
-        addExpanded(size)
+        if tracksExpansion {
+            // The children are in the total already; only the container itself is new. Its whole size counts
+            // towards its parent's, for an anchor on the parent.
+            expandedNodes &+= 1
+            if !frames.isEmpty { frames[frames.count - 1].expanded &+= size }
+        }
         return (node, size)
     }
 
@@ -103,20 +137,24 @@ struct TreeBuilder {
         nodes.append(pending[0])
         pending.removeAll()
         let tree = Tree(nodes: nodes, bytes: bytes, rootIndex: Int32(nodes.count - 1))
+        // The next document is likely about as large as this one: size its arrays once instead of growing them.
+        let (nodeCount, byteCount) = (nodes.count, bytes.count)
         nodes = []
         bytes = []
+        if reservesForNext {
+            nodes.reserveCapacity(nodeCount)
+            bytes.reserveCapacity(byteCount)
+        }
         expandedNodes = 0
         return tree
     }
 
+    /// `n` nodes appear at the current position: a scalar (1) or an alias (its anchor's expanded size).
+    @inline(__always)
     private mutating func addExpanded(_ n: Int) {
-        if frames.isEmpty {
-            expandedNodes &+= n
-        } else {
-            frames[frames.count - 1].expanded &+= n
-            // Only the outermost count matters for the guard; keep a running total too.
-            expandedNodes &+= n
-        }
+        guard tracksExpansion else { return }
+        expandedNodes &+= n
+        if !frames.isEmpty { frames[frames.count - 1].expanded &+= n }
     }
 
     /// YAML merge keys (`<<: *defaults`): explicit pairs first, then pairs of the merged mappings whose keys

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import KubeModel
+import Testing
+
+/// The shared corpus of real-world manifests: `../shared/corpus` from the repository root, or from one of its
+/// ancestors (a checkout in a worktree folder sits one level deeper).
+private let corpusPath: String? = {
+    var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
+    // .../<repo>/Tests/KubeModelTests/CorpusTests.swift -> .../<repo>
+    parts.removeLast(3)
+    while parts.count > 1 {
+        parts.removeLast()
+        let candidate = parts.joined(separator: "/") + "/shared/corpus"
+        var info = stat()
+        if stat(candidate, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { return candidate }
+    }
+    return nil
+}()
+
+private func corpusExists() -> Bool { corpusPath != nil }
+
+/// Every manifest file below `path`, sorted (a test helper; the product's walker lives with the auditor).
+private func manifestFiles(under path: String) -> [String] {
+    var result: [String] = []
+    var pending = [path]
+    while let dir = pending.popLast() {
+        guard let handle = opendir(dir) else { continue }
+        defer { closedir(handle) }
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            let full = "\(dir)/\(name)"
+            var info = stat()
+            guard lstat(full, &info) == 0 else { continue }
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                pending.append(full)
+            } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json") {
+                result.append(full)
+            }
+        }
+    }
+    return result.sorted()
+}
+
+struct CorpusTests {
+    @Test(.enabled(if: corpusExists(), "the shared corpus is not next to this checkout"))
+    func loadsTheWholeCorpus() {
+        let files = manifestFiles(under: corpusPath ?? "")
+        #expect(files.count > 2_000)
+        var objects = 0
+        var errors: [LoadError] = []
+        var kinds: Set<String> = []
+        for file in files {
+            let outcome = Manifests.load(contentsOf: file, checkShapes: false) { object in
+                objects += 1
+                kinds.insert(object.kind)
+                #expect(object.position.line > 0)
+            }
+            errors += outcome.errors
+        }
+        #expect(objects >= 3_600)
+        #expect(errors.isEmpty, "\(errors.prefix(5))")
+        #expect(kinds.isSuperset(of: ["Deployment", "Service", "ClusterRole", "CustomResourceDefinition"]))
+    }
+}
