@@ -117,14 +117,10 @@ public struct Auditor: Sendable {
         var standardInput: Result<InputBytes, LoadError>?
         if inputs.contains(.standardInput) { standardInput = InputBytes.readStandardInput(options.standardInputDescriptor) }
         let stdinBytes = standardInput.map(SendableResult.init)
-        let bytes: @Sendable (AuditInput) -> Result<InputBytes, LoadError> = { input in
-            if input == .standardInput, let stdinBytes { return stdinBytes.value }
-            return InputBytes.read(input)
-        }
 
         var context = AuditContext()
         if options.collectNamespacesFirst {
-            context = AuditContext(namespaces: collectNamespaces(inputs, bytes: bytes))
+            context = AuditContext(namespaces: collectNamespaces(inputs, standardInput: stdinBytes))
         }
 
         let slots = ResultSlots<FileOutcome>(count: inputs.count)
@@ -135,20 +131,13 @@ public struct Auditor: Sendable {
         WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
             let input = inputs[index]
             var outcome = FileOutcome()
-            switch bytes(input) {
-            case .failure(let error):
-                outcome.errors.append(error)
-            case .success(let data):
-                FileProcessor(file: input.description, limits: limits).process(data) { object in
-                    outcome.objectCount += 1
-                    outcome.findings.append(contentsOf: evaluate(object, frozenContext))
-                    crossObject?.observe(object)
-                } onNote: { note in
-                    outcome.notes.append(note)
-                } onError: { error in
-                    outcome.errors.append(error)
-                }
+            let loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
+                outcome.objectCount += 1
+                outcome.findings.append(contentsOf: evaluate(object, frozenContext))
+                crossObject?.observe(object)
             }
+            outcome.notes = loaded.notes
+            outcome.errors = loaded.errors
             slots.set(index, outcome)
         }
 
@@ -170,17 +159,15 @@ public struct Auditor: Sendable {
     }
 
     private func collectNamespaces(
-        _ inputs: [AuditInput], bytes: @escaping @Sendable (AuditInput) -> Result<InputBytes, LoadError>
+        _ inputs: [AuditInput], standardInput: SendableResult?
     ) -> NamespaceDirectory {
         let slots = ResultSlots<NamespaceDirectory>(count: inputs.count)
         let limits = options.limits
         WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
-            guard case .success(let data) = bytes(inputs[index]) else { return }
             var directory = NamespaceDirectory()
-            FileProcessor(file: inputs[index].description, limits: limits).process(data) { object in
+            _ = FileProcessor(limits: limits).process(inputs[index], standardInput: standardInput) { object in
                 directory.record(object)
-            } onNote: { _ in
-            } onError: { _ in }
+            }
             slots.set(index, directory)
         }
         var merged = NamespaceDirectory()
@@ -207,61 +194,35 @@ struct FileOutcome: Sendable {
 }
 
 /// A read result shared read-only between worker threads.
-private struct SendableResult: @unchecked Sendable {
+struct SendableResult: @unchecked Sendable {
     // @unchecked: InputBytes is immutable after reading.
     let value: Result<InputBytes, LoadError>
 }
 
-/// Parses one input document by document and hands each object to the caller as soon as its document is
-/// complete; the document's tree is released when the last object of it has been handled.
-///
-/// `kind: List` items are handed over one at a time (not collected into an array first), so a million-item
-/// export costs its tree, not also a million object headers. Notes use the splitter's wording.
+/// Loads one input with KubeModel's streaming loader and hands each object over as soon as it is parsed;
+/// nothing keeps an object's tree alive once the handler returns.
 struct FileProcessor {
-    let file: String
     let limits: LoadLimits
 
-    func process(_ data: InputBytes, onObject: (KubeObject) -> Void, onNote: (LoadNote) -> Void, onError: (LoadError) -> Void) {
-        let splitter = ObjectSplitter(file: file)
-        data.withBytes { bytes in
-            if let problem = BinaryInput.problem(in: bytes) {
-                onError(LoadError(file: file, position: .unknown, message: problem))
-                return
-            }
-            let problem = YAMLLoader.load(bytes, limits: limits) { tree, index in
-                let root = tree.root
-                if root.isMapping && ObjectSplitter.isList(root) {
-                    guard let items = root["items"], items.isSequence else { return }
-                    var i = 0
-                    for item in items.items {
-                        let source = SourceRef(file: file, document: index, item: i)
-                        if let object = KubeObject(root: item, source: source) {
-                            onObject(object)
-                        } else if !item.isNull {
-                            onNote(LoadNote(source: source, position: item.position, message: "list item \(i) has no apiVersion or kind; skipped"))
-                        }
-                        i += 1
-                    }
-                    return
-                }
-                var objects: [KubeObject] = []
-                var notes: [LoadNote] = []
-                splitter.split(tree, document: index, into: &objects, notes: &notes)
-                notes.forEach(onNote)
-                objects.forEach(onObject)
-            }
-            if let problem {
-                onError(LoadError(file: file, position: problem.position, message: problem.message))
+    func process(
+        _ input: AuditInput, standardInput: SendableResult?, onObject: (KubeObject) -> Void
+    ) -> LoadOutcome {
+        switch input {
+        case .file(let path):
+            return Manifests.load(contentsOf: path, limits: limits, onObject: onObject)
+        case .standardInput:
+            switch standardInput?.value {
+            case .success(let data):
+                return data.withBytes { Manifests.load($0, file: "-", limits: limits, onObject: onObject) }
+            case .failure(let error):
+                var outcome = LoadOutcome(file: "-", format: .yaml)
+                outcome.errors.append(error)
+                return outcome
+            case nil:
+                var outcome = LoadOutcome(file: "-", format: .yaml)
+                outcome.errors.append(LoadError(file: "-", position: .unknown, message: "standard input was not read"))
+                return outcome
             }
         }
-    }
-}
-
-/// Recognises inputs that are not text, so the user hears "binary file" instead of a YAML syntax error.
-enum BinaryInput {
-    static func problem(in bytes: UnsafeRawBufferPointer) -> String? {
-        let sample = bytes.prefix(8192)
-        if sample.contains(0) { return "binary file (contains NUL bytes), not YAML or JSON" }
-        return nil
     }
 }
