@@ -50,15 +50,15 @@ OBJECTS=$("$BIN" audit "$CORPUS/list.json" --format json --fail-on never | pytho
 echo "corpus: $OBJECTS objects; YAML $(mbps "$YAML_BYTES" 1) MB in $(ls "$CORPUS"/yaml | wc -l) files; JSON $(mbps "$JSON_BYTES" 1) MB (one kind: List)"
 echo "command: $BIN audit <input> --format json --fail-on never --jobs N > /dev/null; median of $RUNS runs"
 
-printf '%-6s %12s %12s %9s %16s\n' format "1 job" "2 jobs" "speed-up" "1 job, per CPU s"
+printf '%-6s %12s %12s %9s %17s %17s\n' format "1 job" "2 jobs" "speed-up" "1 job, per CPU s" "CPU s 1 / 2 jobs"
 for kind in yaml json; do
     input="$CORPUS/yaml"
     b=$YAML_BYTES
     if [[ $kind == json ]]; then input="$CORPUS/list.json"; b=$JSON_BYTES; fi
     read -r wall1 cpu1 < <(measure "$BIN" audit "$input" --format json --fail-on never --jobs 1)
     read -r wall2 cpu2 < <(measure "$BIN" audit "$input" --format json --fail-on never --jobs 2)
-    printf '%-6s %7s MB/s %7s MB/s %8sx %11s MB/s\n' "$kind" "$(mbps "$b" "$wall1")" "$(mbps "$b" "$wall2")" \
-        "$(python3 -c "print(f'{$wall1 / $wall2:.2f}')")" "$(mbps "$b" "$cpu1")"
+    printf '%-6s %7s MB/s %7s MB/s %8sx %12s MB/s %17s\n' "$kind" "$(mbps "$b" "$wall1")" "$(mbps "$b" "$wall2")" \
+        "$(python3 -c "print(f'{$wall1 / $wall2:.2f}')")" "$(mbps "$b" "$cpu1")" "$cpu1 / $cpu2"
 done
 
 if [[ -f "$CORPUS/million.json" ]]; then

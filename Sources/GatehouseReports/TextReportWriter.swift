@@ -118,3 +118,13 @@ public struct TextReportWriter: ReportWriter {
         color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 }
+
+/// Whether the text report uses colour: only on a terminal, never with `--no-color`, and never when the
+/// `NO_COLOR` environment variable is set to a non-empty value (https://no-color.org).
+public enum ColorChoice {
+    public static func useColor(noColorFlag: Bool, noColorEnvironment: String?, outputIsTerminal: Bool) -> Bool {
+        if noColorFlag { return false }
+        if let value = noColorEnvironment, !value.isEmpty { return false }
+        return outputIsTerminal
+    }
+}

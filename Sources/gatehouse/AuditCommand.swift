@@ -77,9 +77,9 @@ struct AuditCommand: ParsableCommand {
     }
 
     private var useColor: Bool {
-        if noColor { return false }
-        if let value = getenv("NO_COLOR"), value.pointee != 0 { return false }
-        return isatty(1) == 1
+        ColorChoice.useColor(
+            noColorFlag: noColor, noColorEnvironment: getenv("NO_COLOR").map { String(cString: $0) },
+            outputIsTerminal: isatty(1) == 1)
     }
 }
 

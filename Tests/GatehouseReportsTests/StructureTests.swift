@@ -96,3 +96,14 @@ struct StructureTests {
         #expect(output.text == "\"a\\\"b\\\\c\\nd\\te\\u0001é\"")
     }
 }
+
+struct ColorChoiceTests {
+    @Test func colourOnlyOnATerminalWithoutOptOut() {
+        #expect(ColorChoice.useColor(noColorFlag: false, noColorEnvironment: nil, outputIsTerminal: true))
+        #expect(!ColorChoice.useColor(noColorFlag: false, noColorEnvironment: nil, outputIsTerminal: false))
+        #expect(!ColorChoice.useColor(noColorFlag: true, noColorEnvironment: nil, outputIsTerminal: true))
+        #expect(!ColorChoice.useColor(noColorFlag: false, noColorEnvironment: "1", outputIsTerminal: true))
+        // NO_COLOR set but empty does not count, per no-color.org
+        #expect(ColorChoice.useColor(noColorFlag: false, noColorEnvironment: "", outputIsTerminal: true))
+    }
+}
