@@ -128,13 +128,29 @@ public struct Auditor: Sendable {
         let evaluate = self.evaluate
         let crossObject = self.crossObject
         let frozenContext = context
+        // With at least two cores per input, each input is parsed on one thread and evaluated on another.
+        let pipelined = inputs.count * 2 <= options.jobs
         WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
             let input = inputs[index]
             var outcome = FileOutcome()
-            let loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
-                outcome.objectCount += 1
-                outcome.findings.append(contentsOf: evaluate(object, frozenContext))
+            let evaluateOne: (KubeObject) -> [Finding] = { object in
                 crossObject?.observe(object)
+                return evaluate(object, frozenContext)
+            }
+            let loaded: LoadOutcome
+            if pipelined {
+                let pipeline = EvaluationPipeline(evaluate: evaluateOne)
+                loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
+                    outcome.objectCount += 1
+                    pipeline.submit(object)
+                }
+                pipeline.finish()
+                outcome.findings = pipeline.findings
+            } else {
+                loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
+                    outcome.objectCount += 1
+                    outcome.findings.append(contentsOf: evaluateOne(object))
+                }
             }
             outcome.notes = loaded.notes
             outcome.errors = loaded.errors

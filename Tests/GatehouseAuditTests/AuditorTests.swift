@@ -41,6 +41,25 @@ struct AuditorTests {
         #expect(Self.json(one) == Self.json(eight))
     }
 
+    @Test func oneBigFileGivesTheSameReportWhenParsingAndEvaluationRunOnTwoThreads() throws {
+        let tree = try TempTree()
+        var items: [String] = []
+        for i in 0..<1_000 {
+            let privileged = i % 7 == 0
+            items.append(
+                """
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p\(i)", "namespace": "ns\(i % 5)"},
+                 "spec": {"containers": [{"name": "c", "image": "nginx", "securityContext": {"privileged": \(privileged)}}]}}
+                """)
+        }
+        let file = try tree.write("export.json", "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n" + items.joined(separator: ",\n") + "]}\n")
+        let engine = try Self.engine()
+        let reports = [1, 2, 4].map { Auditor(engine: engine, options: AuditOptions(jobs: $0)).audit(paths: [file]) }
+        #expect(reports[0].objectCount == 1_000)
+        #expect(reports[0].findings.count == 143)
+        #expect(reports.map(Self.json).allSatisfy { $0 == Self.json(reports[0]) })
+    }
+
     @Test func brokenFileIsReportedWithPositionAndOthersAreStillAudited() throws {
         let tree = try TempTree()
         try tree.write("a-good.yaml", privilegedDeployment("first"))
