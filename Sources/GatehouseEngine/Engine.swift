@@ -35,11 +35,20 @@ public struct Engine: Sendable {
 
     /// Every finding for `object` with the policy's severity and action applied and exemptions removed,
     /// in a stable order (rule id, then field path).
+    ///
+    /// Under the `pss-baseline` / `pss-restricted` profiles the pod rules apply PSA's semantics at the newest
+    /// policy version; use ``evaluate(_:pss:)`` to choose the version (`--pss-version`) or a namespace's level.
     public func evaluate(_ object: KubeObject) -> [Finding] {
+        evaluate(object, pss: PSSContext(profile: policy.profile))
+    }
+
+    /// Every finding for `object`, with the pod rules judged by the Pod Security Standards at `pss` (level and
+    /// version), or by their Azure semantics and parameters when `pss` is `nil`.
+    public func evaluate(_ object: KubeObject, pss: PSSContext?) -> [Finding] {
         let template = PodTemplate(of: object)
         var findings: [Finding] = []
         for entry in active {
-            for var finding in entry.rule.evaluate(object, template: template) {
+            for var finding in entry.rule.evaluate(object, template: template, pss: pss) {
                 finding.severity = entry.severity
                 finding.action = policy.action(entry.action, rule: entry.id, namespace: object.namespace)
                 if policy.isExempt(finding, object: object) { continue }

@@ -28,7 +28,7 @@ public struct Policy: Sendable {
     public func action(for description: RuleDescription) -> Action? {
         if let explicit = rules[description.id]?.action { return explicit }
         guard profile == .all || description.profiles.contains(profile) else { return nil }
-        return description.action
+        return description.defaultAction(in: profile)
     }
 
     /// The action for rule `id` in `namespace`, after per-namespace overrides (e.g. warn in `dev-*`).

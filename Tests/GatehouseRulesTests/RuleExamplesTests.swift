@@ -19,7 +19,7 @@ struct RuleExamplesTests {
         #expect(loaded.objects.count == 1, "an example is one object", sourceLocation: location)
         guard let object = loaded.objects.first else { return }
         let rule = try c.rule.init(parameters: RuleParameters(parameterRoot(c.example.parameters)))
-        let findings = rule.evaluate(object)
+        let findings = rule.evaluate(object, request: c.example.request)
         if c.shouldFail {
             #expect(!findings.isEmpty, "failing example passed", sourceLocation: location)
             #expect(findings.map(\.path) == c.example.paths, sourceLocation: location)

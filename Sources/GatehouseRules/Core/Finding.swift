@@ -51,10 +51,13 @@ public struct Finding: Sendable, Hashable {
     public var container: String?
     public var image: String?
     public var object: ObjectRef
+    /// The Pod Security Standards check id this finding fails (`privileged`, `runAsNonRoot`,
+    /// `seccompProfile_restricted`...), set when the finding was judged by a PSS level; `nil` otherwise.
+    public var check: String?
 
     public init(
         ruleID: String, severity: Severity, action: Action = .deny, message: String, path: String,
-        position: SourcePosition, container: String?, image: String?, object: ObjectRef
+        position: SourcePosition, container: String?, image: String?, object: ObjectRef, check: String? = nil
     ) {
         self.ruleID = ruleID
         self.severity = severity
@@ -65,5 +68,6 @@ public struct Finding: Sendable, Hashable {
         self.container = container
         self.image = image
         self.object = object
+        self.check = check
     }
 }

@@ -26,43 +26,65 @@ public struct CheckContext {
     public let object: KubeObject
     /// The pod template, for objects that run pods.
     public let template: PodTemplate?
+    /// The admission request, at admission; `nil` in the auditor.
+    public var request: AdmissionInfo?
+    /// The Pod Security Standards level and version to judge by, when a PSS profile (or a namespace's
+    /// pod-security labels) decides; `nil` under the `aks` profile. Pod rules that map to PSS checks apply
+    /// PSA's versioned semantics when it is set and their Azure semantics and parameters otherwise.
+    public var pss: PSSContext?
     /// The findings reported so far for this object.
     public private(set) var findings: [Finding] = []
-    let ruleID: String
+    public let ruleID: String
     let severity: Severity
 
-    public init(object: KubeObject, template: PodTemplate?, ruleID: String, severity: Severity) {
+    public init(
+        object: KubeObject, template: PodTemplate?, ruleID: String, severity: Severity,
+        request: AdmissionInfo? = nil, pss: PSSContext? = nil
+    ) {
         self.object = object
         self.template = template
+        self.request = request
         self.ruleID = ruleID
         self.severity = severity
+        self.pss = pss
     }
 
     /// Reports a violation at `path`, positioned at `value` (or at the nearest existing parent when the
     /// offending field is missing). `container` scopes the finding so a container exemption can cover it.
+    /// `check` names the PSS check the finding fails, when it was judged by a PSS level.
     public mutating func report(
-        _ message: String, path: String, at value: Value?, container: Container? = nil
+        _ message: String, path: String, at value: Value?, container: Container? = nil, check: String? = nil
     ) {
         findings.append(
             Finding(
                 ruleID: ruleID, severity: severity, message: message, path: path,
                 position: value?.position ?? object.position,
-                container: container?.name, image: container?.image, object: ObjectRef(object)))
+                container: container?.name, image: container?.image, object: ObjectRef(object), check: check))
     }
 }
 
 extension Rule {
     /// Checks `object` if it is in the rule's scope and returns the findings, with the rule's default
     /// severity. The engine and the example tests both evaluate through here.
-    public func evaluate(_ object: KubeObject, template: PodTemplate?) -> [Finding] {
+    public func evaluate(_ object: KubeObject, template: PodTemplate?, request: AdmissionInfo? = nil) -> [Finding] {
+        evaluate(object, template: template, pss: nil, request: request)
+    }
+
+    /// Checks `object` judged by a Pod Security Standards level and version (`pss`), or by the rule's own
+    /// (Azure) semantics and parameters when `pss` is `nil`. Rules that map to no PSS check ignore `pss`.
+    /// `request` is the admission request, `nil` in the auditor.
+    public func evaluate(
+        _ object: KubeObject, template: PodTemplate?, pss: PSSContext?, request: AdmissionInfo? = nil
+    ) -> [Finding] {
         let d = Self.description
         guard d.scope.applies(to: object, template: template) else { return [] }
-        var context = CheckContext(object: object, template: template, ruleID: d.id, severity: d.severity)
+        var context = CheckContext(
+            object: object, template: template, ruleID: d.id, severity: d.severity, request: request, pss: pss)
         check(object, &context)
         return context.findings
     }
 
-    public func evaluate(_ object: KubeObject) -> [Finding] {
-        evaluate(object, template: PodTemplate(of: object))
+    public func evaluate(_ object: KubeObject, request: AdmissionInfo? = nil) -> [Finding] {
+        evaluate(object, template: PodTemplate(of: object), request: request)
     }
 }

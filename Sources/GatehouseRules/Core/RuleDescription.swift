@@ -55,12 +55,15 @@ public enum Scope: Sendable, Hashable {
     case podsOnly
     /// Objects of these kinds (any API group).
     case kinds(Set<String>)
+    /// Pods and pod-template owners, and also objects of these kinds (e.g. ServiceAccount).
+    case podSpecOrKinds(Set<String>)
 
     public func applies(to object: KubeObject, template: PodTemplate?) -> Bool {
         switch self {
         case .podSpec: template != nil
         case .podsOnly: template?.isPod == true
         case .kinds(let kinds): kinds.contains(object.kind)
+        case .podSpecOrKinds(let kinds): template != nil || kinds.contains(object.kind)
         }
     }
 }
@@ -73,16 +76,21 @@ public struct Example: Sendable {
     public let parameters: String?
     /// For failing examples: the field paths the findings must name, in report order.
     public let paths: [String]
+    /// The admission request to evaluate the example under, for rules about the requester; `nil` evaluates
+    /// it as the auditor does.
+    public let request: AdmissionInfo?
     /// Where the example is written, so a broken example points at its rule file.
     public let file: String
     public let line: Int
 
     public init(
-        _ yaml: String, parameters: String? = nil, paths: [String] = [], file: String = #filePath, line: Int = #line
+        _ yaml: String, parameters: String? = nil, request: AdmissionInfo? = nil, paths: [String] = [],
+        file: String = #filePath, line: Int = #line
     ) {
         self.yaml = yaml
         self.parameters = parameters
         self.paths = paths
+        self.request = request
         self.file = file
         self.line = line
     }

@@ -102,3 +102,27 @@ public struct RuleParameters: Sendable {
         }
     }
 }
+
+extension RuleParameters {
+    /// Reads a quantity parameter (`500m`, `2Gi`); `nil` when absent or empty. A value that is not a valid
+    /// quantity is an error naming the parameter and its position.
+    public func quantity(_ name: String) throws -> Quantity? {
+        guard let value = value(name), let text = value.string, !text.isEmpty else { return nil }
+        do {
+            return try Quantity(parsing: text)
+        } catch {
+            throw ParameterError(parameter: name, position: value.position, message: error.description)
+        }
+    }
+
+    /// Reads a string parameter that must be one of `allowed`; a different value is an error.
+    public func choice(_ name: String, _ allowed: [String], default fallback: String) throws -> String {
+        guard let value = value(name) else { return fallback }
+        guard let text = value.string, allowed.contains(text) else {
+            throw ParameterError(
+                parameter: name, position: value.position,
+                message: "must be one of \(allowed.joined(separator: ", "))")
+        }
+        return text
+    }
+}

@@ -1,6 +1,11 @@
 import KubeModel
 
 /// pod-privileged: no container may run privileged.
+///
+/// PSS check `privileged` (baseline, v1.0, unchanged since). AKS and PSS agree on the field; the only
+/// difference is that under the `aks` profile pods with a Windows nodeSelector are skipped, as Azure's
+/// template does, while PSS checks every pod (a privileged flag on a Windows pod is rejected by the API
+/// server anyway, so the verdicts only differ on manifests that never run).
 public struct PodPrivileged: Rule {
     public static let description = RuleDescription(
         id: "pod-privileged",
@@ -12,8 +17,10 @@ public struct PodPrivileged: Rule {
         profiles: [.aks, .pssBaseline, .pssRestricted],
         spec: """
             Fails when any container (initContainers, containers, ephemeralContainers) sets \
-            securityContext.privileged to true. Unset and false pass. Windows pods are checked too, as PSA does.
+            securityContext.privileged to true. Unset and false pass.
             Fields: spec.{initContainers,containers,ephemeralContainers}[*].securityContext.privileged.
+            PSS profiles: PSA check `privileged`, every pod including Windows ones. aks profile: pods with \
+            nodeSelector kubernetes.io/os=windows are skipped, as Azure Policy does.
             """,
         rationale: """
             A privileged container has every capability and all host devices: a process in it can load kernel \
@@ -66,11 +73,31 @@ public struct PodPrivileged: Rule {
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard let template = context.template else { return }
+        if context.pss != nil { return context.reportPSS([.privileged], pod: template) }
+        if AzurePods.isWindows(template) { return }
         for container in template.containers {
             guard let privileged = container.securityContext?["privileged"], privileged.isTrue else { continue }
             context.report(
                 "container \"\(container.name)\" must not set securityContext.privileged=true",
                 path: container.path("securityContext.privileged"), at: privileged, container: container)
         }
+    }
+
+    /// PSA `privileged` v1.0: containers that set securityContext.privileged=true.
+    static func pssPrivileged(_ pod: PodTemplate) -> PSSViolation? {
+        var names: [String] = []
+        var spots: [PSSSpot] = []
+        for container in pod.containers {
+            guard let flag = PodFields.bool(container.securityContext, "privileged"), flag.value else { continue }
+            names.append(container.name)
+            spots.append(
+                PSSSpot(
+                    "container \"\(container.name)\" must not set securityContext.privileged=true",
+                    path: container.path("securityContext.privileged"), at: flag.node, container: container))
+        }
+        guard !names.isEmpty else { return nil }
+        return PSSViolation(
+            reason: "privileged",
+            detail: "\(PSSText.containers(names)) must not set securityContext.privileged=true", spots: spots)
     }
 }

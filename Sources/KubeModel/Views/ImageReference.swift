@@ -78,6 +78,44 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+extension ImageReference {
+    /// Whether this image lives under `prefix`, compared on the normalised name by whole path components,
+    /// so `myacr.azurecr.io` allows `myacr.azurecr.io/team/app` but not `myacr.azurecr.io.evil.com/app`,
+    /// and `docker.io/bitnami` allows `bitnami/redis` but not `docker.io/bitnamii/x`.
+    ///
+    /// A prefix without `/` that looks like a host (`host:port` with a numeric port, or a name with `.`, or
+    /// `localhost`) names a whole registry; `nginx:1.27` is an image with a tag.
+    /// Any other prefix is read as an image name; a trailing `/` or `/*` is ignored. A one-component Docker Hub
+    /// name is both an official image and a namespace: `bitnami` (or `docker.io/bitnami`) allows
+    /// `docker.io/library/bitnami` and everything under `docker.io/bitnami/`. A prefix with a tag or digest must match the image exactly (see ``matches(_:)``).
+    /// An empty prefix matches nothing.
+    public func isUnder(_ prefix: String) -> Bool {
+        var p = String(prefix.trimmingWhitespace())
+        if p.hasSuffix("/*") { p.removeLast(2) }
+        while p.hasSuffix("/") { p.removeLast() }
+        guard !p.isEmpty else { return false }
+        if !p.contains("/") && Self.looksLikeHost(p) { return registry == p.lowercased() }
+        guard let reference = ImageReference(p) else { return false }
+        if reference.tag != nil || reference.digest != nil { return matches(p) }
+        if name == reference.name || name.hasPrefix(reference.name + "/") { return true }
+        let official = "docker.io/library/"
+        if reference.name.hasPrefix(official), !reference.name.dropFirst(official.count).contains("/") {
+            return name.hasPrefix("docker.io/" + reference.name.dropFirst(official.count) + "/")
+        }
+        return false
+    }
+}
+
+extension ImageReference {
+    static func looksLikeHost(_ text: String) -> Bool {
+        if let colon = text.firstIndex(of: ":") {
+            let port = text[text.index(after: colon)...]
+            return !port.isEmpty && port.allSatisfy { $0.isASCII && $0.isNumber }
+        }
+        return text.contains(".") || text == "localhost"
+    }
+}
+
 extension String {
     func trimmingWhitespace() -> Substring {
         var s = Substring(self)

@@ -1,0 +1,183 @@
+import KubeModel
+
+/// pod-apparmor: no container may override the default AppArmor profile with an unconfined one.
+///
+/// PSS check `appArmorProfile` (baseline, v1.0; one version that reads both the GA field and the beta
+/// annotations). AKS vs PSS: Azure's "allowed AppArmor profiles" (sample v3) reads only the beta annotation,
+/// defaulting to runtime/default, against `allowedProfiles`. Under the `aks` profile this rule also reads
+/// the GA field `securityContext.appArmorProfile` (pod and container; Kubernetes 1.30+ converts the
+/// annotation into it, so ignoring it would let `Unconfined` through), mapped to annotation syntax; under
+/// the PSS profiles PSA's logic applies: field type RuntimeDefault or Localhost, annotation empty,
+/// runtime/default or localhost/*, and annotations for any container name count.
+public struct PodAppArmor: Rule {
+    static let annotationPrefix = "container.apparmor.security.beta.kubernetes.io/"
+
+    public static let description = RuleDescription(
+        id: "pod-apparmor",
+        title: "AppArmor override",
+        category: .podSecurity,
+        severity: .high,
+        action: .deny,
+        scope: .podSpec,
+        profiles: [.aks, .pssBaseline, .pssRestricted],
+        spec: """
+            PSS profiles (`appArmorProfile`): fails when the pod or a container sets \
+            securityContext.appArmorProfile.type other than RuntimeDefault or Localhost, or an annotation \
+            container.apparmor.security.beta.kubernetes.io/* has a value other than "", runtime/default or \
+            localhost/*.
+            aks profile: each container's annotation, else its field, else the pod's field (annotation syntax: \
+            runtime/default, localhost/<name>, unconfined) must be in allowedProfiles; unset counts as \
+            runtime/default, as in Azure's template. \
+            Windows-nodeSelector pods are skipped.
+            """,
+        rationale: "An unconfined container loses the mandatory access control that limits what a compromised process can touch.",
+        remediation: "Remove the Unconfined AppArmor setting; use RuntimeDefault or a reviewed Localhost profile.",
+        references: [
+            .pss("appArmorProfile (baseline)"),
+            .azurePolicy("Kubernetes cluster containers should only use allowed AppArmor profiles (511f5417)"),
+            .defender("Container AppArmor profile should be restricted"),
+            .cis("5.7.2 (related)"),
+            .other("KSV002, kubeaudit AppArmorAnnotationMissing/AppArmorDisabled"),
+        ],
+        parameters: [
+            ParameterSpec(
+                "allowedProfiles", .stringList, default: "[runtime/default, localhost/*]",
+                "aks profile only: allowed profiles in annotation syntax (runtime/default, localhost/<name> or localhost/*, unconfined, \"*\").")
+        ],
+        passing: [
+            Example(
+                """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: web
+                  annotations: {container.apparmor.security.beta.kubernetes.io/app: runtime/default}
+                spec:
+                  securityContext: {appArmorProfile: {type: RuntimeDefault}}
+                  containers:
+                  - {name: app, image: nginx:1.27}
+                """),
+        ],
+        failing: [
+            Example(
+                """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: web
+                  annotations: {container.apparmor.security.beta.kubernetes.io/app: unconfined}
+                spec:
+                  containers:
+                  - {name: app, image: nginx:1.27}
+                  - {name: tool, image: busybox:1.36, securityContext: {appArmorProfile: {type: Unconfined}}}
+                """,
+                paths: [
+                    "metadata.annotations[\"container.apparmor.security.beta.kubernetes.io/app\"]",
+                    "spec.containers[1].securityContext.appArmorProfile.type",
+                ]),
+        ]
+    )
+
+    let allowed: [String]
+
+    public init(parameters: RuleParameters) {
+        allowed = parameters.strings("allowedProfiles", default: ["runtime/default", "localhost/*"])
+    }
+
+    func isAllowed(_ profile: String) -> Bool {
+        allowed.contains { entry in
+            entry == "*" || entry == profile || (entry.hasSuffix("/*") && profile.hasPrefix(String(entry.dropLast())))
+        }
+    }
+
+    static func annotationSyntax(_ profile: Value) -> String {
+        switch PodFields.string(profile, "type") {
+        case "RuntimeDefault": "runtime/default"
+        case "Localhost": "localhost/" + PodFields.string(profile, "localhostProfile")
+        case "Unconfined": "unconfined"
+        case let other: other
+        }
+    }
+
+    public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        guard let pod = context.template else { return }
+        if context.pss != nil { return context.reportPSS([.appArmorProfile], pod: pod) }
+        if AzurePods.isWindows(pod) { return }
+        let podField = PodFields.object(pod.securityContext, "appArmorProfile")
+        for container in pod.containers {
+            let key = Self.annotationPrefix + container.name
+            let profile: String
+            let path: String
+            let node: Value?
+            if let annotation = pod.metadata?["annotations"]?[key] {
+                (profile, path, node) = (annotation.string ?? "", PodSeccomp.annotationPath(pod, key), annotation)
+            } else if let field = PodFields.object(container.securityContext, "appArmorProfile") {
+                (profile, path, node) = (Self.annotationSyntax(field), container.path("securityContext.appArmorProfile.type"), field["type"] ?? field)
+            } else if let field = podField {
+                (profile, path, node) = (Self.annotationSyntax(field), pod.path("securityContext.appArmorProfile.type"), field["type"] ?? field)
+            } else {
+                // Azure's template treats a container without a profile as runtime/default.
+                (profile, path, node) = ("runtime/default", PodSeccomp.annotationPath(pod, key), container.value)
+            }
+            guard !isAllowed(profile) else { continue }
+            context.report(
+                "container \"\(container.name)\" uses AppArmor profile \"\(profile)\", which is not allowed", path: path,
+                at: node, container: container)
+        }
+    }
+
+    static func allowedType(_ type: String) -> Bool { type == "RuntimeDefault" || type == "Localhost" }
+
+    /// PSA `appArmorProfile` v1.0.
+    static func pssAppArmorProfile(_ pod: PodTemplate) -> PSSViolation? {
+        var badSetters: [String] = []
+        var badValues: [String] = []
+        var spots: [PSSSpot] = []
+        if let field = PodFields.object(pod.securityContext, "appArmorProfile") {
+            let type = PodFields.string(field, "type")
+            if !allowedType(type) {
+                badSetters.append("pod")
+                badValues.append(type)
+                spots.append(
+                    PSSSpot(
+                        "pod must not set AppArmor profile type to \"\(type)\"",
+                        path: pod.path("securityContext.appArmorProfile.type"), at: field["type"] ?? field))
+            }
+        }
+        var bad: [String] = []
+        for container in pod.containers {
+            guard let field = PodFields.object(container.securityContext, "appArmorProfile") else { continue }
+            let type = PodFields.string(field, "type")
+            guard !allowedType(type) else { continue }
+            bad.append(container.name)
+            badValues.append(type)
+            spots.append(
+                PSSSpot(
+                    "container \"\(container.name)\" must not set AppArmor profile type to \"\(type)\"",
+                    path: container.path("securityContext.appArmorProfile.type"), at: field["type"] ?? field, container: container))
+        }
+        if !bad.isEmpty { badSetters.append(PSSText.containers(bad)) }
+        var values = PSSText.sortedSet(badValues)
+        var annotations: [String] = []
+        let pairs = pod.metadata?["annotations"].map { Array($0.pairs) } ?? []
+        for (key, value) in pairs {
+            guard let name = key.string, name.hasPrefix(annotationPrefix) else { continue }
+            let profile = value.string ?? ""
+            if profile.isEmpty || profile == "runtime/default" || profile.hasPrefix("localhost/") { continue }
+            annotations.append("\(name)=\"\(profile)\"")
+            spots.append(
+                PSSSpot(
+                    "annotation \(name) must not set AppArmor profile \"\(profile)\"",
+                    path: PodSeccomp.annotationPath(pod, name), at: value))
+        }
+        if !annotations.isEmpty {
+            values += annotations.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            badSetters.append(PSSText.pluralize("annotation", "annotations", annotations.count))
+        }
+        guard !badSetters.isEmpty else { return nil }
+        return PSSViolation(
+            reason: PSSText.pluralize("forbidden AppArmor profile", "forbidden AppArmor profiles", values.count),
+            detail: "\(badSetters.joined(separator: " and ")) must not set AppArmor profile type to \(PSSText.joinQuote(values))",
+            spots: spots)
+    }
+}

@@ -1,0 +1,299 @@
+import KubeModel
+
+/// pod-seccomp: containers run under the runtime's default seccomp profile or a node-local one.
+///
+/// PSS checks `seccompProfile_baseline` (baseline: v1.0 reads the pre-GA annotations, v1.19 the
+/// securityContext fields) and `seccompProfile_restricted` (restricted, v1.19; Windows pods exempt from
+/// v1.25; replaces the baseline check). Before v1.19 the restricted level has no seccomp check of its own and
+/// runs the baseline one.
+///
+/// AKS vs PSS: Azure's "allowed seccomp profiles" resolves one profile per container (container field, pod
+/// field, container annotation, pod annotation) and fails a container with none. Under the `aks` profile this
+/// rule resolves the same way and checks `allowedProfiles`; an unresolved profile fails only with
+/// `level: restricted`, because failing every pod without seccomp settings at the rule's default deny action
+/// would reject most real workloads (Azure's policy default effect is audit). PSA reads annotations only
+/// before v1.19 and fields only from v1.19; the PSS profiles follow PSA exactly.
+public struct PodSeccomp: Rule {
+    static let podAnnotation = "seccomp.security.alpha.kubernetes.io/pod"
+    static let containerAnnotationPrefix = "container.seccomp.security.alpha.kubernetes.io/"
+
+    public static let description = RuleDescription(
+        id: "pod-seccomp",
+        title: "Seccomp profile",
+        category: .podSecurity,
+        severity: .medium,
+        action: .deny,
+        scope: .podSpec,
+        profiles: [.aks, .pssBaseline, .pssRestricted],
+        spec: """
+            PSS baseline (`seccompProfile_baseline`): before v1.19, the annotations \
+            seccomp.security.alpha.kubernetes.io/pod and container.seccomp.security.alpha.kubernetes.io/<name> \
+            must be runtime/default, docker/default or localhost/*; from v1.19, pod and container \
+            securityContext.seccompProfile.type must be RuntimeDefault or Localhost when set (Unconfined fails).
+            PSS restricted (`seccompProfile_restricted`, v1.19+): additionally every container must have a \
+            valid type, its own or the pod's; pods with spec.os.name: windows are exempt from v1.25.
+            aks profile: each container's profile is resolved from its field, the pod's field, its annotation, \
+            then the pod annotation, and must be in allowedProfiles; with level: restricted an unresolved \
+            profile fails too. Windows pods (nodeSelector or spec.os.name) are skipped.
+            """,
+        rationale: """
+            Without a seccomp filter every system call is reachable from the container, including the rarely \
+            used ones most kernel exploits need.
+            """,
+        remediation: "Set spec.securityContext.seccompProfile.type: RuntimeDefault (or Localhost with a reviewed profile).",
+        references: [
+            .pss("seccompProfile_baseline (baseline), seccompProfile_restricted (restricted)"),
+            .azurePolicy("Kubernetes cluster containers should only use allowed seccomp profiles (975ce327)"),
+            .cis("5.7.2"),
+            .other("KSV030, KSV104, kubeaudit SeccompAnnotationMissing"),
+        ],
+        parameters: [
+            ParameterSpec(
+                "level", .string, default: "baseline",
+                "aks profile only: \"baseline\" (unset passes) or \"restricted\" (every container needs a profile)."),
+            ParameterSpec(
+                "allowedProfiles", .stringList, default: "[RuntimeDefault, Localhost]",
+                "aks profile only: RuntimeDefault/runtime/default/docker/default, Localhost/localhost/* or localhost/<file>, Unconfined, or \"*\"."),
+        ],
+        passing: [
+            Example(
+                """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web}
+                spec:
+                  securityContext: {seccompProfile: {type: RuntimeDefault}}
+                  containers:
+                  - {name: app, image: nginx:1.27}
+                  - {name: tuned, image: app:1, securityContext: {seccompProfile: {type: Localhost, localhostProfile: app.json}}}
+                """),
+        ],
+        failing: [
+            Example(
+                """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  template:
+                    metadata:
+                      annotations: {container.seccomp.security.alpha.kubernetes.io/legacy: unconfined}
+                    spec:
+                      containers:
+                      - {name: app, image: nginx:1.27, securityContext: {seccompProfile: {type: Unconfined}}}
+                      - {name: legacy, image: app:1}
+                """,
+                paths: [
+                    "spec.template.spec.containers[0].securityContext.seccompProfile.type",
+                    "spec.template.metadata.annotations[\"container.seccomp.security.alpha.kubernetes.io/legacy\"]",
+                ]),
+        ]
+    )
+
+    /// A resolved or allowed profile in annotation syntax: `runtime/default`, `localhost/<file>`, `unconfined`.
+    enum Allowed: Sendable, Hashable {
+        case exact(String)
+        case anyLocalhost
+        case any
+    }
+
+    let requireProfile: Bool
+    let allowed: [Allowed]
+
+    public init(parameters: RuleParameters) throws {
+        let level = parameters.string("level", default: "baseline") ?? "baseline"
+        guard level == "baseline" || level == "restricted" else {
+            throw ParameterError(
+                parameter: "level", position: parameters.value("level")?.position ?? .unknown,
+                message: "\"\(level)\" is not a level: use \"baseline\" or \"restricted\"")
+        }
+        requireProfile = level == "restricted"
+        allowed = parameters.strings("allowedProfiles", default: ["RuntimeDefault", "Localhost"]).map { entry in
+            switch entry {
+            case "*": .any
+            case "RuntimeDefault", "runtime/default", "docker/default": .exact("runtime/default")
+            case "Localhost", "localhost/*": .anyLocalhost
+            case "Unconfined", "unconfined": .exact("unconfined")
+            default: .exact(entry)
+            }
+        }
+    }
+
+    func isAllowed(_ profile: String) -> Bool {
+        allowed.contains {
+            switch $0 {
+            case .any: true
+            case .anyLocalhost: profile.hasPrefix("localhost/")
+            case .exact(let p): p == profile
+            }
+        }
+    }
+
+    /// A securityContext.seccompProfile in annotation syntax.
+    static func annotationSyntax(_ profile: Value) -> String {
+        switch PodFields.string(profile, "type") {
+        case "RuntimeDefault": "runtime/default"
+        case "Localhost": "localhost/" + PodFields.string(profile, "localhostProfile")
+        case "Unconfined": "unconfined"
+        case let other: other
+        }
+    }
+
+    public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        guard let pod = context.template else { return }
+        if context.pss != nil {
+            return context.reportPSS([.seccompProfileBaseline, .seccompProfileRestricted], pod: pod)
+        }
+        if AzurePods.isWindows(pod, includingOSName: true) { return }
+        let podField = PodFields.object(pod.securityContext, "seccompProfile")
+        for container in pod.containers {
+            let annotationKey = Self.containerAnnotationPrefix + container.name
+            let resolved: (profile: String, path: String, node: Value?)?
+            if let field = PodFields.object(container.securityContext, "seccompProfile") {
+                resolved = (Self.annotationSyntax(field), container.path("securityContext.seccompProfile.type"), field["type"] ?? field)
+            } else if let field = podField {
+                resolved = (Self.annotationSyntax(field), pod.path("securityContext.seccompProfile.type"), field["type"] ?? field)
+            } else if let value = pod.annotation(annotationKey) {
+                let profile = value == "docker/default" ? "runtime/default" : value
+                resolved = (profile, Self.annotationPath(pod, annotationKey), pod.metadata?["annotations"]?[annotationKey])
+            } else if let value = pod.annotation(Self.podAnnotation) {
+                let profile = value == "docker/default" ? "runtime/default" : value
+                resolved = (profile, Self.annotationPath(pod, Self.podAnnotation), pod.metadata?["annotations"]?[Self.podAnnotation])
+            } else {
+                resolved = nil
+            }
+            if let resolved {
+                if isAllowed(resolved.profile) { continue }
+                context.report(
+                    "container \"\(container.name)\" uses seccomp profile \"\(resolved.profile)\", which is not allowed",
+                    path: resolved.path, at: resolved.node, container: container)
+            } else if requireProfile, !allowed.contains(.any) {
+                context.report(
+                    "container \"\(container.name)\" must set a seccomp profile (securityContext.seccompProfile.type RuntimeDefault or Localhost)",
+                    path: container.path("securityContext.seccompProfile.type"), at: container.securityContext ?? container.value,
+                    container: container)
+            }
+        }
+    }
+
+    static func annotationPath(_ pod: PodTemplate, _ key: String) -> String {
+        "\(pod.metadataPath).annotations[\"\(key)\"]"
+    }
+
+    static func validType(_ type: String) -> Bool { type == "RuntimeDefault" || type == "Localhost" }
+
+    /// PSA `seccompProfile_baseline`: v1.0 (annotations) and v1.19 (fields).
+    static func pssSeccompBaseline(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
+        if version < .v1(19) {
+            var forbidden: [String] = []
+            var spots: [PSSSpot] = []
+            func checkAnnotation(_ key: String, _ container: Container?) {
+                guard let node = pod.metadata?["annotations"]?[key] else { return }
+                let value = node.string ?? ""
+                if value == "docker/default" || value == "runtime/default" || value.hasPrefix("localhost/") { return }
+                let text = "\(key)=\"\(value)\""
+                if forbidden.contains(text) { return }
+                forbidden.append(text)
+                spots.append(
+                    PSSSpot("forbidden seccomp annotation \(text)", path: annotationPath(pod, key), at: node, container: container))
+            }
+            checkAnnotation(podAnnotation, nil)
+            for container in pod.containers { checkAnnotation(containerAnnotationPrefix + container.name, container) }
+            guard !forbidden.isEmpty else { return nil }
+            let sorted = PSSText.sortedSet(forbidden)
+            return PSSViolation(
+                reason: "seccompProfile",
+                detail: "forbidden \(PSSText.pluralize("annotation", "annotations", sorted.count)) \(sorted.joined(separator: ", "))",
+                spots: spots)
+        }
+        var badSetters: [String] = []
+        var badValues: [String] = []
+        var spots: [PSSSpot] = []
+        if let profile = PodFields.object(pod.securityContext, "seccompProfile") {
+            let type = PodFields.string(profile, "type")
+            if !validType(type) {
+                badSetters.append("pod")
+                badValues.append(type)
+                spots.append(
+                    PSSSpot(
+                        "pod must not set securityContext.seccompProfile.type to \"\(type)\"",
+                        path: pod.path("securityContext.seccompProfile.type"), at: profile["type"] ?? profile))
+            }
+        }
+        var bad: [String] = []
+        for container in pod.containers {
+            guard let profile = PodFields.object(container.securityContext, "seccompProfile") else { continue }
+            let type = PodFields.string(profile, "type")
+            guard !validType(type) else { continue }
+            bad.append(container.name)
+            badValues.append(type)
+            spots.append(
+                PSSSpot(
+                    "container \"\(container.name)\" must not set securityContext.seccompProfile.type to \"\(type)\"",
+                    path: container.path("securityContext.seccompProfile.type"), at: profile["type"] ?? profile,
+                    container: container))
+        }
+        if !bad.isEmpty { badSetters.append(PSSText.containers(bad)) }
+        guard !badSetters.isEmpty else { return nil }
+        return PSSViolation(
+            reason: "seccompProfile",
+            detail: "\(badSetters.joined(separator: " and ")) must not set securityContext.seccompProfile.type to \(PSSText.joinQuote(PSSText.sortedSet(badValues)))",
+            spots: spots)
+    }
+
+    /// PSA `seccompProfile_restricted` v1.19 (v1.25: Windows pods allowed).
+    static func pssSeccompRestricted(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
+        if version >= .v1(25), pod.isWindowsByOS { return nil }
+        var badSetters: [String] = []
+        var badValues: [String] = []
+        var explicitSpots: [PSSSpot] = []
+        var podSet = false
+        if let profile = PodFields.object(pod.securityContext, "seccompProfile") {
+            let type = PodFields.string(profile, "type")
+            if validType(type) {
+                podSet = true
+            } else {
+                badSetters.append("pod")
+                badValues.append(type)
+                explicitSpots.append(
+                    PSSSpot(
+                        "pod must not set securityContext.seccompProfile.type to \"\(type)\"",
+                        path: pod.path("securityContext.seccompProfile.type"), at: profile["type"] ?? profile))
+            }
+        }
+        var explicitBad: [String] = []
+        var implicitBad: [String] = []
+        var implicitSpots: [PSSSpot] = []
+        for container in pod.containers {
+            let path = container.path("securityContext.seccompProfile.type")
+            if let profile = PodFields.object(container.securityContext, "seccompProfile") {
+                let type = PodFields.string(profile, "type")
+                guard !validType(type) else { continue }
+                explicitBad.append(container.name)
+                badValues.append(type)
+                explicitSpots.append(
+                    PSSSpot(
+                        "container \"\(container.name)\" must not set securityContext.seccompProfile.type to \"\(type)\"",
+                        path: path, at: profile["type"] ?? profile, container: container))
+            } else if !podSet {
+                implicitBad.append(container.name)
+                implicitSpots.append(
+                    PSSSpot(
+                        "pod or container \"\(container.name)\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"",
+                        path: path, at: container.securityContext ?? container.value, container: container))
+            }
+        }
+        if !explicitBad.isEmpty { badSetters.append(PSSText.containers(explicitBad)) }
+        if !badSetters.isEmpty {
+            return PSSViolation(
+                reason: "seccompProfile",
+                detail: "\(badSetters.joined(separator: " and ")) must not set securityContext.seccompProfile.type to \(PSSText.joinQuote(PSSText.sortedSet(badValues)))",
+                spots: explicitSpots)
+        }
+        guard !implicitBad.isEmpty else { return nil }
+        return PSSViolation(
+            reason: "seccompProfile",
+            detail: "pod or \(PSSText.containers(implicitBad)) must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"",
+            spots: implicitSpots)
+    }
+}
