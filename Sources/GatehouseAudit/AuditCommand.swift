@@ -13,11 +13,15 @@ public struct AuditRequest: Sendable {
     public var policy: Policy
     public var jobs: Int
     public var color: Bool
+    /// The Pod Security Standards version the `pss-*` profiles judge at (namespaces' labels may choose another).
+    public var pssVersion: PSSVersion
 
     public init(
         paths: [String], format: ReportFormat = .text, failOn: FailThreshold = .severity(.high),
-        policy: Policy = Policy(), jobs: Int = AuditOptions.availableCores, color: Bool = false
+        policy: Policy = Policy(), jobs: Int = AuditOptions.availableCores, color: Bool = false,
+        pssVersion: PSSVersion = .newest
     ) {
+        self.pssVersion = pssVersion
         self.paths = paths
         self.format = format
         self.failOn = failOn
@@ -30,7 +34,7 @@ public struct AuditRequest: Sendable {
     /// Throws ``ParameterError`` when the policy gives a rule parameters it cannot use.
     public func run(to output: ReportOutput) throws -> AuditExitStatus {
         let engine = try Engine(policy: policy)
-        let auditor = Auditor(engine: engine, options: AuditOptions(jobs: jobs))
+        let auditor = Auditor(engine: engine, options: AuditOptions(jobs: jobs), pssVersion: pssVersion)
         let report = auditor.audit(paths: paths)
         format.writer(color: color).write(report, to: output)
         output.flush()

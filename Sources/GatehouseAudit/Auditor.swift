@@ -44,6 +44,17 @@ public struct AuditContext: Sendable {
     }
 }
 
+extension AuditContext {
+    /// The Pod Security level and version `object` is judged at: its namespace's enforced policy when the
+    /// namespace is among the inputs with `pod-security.kubernetes.io/` labels, else `defaults.enforce`.
+    public func podSecurity(for object: KubeObject, defaults: PSSNamespacePolicy) -> PSSContext {
+        guard let namespace = object.namespace, let labels = namespaces.labels(of: namespace),
+            PSSNamespacePolicy.hasLabels(labels)
+        else { return defaults.enforce }
+        return PSSNamespacePolicy.parse(labels: labels, defaults: defaults).policy.enforce
+    }
+}
+
 /// Namespace objects among the audit's inputs, by name, with their labels.
 public struct NamespaceDirectory: Sendable {
     public private(set) var labels: [String: [String: String]] = [:]
@@ -87,10 +98,32 @@ public struct Auditor: Sendable {
     private let crossObject: (any CrossObjectAnalysis)?
 
     /// An auditor applying `engine` to each object.
-    public init(engine: Engine, options: AuditOptions = AuditOptions(), crossObject: (any CrossObjectAnalysis)? = nil) {
+    ///
+    /// Under the `pss-baseline` and `pss-restricted` profiles, pods are judged by the Pod Security Standards at
+    /// the profile's level and `pssVersion`, except in a namespace that is among the inputs and carries
+    /// `pod-security.kubernetes.io/enforce` (and `enforce-version`) labels: there they are judged at the level
+    /// the namespace enforces, as admission would. The auditor then reads the inputs that mention `Namespace`
+    /// once before evaluating (``AuditOptions/collectNamespacesFirst``). Other profiles use Azure semantics
+    /// and ignore the labels.
+    public init(
+        engine: Engine, options: AuditOptions = AuditOptions(), pssVersion: PSSVersion = .newest,
+        crossObject: (any CrossObjectAnalysis)? = nil
+    ) {
+        var options = options
+        guard let base = PSSContext(profile: engine.policy.profile, version: pssVersion) else {
+            self.init(
+                profile: engine.policy.profile, activeRules: engine.activeRuleIDs, options: options,
+                crossObject: crossObject, evaluate: { object, _ in engine.evaluate(object, pss: nil) })
+            return
+        }
+        options.collectNamespacesFirst = true
+        let defaults = PSSNamespacePolicy(enforce: base, audit: base, warn: base)
         self.init(
             profile: engine.policy.profile, activeRules: engine.activeRuleIDs, options: options,
-            crossObject: crossObject, evaluate: { object, _ in engine.evaluate(object) })
+            crossObject: crossObject,
+            evaluate: { object, context in
+                engine.evaluate(object, pss: context.podSecurity(for: object, defaults: defaults))
+            })
     }
 
     /// An auditor with a custom evaluation (namespace-aware engines, tests).
@@ -181,6 +214,10 @@ public struct Auditor: Sendable {
         let limits = options.limits
         WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
             var directory = NamespaceDirectory()
+            guard InputScan.mayMention("Namespace", in: inputs[index], standardInput: standardInput) else {
+                slots.set(index, directory)
+                return
+            }
             _ = FileProcessor(limits: limits).process(inputs[index], standardInput: standardInput) { object in
                 directory.record(object)
             }

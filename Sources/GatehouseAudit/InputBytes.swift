@@ -58,3 +58,46 @@ final class InputBytes {
         return .success(InputBytes(base: buffer, count: count))
     }
 }
+
+/// A byte search over an input without parsing it, to skip inputs that cannot hold what a pass looks for.
+enum InputScan {
+    /// Whether `word` occurs in the input's bytes. `true` when the input cannot be searched (the parse that
+    /// follows reports the problem).
+    static func mayMention(_ word: String, in input: AuditInput, standardInput: SendableResult?) -> Bool {
+        let needle = Array(word.utf8)
+        switch input {
+        case .standardInput:
+            guard case .success(let data)? = standardInput?.value else { return true }
+            return data.withBytes { contains(needle, in: $0) }
+        case .file(let path):
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return true }
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return true }
+            let size = Int(info.st_size)
+            if size == 0 { return false }
+            guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else { return true }
+            defer {
+                _ = madvise(mapped, size, MADV_DONTNEED)
+                munmap(mapped, size)
+            }
+            return contains(needle, in: UnsafeRawBufferPointer(start: mapped, count: size))
+        }
+    }
+
+    static func contains(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Bool {
+        guard let base = haystack.baseAddress, !needle.isEmpty, haystack.count >= needle.count else { return false }
+        let first = Int32(needle[0])
+        var offset = 0
+        let last = haystack.count - needle.count
+        while offset <= last {
+            // memchr finds candidates at memory speed; most bytes are never compared.
+            guard let hit = memchr(base + offset, first, last - offset + 1) else { return false }
+            let start = base.distance(to: UnsafeRawPointer(hit))
+            if memcmp(hit, needle, needle.count) == 0 { return true }
+            offset = start + 1
+        }
+        return false
+    }
+}

@@ -11,7 +11,12 @@ import KubeModel
 public struct SARIFReportWriter: ReportWriter {
     public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
 
-    public init() {}
+    /// Where rule documentation comes from (the registry; tests pass fixed descriptions).
+    public let describe: @Sendable (String) -> RuleDescription?
+
+    public init(describe: @escaping @Sendable (String) -> RuleDescription? = { Registry.rule(id: $0)?.description }) {
+        self.describe = describe
+    }
 
     public static func level(_ severity: Severity) -> String {
         switch severity {
@@ -84,7 +89,7 @@ public struct SARIFReportWriter: ReportWriter {
     private func writeRule(_ id: String, to out: ReportOutput) {
         out.write("{\"id\": ")
         out.writeJSONString(id)
-        guard let d = Registry.rule(id: id)?.description else {
+        guard let d = describe(id) else {
             out.write("}")
             return
         }

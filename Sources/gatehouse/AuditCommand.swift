@@ -38,6 +38,11 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Rule profile: \(Profile.allCases.map(\.rawValue).joined(separator: ", ")) (overrides the policy's).")
     var profile: Profile?
 
+    @Option(help: ArgumentHelp(
+        "Pod Security Standards version for the pss-* profiles: latest or v1.N (default latest).",
+        valueName: "version"))
+    var pssVersion: String = "latest"
+
     @Option(help: "Worker threads (default: all cores).")
     var jobs: Int?
 
@@ -50,6 +55,9 @@ struct AuditCommand: ParsableCommand {
         }
         if FailThreshold(failOn) == nil {
             throw ValidationError("--fail-on must be one of critical, high, medium, low, info, never; got \"\(failOn)\"")
+        }
+        if PSSVersion.parse(pssVersion) == nil {
+            throw ValidationError("--pss-version must be \"latest\" or v1.N (e.g. v1.31); got \"\(pssVersion)\"")
         }
         if let jobs, jobs < 1 {
             throw ValidationError("--jobs must be at least 1")
@@ -64,7 +72,8 @@ struct AuditCommand: ParsableCommand {
         if let profile { policy.profile = profile }
         let request = AuditRequest(
             paths: paths, format: format, failOn: FailThreshold(failOn)!, policy: policy,
-            jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor)
+            jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor,
+            pssVersion: PSSVersion.parse(pssVersion)!)
         let output = ReportOutput(descriptor: 1)
         let status: AuditExitStatus
         do {

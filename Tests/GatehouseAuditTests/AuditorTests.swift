@@ -165,6 +165,53 @@ struct AuditorTests {
         #expect(seen.values == ["restricted"])
     }
 
+    @Test func podSecurityProfilesJudgePodsAtTheirNamespacesEnforcedLevel() throws {
+        let tree = try TempTree()
+        func pod(_ namespace: String) -> String {
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: \(namespace)}
+            spec:
+              containers:
+              - {name: c, image: nginx, securityContext: {privileged: true}}
+            ---
+
+            """
+        }
+        // pods come first in walk order: the namespaces must be known before evaluation anyway
+        try tree.write("a-pods.yaml", pod("open") + pod("strict") + pod("unlisted"))
+        try tree.write(
+            "b-namespaces.yaml",
+            """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: open
+              labels: {pod-security.kubernetes.io/enforce: privileged}
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: strict
+              labels: {pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/enforce-version: v1.30}
+            """)
+        var policy = Policy()
+        policy.profile = .pssRestricted
+        let engine = try Engine(policy: policy)
+        for jobs in [1, 2] {
+            let report = Auditor(engine: engine, options: AuditOptions(jobs: jobs)).audit(paths: [tree.path])
+            let privileged = report.findings.filter { $0.ruleID == "pod-privileged" }
+            #expect(privileged.compactMap(\.object.namespace).sorted() == ["strict", "unlisted"])
+            // "unlisted" has no Namespace among the inputs: judged at the profile's level (restricted), so
+            // restricted-only rules fire there and not in "strict" (baseline)
+            let namespaces = Set(report.findings.compactMap(\.object.namespace))
+            #expect(!namespaces.contains("open"))
+            #expect(report.findings.filter { $0.object.namespace == "unlisted" }.count
+                > report.findings.filter { $0.object.namespace == "strict" }.count)
+        }
+    }
+
     @Test func crossObjectAnalysisSeesEveryObjectAndAddsFindings() throws {
         let tree = try TempTree()
         try tree.write("a.yaml", privilegedDeployment("one") + "---\n" + privilegedDeployment("two"))

@@ -13,6 +13,16 @@ enum ReportFixture {
             namespace: namespace, name: name, source: SourceRef(file: file, document: document, item: item))
     }
 
+    /// Fixed documentation for the fixture's rules.
+    @Sendable static func describe(_ id: String) -> RuleDescription? {
+        guard id == "pod-privileged" else { return nil }
+        return RuleDescription(
+            id: id, title: "Privileged containers", category: .podSecurity, severity: .high, action: .deny,
+            scope: .podSpec, profiles: [.aks], spec: "Fails when a container sets securityContext.privileged.",
+            rationale: "Privileged containers own the node.", remediation: "Remove securityContext.privileged.",
+            references: [.pss("privileged")], passing: [Example("{}")], failing: [Example("{}")])
+    }
+
     static var report: AuditReport {
         let web = object("Deployment", "shop", "web", file: "manifests/shop.yaml")
         let agent = object("DaemonSet", "monitoring", "node-agent", file: "manifests/agent.yaml", document: 1)
