@@ -36,7 +36,7 @@ public struct AuditReport: Sendable {
         self.activeRules = activeRules.sorted()
         self.files = files
         self.objectCount = objectCount
-        self.findings = findings.sorted(by: AuditReport.canonicalOrder)
+        self.findings = AuditReport.sortedCanonically(findings)
         self.errors = errors
         self.notes = notes
     }
@@ -48,6 +48,69 @@ public struct AuditReport: Sendable {
         if a.position != b.position { return a.position < b.position }
         if a.path != b.path { return a.path < b.path }
         return a.message < b.message
+    }
+
+    /// `findings` in ``canonicalOrder``, computed without moving whole findings around: each finding gets
+    /// integer keys (rule rank, object rank from sorting the distinct objects once, line, column) and only
+    /// ties on all of them compare strings. Audits produce millions of findings over far fewer objects.
+    static func sortedCanonically(_ findings: [Finding]) -> [Finding] {
+        guard findings.count > 1 else { return findings }
+        var ruleRanks: [String: Int32] = [:]
+        for id in Set(findings.map(\.ruleID)).sorted() { ruleRanks[id] = Int32(ruleRanks.count) }
+
+        var objectIndex: [ObjectRef: Int32] = [:]
+        var objects: [ObjectRef] = []
+        var objectOfFinding = [Int32](repeating: 0, count: findings.count)
+        for (i, f) in findings.enumerated() {
+            // findings of one object arrive together: skip the hash when the object repeats
+            if i > 0, f.object == findings[i - 1].object {
+                objectOfFinding[i] = objectOfFinding[i - 1]
+                continue
+            }
+            if let known = objectIndex[f.object] {
+                objectOfFinding[i] = known
+            } else {
+                let n = Int32(objects.count)
+                objectIndex[f.object] = n
+                objects.append(f.object)
+                objectOfFinding[i] = n
+            }
+        }
+        let objectOrder = objects.indices.sorted { a, b in
+            if objects[a] < objects[b] { return true }
+            if objects[b] < objects[a] { return false }
+            return a < b  // same identity in different API versions: keep first-seen order
+        }
+        var objectRank = [Int32](repeating: 0, count: objects.count)
+        for (rank, index) in objectOrder.enumerated() { objectRank[index] = Int32(rank) }
+
+        struct Key {
+            var rule: Int32
+            var object: Int32
+            var line: Int32
+            var column: Int32
+            var index: Int32
+        }
+        var keys = findings.indices.map { i in
+            Key(
+                rule: ruleRanks[findings[i].ruleID]!, object: objectRank[Int(objectOfFinding[i])],
+                line: Int32(clamping: findings[i].position.line), column: Int32(clamping: findings[i].position.column),
+                index: Int32(i))
+        }
+        findings.withUnsafeBufferPointer { f in
+            keys.sort { a, b in
+                if a.rule != b.rule { return a.rule < b.rule }
+                if a.object != b.object { return a.object < b.object }
+                if a.line != b.line { return a.line < b.line }
+                if a.column != b.column { return a.column < b.column }
+                let x = f[Int(a.index)]
+                let y = f[Int(b.index)]
+                if x.path != y.path { return x.path < y.path }
+                if x.message != y.message { return x.message < y.message }
+                return a.index < b.index
+            }
+        }
+        return keys.map { findings[Int($0.index)] }
     }
 
     /// Finding counts per severity, every severity present (zero when none).

@@ -3,6 +3,8 @@ import Foundation
 import FoundationXML
 #endif
 import GatehouseReports
+import GatehouseRules
+import KubeModel
 import Testing
 
 /// Structure checks on the machine formats beyond the golden files: the JSON parses, required members are
@@ -105,5 +107,43 @@ struct ColorChoiceTests {
         #expect(!ColorChoice.useColor(noColorFlag: false, noColorEnvironment: "1", outputIsTerminal: true))
         // NO_COLOR set but empty does not count, per no-color.org
         #expect(ColorChoice.useColor(noColorFlag: false, noColorEnvironment: "", outputIsTerminal: true))
+    }
+}
+
+struct CanonicalOrderTests {
+    /// The fast sort gives the order ``AuditReport/canonicalOrder`` defines, whatever the input order.
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func fastSortMatchesTheDefinition(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        var findings: [Finding] = []
+        for i in 0..<400 {
+            let object = ObjectRef(
+                apiVersion: "v1", kind: ["Pod", "Deployment"][Int.random(in: 0...1, using: &rng)],
+                namespace: [nil, "a", "b"][Int.random(in: 0...2, using: &rng)], name: "o\(Int.random(in: 0..<20, using: &rng))",
+                source: SourceRef(file: "f\(Int.random(in: 0..<3, using: &rng)).yaml", document: Int.random(in: 0..<3, using: &rng)))
+            findings.append(
+                Finding(
+                    ruleID: "rule-\(Int.random(in: 0..<4, using: &rng))", severity: .low,
+                    message: "m\(i % 3)", path: "p\(Int.random(in: 0..<3, using: &rng))",
+                    position: SourcePosition(line: Int.random(in: 1..<5, using: &rng), column: 1), container: nil,
+                    image: nil, object: object))
+        }
+        let report = AuditReport(profile: .aks, activeRules: [], files: [], objectCount: 0, findings: findings, errors: [], notes: [])
+        let expected = findings.sorted(by: AuditReport.canonicalOrder)
+        #expect(report.findings.map(\.ruleID) == expected.map(\.ruleID))
+        #expect(report.findings.map(\.object) == expected.map(\.object))
+        #expect(report.findings.map(\.position) == expected.map(\.position))
+        #expect(report.findings.map(\.path) == expected.map(\.path))
+    }
+}
+
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
     }
 }
