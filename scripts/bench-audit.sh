@@ -58,7 +58,7 @@ for kind in yaml json; do
     read -r wall1 cpu1 < <(measure "$BIN" audit "$input" --format json --fail-on never --jobs 1)
     read -r wall2 cpu2 < <(measure "$BIN" audit "$input" --format json --fail-on never --jobs 2)
     printf '%-6s %7s MB/s %7s MB/s %8sx %12s MB/s %17s\n' "$kind" "$(mbps "$b" "$wall1")" "$(mbps "$b" "$wall2")" \
-        "$(python3 -c "print(f'{$wall1 / $wall2:.2f}')")" "$(mbps "$b" "$cpu1")" "$cpu1 / $cpu2"
+        "$(python3 -c "print(f'{$wall1 / $wall2:.2f}')")" "$(mbps "$b" "$cpu1")" "$(python3 -c "print(f'{$cpu1:.2f} / {$cpu2:.2f}')")"
 done
 
 if [[ -f "$CORPUS/million.json" ]]; then

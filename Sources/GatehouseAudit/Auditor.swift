@@ -195,16 +195,20 @@ public struct Auditor: Sendable {
         var notes: [LoadNote] = []
         var objectCount = 0
         for index in inputs.indices {
-            guard let outcome = slots.take(index) else { continue }
+            guard var outcome = slots.take(index) else { continue }
             objectCount += outcome.objectCount
-            findings.append(contentsOf: outcome.findings)
+            if findings.isEmpty {
+                swap(&findings, &outcome.findings)  // a lone big input: take its array, do not copy it
+            } else {
+                findings.append(contentsOf: outcome.findings)
+            }
             errors.append(contentsOf: outcome.errors)
             notes.append(contentsOf: outcome.notes)
         }
         if let crossObject { findings.append(contentsOf: crossObject.findings()) }
         return AuditReport(
             profile: profile, activeRules: activeRules, files: inputs.map(\.description), objectCount: objectCount,
-            findings: findings, errors: errors, notes: notes)
+            findings: consume findings, errors: errors, notes: notes)
     }
 
     private func collectNamespaces(

@@ -29,14 +29,15 @@ public struct AuditReport: Sendable {
     public var notes: [LoadNote]
 
     public init(
-        profile: Profile, activeRules: [String], files: [String], objectCount: Int, findings: [Finding],
+        profile: Profile, activeRules: [String], files: [String], objectCount: Int, findings: consuming [Finding],
         errors: [LoadError], notes: [LoadNote]
     ) {
         self.profile = profile
         self.activeRules = activeRules.sorted()
         self.files = files
         self.objectCount = objectCount
-        self.findings = AuditReport.sortedCanonically(findings)
+        AuditReport.sortCanonically(&findings)
+        self.findings = findings
         self.errors = errors
         self.notes = notes
     }
@@ -53,8 +54,9 @@ public struct AuditReport: Sendable {
     /// `findings` in ``canonicalOrder``, computed without moving whole findings around: each finding gets
     /// integer keys (rule rank, object rank from sorting the distinct objects once, line, column) and only
     /// ties on all of them compare strings. Audits produce millions of findings over far fewer objects.
-    static func sortedCanonically(_ findings: [Finding]) -> [Finding] {
-        guard findings.count > 1 else { return findings }
+    /// Sorts in place (no second array of findings: a big audit holds millions).
+    static func sortCanonically(_ findings: inout [Finding]) {
+        guard findings.count > 1 else { return }
         var ruleRanks: [String: Int32] = [:]
         for id in Set(findings.map(\.ruleID)).sorted() { ruleRanks[id] = Int32(ruleRanks.count) }
 
@@ -110,7 +112,21 @@ public struct AuditReport: Sendable {
                 return a.index < b.index
             }
         }
-        return keys.map { findings[Int($0.index)] }
+        // Apply the permutation cycle by cycle: position k receives the finding from source[k].
+        var source = keys.map { Int($0.index) }
+        keys = []
+        for start in source.indices where source[start] != start {
+            let first = findings[start]
+            var k = start
+            while source[k] != start {
+                let from = source[k]
+                findings[k] = findings[from]
+                source[k] = k
+                k = from
+            }
+            findings[k] = first
+            source[k] = k
+        }
     }
 
     /// Finding counts per severity, every severity present (zero when none).
