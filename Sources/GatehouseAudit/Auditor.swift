@@ -166,9 +166,12 @@ public struct Auditor: Sendable {
         WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
             let input = inputs[index]
             var outcome = FileOutcome()
+            var interner = FindingInterner()  // used by whichever one thread evaluates this input
             let evaluateOne: (KubeObject) -> [Finding] = { object in
                 crossObject?.observe(object)
-                return evaluate(object, frozenContext)
+                var found = evaluate(object, frozenContext)
+                if !found.isEmpty { interner.intern(&found) }
+                return found
             }
             let loaded: LoadOutcome
             if pipelined {
