@@ -13,15 +13,11 @@ public struct AuditRequest: Sendable {
     public var policy: Policy
     public var jobs: Int
     public var color: Bool
-    /// The Pod Security Standards version the `pss-*` profiles judge at (namespaces' labels may choose another).
-    public var pssVersion: PSSVersion
 
     public init(
         paths: [String], format: ReportFormat = .text, failOn: FailThreshold = .severity(.high),
-        policy: Policy = Policy(), jobs: Int = AuditOptions.availableCores, color: Bool = false,
-        pssVersion: PSSVersion = .newest
+        policy: Policy = Policy(), jobs: Int = AuditOptions.availableCores, color: Bool = false
     ) {
-        self.pssVersion = pssVersion
         self.paths = paths
         self.format = format
         self.failOn = failOn
@@ -31,10 +27,14 @@ public struct AuditRequest: Sendable {
     }
 
     /// Audits, writes the report to `output`, and returns the exit status.
+    /// Per-object rules run on every object; cross-object rules (network policies, RBAC paths...) run over a
+    /// ``ClusterIndexAnalysis`` of all inputs when the policy enables any.
     /// Throws ``ParameterError`` when the policy gives a rule parameters it cannot use.
     public func run(to output: ReportOutput) throws -> AuditExitStatus {
         let engine = try Engine(policy: policy)
-        let auditor = Auditor(engine: engine, options: AuditOptions(jobs: jobs), pssVersion: pssVersion)
+        let crossObject = try ClusterIndexAnalysis(policy: policy)
+        let auditor = Auditor(
+            engine: engine, options: AuditOptions(jobs: jobs), crossObject: crossObject.isActive ? crossObject : nil)
         let report = auditor.audit(paths: paths)
         format.writer(color: color).write(report, to: output)
         output.flush()

@@ -78,6 +78,8 @@ public struct NamespaceDirectory: Sendable {
 /// thread-safe and must copy or retain what they need: the auditor drops each document's tree after
 /// evaluating it), then ``findings()`` once, after every input has been read.
 public protocol CrossObjectAnalysis: AnyObject, Sendable {
+    /// Ids of the rules the analysis runs, for the report's rule list.
+    var ruleIDs: [String] { get }
     func observe(_ object: KubeObject)
     func findings() -> [Finding]
 }
@@ -100,26 +102,24 @@ public struct Auditor: Sendable {
     /// An auditor applying `engine` to each object.
     ///
     /// Under the `pss-baseline` and `pss-restricted` profiles, pods are judged by the Pod Security Standards at
-    /// the profile's level and `pssVersion`, except in a namespace that is among the inputs and carries
-    /// `pod-security.kubernetes.io/enforce` (and `enforce-version`) labels: there they are judged at the level
-    /// the namespace enforces, as admission would. The auditor then reads the inputs that mention `Namespace`
-    /// once before evaluating (``AuditOptions/collectNamespacesFirst``). Other profiles use Azure semantics
-    /// and ignore the labels.
-    public init(
-        engine: Engine, options: AuditOptions = AuditOptions(), pssVersion: PSSVersion = .newest,
-        crossObject: (any CrossObjectAnalysis)? = nil
-    ) {
+    /// the policy's level and version (``Engine/podSecurity``), except in a namespace that is among the inputs
+    /// and carries `pod-security.kubernetes.io/enforce` (and `enforce-version`) labels: there they are judged at
+    /// the level the namespace enforces, as admission would. The auditor then reads the inputs that mention
+    /// `Namespace` once before evaluating (``AuditOptions/collectNamespacesFirst``). Other profiles use Azure
+    /// semantics and ignore the labels.
+    public init(engine: Engine, options: AuditOptions = AuditOptions(), crossObject: (any CrossObjectAnalysis)? = nil) {
         var options = options
-        guard let base = PSSContext(profile: engine.policy.profile, version: pssVersion) else {
+        let activeRules = engine.activeRuleIDs + (crossObject?.ruleIDs ?? [])
+        guard let base = engine.podSecurity else {
             self.init(
-                profile: engine.policy.profile, activeRules: engine.activeRuleIDs, options: options,
+                profile: engine.policy.profile, activeRules: activeRules, options: options,
                 crossObject: crossObject, evaluate: { object, _ in engine.evaluate(object, pss: nil) })
             return
         }
         options.collectNamespacesFirst = true
         let defaults = PSSNamespacePolicy(enforce: base, audit: base, warn: base)
         self.init(
-            profile: engine.policy.profile, activeRules: engine.activeRuleIDs, options: options,
+            profile: engine.policy.profile, activeRules: activeRules, options: options,
             crossObject: crossObject,
             evaluate: { object, context in
                 engine.evaluate(object, pss: context.podSecurity(for: object, defaults: defaults))

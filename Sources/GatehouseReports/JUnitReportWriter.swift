@@ -37,7 +37,7 @@ public struct JUnitReportWriter: ReportWriter {
         out.write(
             "<testsuites name=\"gatehouse\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(report.errors.count)\">\n")
         for group in groups {
-            let title = Registry.rule(id: group.id)?.description.title ?? group.id
+            let title = RuleCatalogue.description(id: group.id)?.title ?? group.id
             out.write("  <testsuite name=\"")
             out.writeXMLEscaped(group.id)
             out.write(

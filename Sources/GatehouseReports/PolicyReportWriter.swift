@@ -59,7 +59,7 @@ public struct PolicyReportWriter: ReportWriter {
             out.writeJSONString(f.ruleID)
             out.write(", \"rule\": ")
             out.writeJSONString(f.ruleID)
-            if let category = Registry.rule(id: f.ruleID)?.description.category {
+            if let category = RuleCatalogue.description(id: f.ruleID)?.category {
                 out.write(", \"category\": ")
                 out.writeJSONString(category.rawValue)
             }

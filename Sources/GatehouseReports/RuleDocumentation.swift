@@ -5,9 +5,9 @@ import KubeModel
 /// Rule documentation generated from the registry: the `gatehouse rules` table, `rules explain`, and
 /// `docs/rules.md` (a test keeps the committed file equal to ``markdown()``).
 public enum RuleDocumentation {
-    /// Rules included in `profile` (all rules for `nil`), sorted by id.
+    /// Rules (per-object and cross-object) included in `profile` (all rules for `nil`), sorted by id.
     public static func rules(in profile: Profile?) -> [RuleDescription] {
-        Registry.rules.map { $0.description }.filter { d in
+        RuleCatalogue.descriptions.map(\.description).filter { d in
             guard let profile, profile != .all else { return true }
             return d.profiles.contains(profile)
         }

@@ -14,7 +14,7 @@ public struct SARIFReportWriter: ReportWriter {
     /// Where rule documentation comes from (the registry; tests pass fixed descriptions).
     public let describe: @Sendable (String) -> RuleDescription?
 
-    public init(describe: @escaping @Sendable (String) -> RuleDescription? = { Registry.rule(id: $0)?.description }) {
+    public init(describe: @escaping @Sendable (String) -> RuleDescription? = { RuleCatalogue.description(id: $0) }) {
         self.describe = describe
     }
 

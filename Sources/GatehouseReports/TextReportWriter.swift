@@ -42,7 +42,7 @@ public struct TextReportWriter: ReportWriter {
 
     private func writeRule(_ findings: ArraySlice<Finding>, to out: ReportOutput) {
         let first = findings.first!
-        let title = Registry.rule(id: first.ruleID)?.description.title ?? ""
+        let title = RuleCatalogue.description(id: first.ruleID)?.title ?? ""
         let severities = Set(findings.map(\.severity)).sorted(by: >).map(\.rawValue).joined(separator: ", ")
         let actions = Set(findings.map(\.action.rawValue)).sorted().joined(separator: ", ")
         out.write(

@@ -39,9 +39,9 @@ struct AuditCommand: ParsableCommand {
     var profile: Profile?
 
     @Option(help: ArgumentHelp(
-        "Pod Security Standards version for the pss-* profiles: latest or v1.N (default latest).",
+        "Pod Security Standards version for the pss-* profiles: latest or v1.N (overrides the policy's; default latest).",
         valueName: "version"))
-    var pssVersion: String = "latest"
+    var pssVersion: String?
 
     @Option(help: "Worker threads (default: all cores).")
     var jobs: Int?
@@ -56,7 +56,7 @@ struct AuditCommand: ParsableCommand {
         if FailThreshold(failOn) == nil {
             throw ValidationError("--fail-on must be one of critical, high, medium, low, info, never; got \"\(failOn)\"")
         }
-        if PSSVersion.parse(pssVersion) == nil {
+        if let pssVersion, PSSVersion.parse(pssVersion) == nil {
             throw ValidationError("--pss-version must be \"latest\" or v1.N (e.g. v1.31); got \"\(pssVersion)\"")
         }
         if let jobs, jobs < 1 {
@@ -70,16 +70,16 @@ struct AuditCommand: ParsableCommand {
             policy = try PolicyFile.load(file)
         }
         if let profile { policy.profile = profile }
+        if let pssVersion { policy.pssVersion = pssVersion }
         let request = AuditRequest(
             paths: paths, format: format, failOn: FailThreshold(failOn)!, policy: policy,
-            jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor,
-            pssVersion: PSSVersion.parse(pssVersion)!)
+            jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor)
         let output = ReportOutput(descriptor: 1)
         let status: AuditExitStatus
         do {
             status = try request.run(to: output)
         } catch {
-            printError("gatehouse: \(error)")
+            printError("\(error)")
             throw ExitCode(2)
         }
         if status != .passed { throw ExitCode(status.rawValue) }
@@ -92,10 +92,14 @@ struct AuditCommand: ParsableCommand {
     }
 }
 
-/// Reading `--policy` files.
+/// Reading `--policy` files: every problem is printed with file:line:column, and the command exits 2.
 enum PolicyFile {
     static func load(_ path: String) throws -> Policy {
-        printError("gatehouse: --policy \(path): policy files are not supported by this build yet")
-        throw ExitCode(2)
+        do {
+            return try Policy.load(contentsOf: path)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
     }
 }

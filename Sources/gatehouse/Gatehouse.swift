@@ -14,6 +14,9 @@ struct Gatehouse: ParsableCommand {
     static let commands: [any ParsableCommand.Type] = [
         AuditCommand.self,
         RulesCommand.self,
+        WhoCanCommand.self,
+        AccessCommand.self,
+        BenchClusterCommand.self,
         VersionCommand.self,
     ]
 
@@ -36,14 +39,14 @@ struct Gatehouse: ParsableCommand {
                 if !message.isEmpty { print(message) }
                 Glibc.exit(0)
             }
-            if !message.isEmpty { printError(message) }
+            if !message.isEmpty { writeStandardError(message) }
             Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 }
 
-/// Writes one line to standard error.
-func printError(_ message: String) {
+/// Writes one line to standard error, as is.
+func writeStandardError(_ message: String) {
     var line = message
     if !line.hasSuffix("\n") { line += "\n" }
     var bytes = Array(line.utf8)

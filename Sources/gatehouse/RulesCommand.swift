@@ -1,4 +1,5 @@
 import ArgumentParser
+import GatehouseEngine
 import GatehouseReports
 import GatehouseRules
 
@@ -24,15 +25,15 @@ struct RulesCommand: ParsableCommand {
         var id: String
 
         func validate() throws {
-            guard Registry.rule(id: id) != nil else {
-                let close = Registry.ids.filter { $0.contains(id) || id.contains($0) }
+            guard RuleCatalogue.description(id: id) != nil else {
+                let close = RuleCatalogue.ids.filter { $0.contains(id) || id.contains($0) }
                 let hint = close.isEmpty ? " (run `gatehouse rules` for the list)" : "; did you mean \(close.joined(separator: ", "))?"
                 throw ValidationError("unknown rule \"\(id)\"\(hint)")
             }
         }
 
         func run() throws {
-            print(RuleDocumentation.explain(Registry.rule(id: id)!.description), terminator: "")
+            print(RuleDocumentation.explain(RuleCatalogue.description(id: id)!), terminator: "")
         }
     }
 

@@ -10,7 +10,7 @@ struct AuditorTests {
     /// An engine running only pod-privileged, so these tests do not change as the catalogue grows.
     static func engine() throws -> Engine {
         var policy = Policy()
-        for id in Registry.ids where id != "pod-privileged" { policy.rules[id] = RuleSettings(action: .off) }
+        for id in RuleCatalogue.ids where id != "pod-privileged" { policy.rules[id] = RuleSettings(action: .off) }
         policy.rules["pod-privileged"] = RuleSettings(action: .deny)
         return try Engine(policy: policy)
     }
@@ -137,7 +137,7 @@ struct AuditorTests {
         let tree = try TempTree()
         try tree.write("app.yaml", privilegedDeployment("web"))
         var policy = Policy()
-        for id in Registry.ids where id != "pod-privileged" { policy.rules[id] = RuleSettings(action: .off) }
+        for id in RuleCatalogue.ids where id != "pod-privileged" { policy.rules[id] = RuleSettings(action: .off) }
         let output = ReportOutput()
         let status = try AuditRequest(paths: [tree.path], format: .text, policy: policy, jobs: 2).run(to: output)
         #expect(status == .findings)
@@ -212,6 +212,22 @@ struct AuditorTests {
         }
     }
 
+    @Test func clusterIndexAnalysisReportsCrossObjectFindings() throws {
+        let tree = try TempTree()
+        try tree.write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n")
+        try tree.write("app.yaml", privilegedDeployment("web"))
+        var policy = Policy()
+        for id in RuleCatalogue.ids where id != "netpol-namespace-missing" { policy.rules[id] = RuleSettings(action: .off) }
+        policy.rules["netpol-namespace-missing"] = RuleSettings(action: .warn)
+        let analysis = try ClusterIndexAnalysis(policy: policy)
+        #expect(analysis.isActive)
+        let report = Auditor(engine: try Engine(policy: policy), options: AuditOptions(jobs: 2), crossObject: analysis)
+            .audit(paths: [tree.path])
+        #expect(report.activeRules == ["netpol-namespace-missing"])
+        #expect(report.findings.map(\.ruleID) == ["netpol-namespace-missing"])
+        #expect(report.findings.first?.object.name == "apps")
+    }
+
     @Test func crossObjectAnalysisSeesEveryObjectAndAddsFindings() throws {
         let tree = try TempTree()
         try tree.write("a.yaml", privilegedDeployment("one") + "---\n" + privilegedDeployment("two"))
@@ -231,6 +247,7 @@ final class Recorder: @unchecked Sendable {
 }
 
 final class CountingAnalysis: CrossObjectAnalysis, @unchecked Sendable {
+    let ruleIDs = ["example-cross"]
     private let lock = NSLock()
     private var seen = 0
     var count: Int { lock.withLock { seen } }

@@ -85,6 +85,17 @@ struct JSONLoaderTests {
         #expect(try root(json).stringOnly == expected)
     }
 
+    /// Valid JSON at the edges of the grammar.
+    @Test(arguments: [
+        ("-0", ValueKind.number), ("0.0e+0", .number), ("1E-7", .number), ("-12.5E10", .number), ("0", .number),
+        ("[[], {}, [{}]]", .sequence), (" \t\r\n{\"\":\"\"} \n", .mapping), ("\"\"", .string),
+        ("{\"a\":{\"b\":{\"c\":[1,[2,[3]]]}}}", .mapping), ("\"\\u0000\"", .string), ("false", .bool),
+        ("123456789012345678901234567890", .number),
+    ])
+    func acceptsValidJSON(json: String, kind: ValueKind) throws {
+        #expect(try root(json).kind == kind)
+    }
+
     /// Invalid JSON, with the position of the error (line:column).
     @Test(arguments: [
         ("", "1:1", "empty input"),

@@ -43,6 +43,17 @@ struct YAMLScalarTests {
         #expect(value["a"]?.string == "0755")
     }
 
+    /// The byte-level integer reader agrees with the general one on every spelling.
+    @Test(arguments: [
+        "0", "00", "07", "08", "09", "0755", "0x1F", "-0x1F", "0X1f", "0o17", "0b101", "+12", "-42", "1_000",
+        "9223372036854775807", "-9223372036854775808", "99999999999999999999", "1e3", "1E3", "2.0", "2.5", "-0",
+        ".inf", "0x", "+", "1_2_3",
+    ])
+    func integerReadingAgrees(text: String) throws {
+        let value = try yaml("v: !!int \(text)")
+        #expect(value["v"]?.int == NumberSyntax.integer(text), "\(text)")
+    }
+
     @Test func booleansKeepTheirMeaning() throws {
         let value = try yaml("a: yes\nb: off\nc: \"true\"")
         #expect(value["a"]?.isTrue == true)
@@ -109,6 +120,63 @@ struct YAMLLoaderTests {
         #expect(two["port"]?.int == 80)
         #expect(two["pull"]?.string == "Always")  // earlier merged mappings win
         #expect(two["name"]?.string == "x")
+    }
+
+    @Test func oddMergeValuesAreIgnoredNotFatal() throws {
+        let value = try yaml("""
+            s: &s scalar
+            l: &l [1, 2]
+            m: &m {a: 1}
+            x:
+              <<: *s
+              b: 2
+            y:
+              <<: [*m, 3, *l]
+              c: 3
+            z:
+              <<: 5
+            """)
+        #expect(value.at("x", "b")?.int == 2)
+        #expect(value["x"]?.count == 1)
+        #expect(value.at("y", "a")?.int == 1)
+        #expect(value["y"]?.count == 2)
+        #expect(value["z"]?.count == 0)
+    }
+
+    @Test func randomMutationsOfYAMLNeverCrash() {
+        let valid = Array("""
+            base: &b {image: nginx, ports: [80, 443]}
+            apiVersion: v1
+            kind: List
+            items:
+            - <<: *b
+              apiVersion: v1
+              kind: Pod
+              metadata: {name: "a", labels: {x: 'y'}}
+            - &p {apiVersion: v1, kind: Pod, metadata: {name: b}}
+            - *p
+            ---
+            [1, {a: *b}]
+
+            """.utf8)
+        var generator = SplitMix(seed: 5)
+        for _ in 0..<1_000 {
+            var bytes = valid
+            for _ in 0..<(1 + Int(generator.next() % 3)) {
+                let at = Int(generator.next() % UInt64(bytes.count))
+                let byte = [UInt8(ascii: "*"), UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: "["), UInt8(ascii: "{"),
+                            UInt8(ascii: ":"), UInt8(ascii: "-"), 0x0A, 0x20, UInt8(truncatingIfNeeded: generator.next())]
+                    .randomElement(using: &generator)!
+                switch generator.next() % 3 {
+                case 0: bytes[at] = byte
+                case 1: bytes.remove(at: at)
+                default: bytes.insert(byte, at: at)
+                }
+            }
+            let outcome = bytes.withUnsafeBytes { Manifests.load($0, file: "fuzz.yaml") { _ in } }
+            // Any outcome but a crash; and a stream stops at its first syntax error.
+            #expect(outcome.errors.filter { !$0.message.contains(" must be ") }.count <= 1)
+        }
     }
 
     @Test func multiDocumentStreamsAndEmptyDocuments() {

@@ -51,6 +51,9 @@ public struct Finding: Sendable, Hashable {
     public var container: String?
     public var image: String?
     public var object: ObjectRef
+    /// For cross-object findings (audit only): the objects that prove the finding, in order, starting with
+    /// the entry point (e.g. the exposed Service) and ending with the permission. Empty for per-object rules.
+    public var chain: [ChainLink] = []
     /// The Pod Security Standards check id this finding fails (`privileged`, `runAsNonRoot`,
     /// `seccompProfile_restricted`...), set when the finding was judged by a PSS level; `nil` otherwise.
     public var check: String?

@@ -19,8 +19,11 @@ public enum JSONLoader {
         }
         var scanner = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count, limits: limits)
         scanner.skipByteOrderMark()
+        // Sized for a typical document (a node per 6 bytes or so) so a request body never regrows the buffers;
+        // capped so a huge input does not reserve memory it may never use.
         var builder = TreeBuilder(
-            expectedNodes: max(16, bytes.count / 12), expectedBytes: max(64, bytes.count / 2), tracksExpansion: false)
+            expectedNodes: min(max(16, bytes.count / 5), 1 << 16), expectedBytes: min(max(64, bytes.count), 1 << 20),
+            tracksExpansion: false)
         do throws(LoadProblem) {
             scanner.skipWhitespace()
             if scanner.atEnd {
@@ -76,11 +79,19 @@ public enum JSONLoader {
         _ bytes: UnsafeRawBufferPointer, limits: LoadLimits = .default,
         onValue: (Tree, Place) -> Void
     ) -> LoadProblem? {
+        stream(bytes, limits: limits, releaser: nil, onValue: onValue)
+    }
+
+    /// As ``stream(_:limits:onValue:)``, releasing the pages of a file mapping behind the parse and the skim.
+    static func stream(
+        _ bytes: UnsafeRawBufferPointer, limits: LoadLimits, releaser: PageReleaser?,
+        onValue: (Tree, Place) -> Void
+    ) -> LoadProblem? {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
         var scanner = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count, limits: limits)
+        scanner.releaser = releaser
         scanner.skipByteOrderMark()
         var builder = TreeBuilder(tracksExpansion: false)
-        builder.reservesForNext = true
         var document = 0
         do throws(LoadProblem) {
             while true {
@@ -95,6 +106,7 @@ public enum JSONLoader {
                     }
                     onValue(tree, Place(document: document, item: nil, consumed: scanner.offset))
                 }
+                scanner.releaseBehind()
                 document += 1
             }
         } catch {
@@ -104,7 +116,7 @@ public enum JSONLoader {
 }
 
 /// The byte-level machinery behind ``JSONLoader``.
-struct JSONScanner {
+struct JSONScanner: ~Copyable {
     let p: UnsafePointer<UInt8>
     let end: Int
     let limits: LoadLimits
@@ -116,15 +128,17 @@ struct JSONScanner {
     /// Only strings hold non-ASCII bytes and strings never span lines, so this is cheap to keep.
     private var lineContinuations = 0
     /// One byte per open container: 1 for an object, 0 for an array.
-    private var stack: [UInt8] = []
+    private var stack = GrowableBuffer<UInt8>(capacity: 64)
     /// Decoded text of strings with escapes.
     private var scratch: [UInt8] = []
+    /// For a file mapping: gives back pages behind the parse (and behind the list skim).
+    var releaser: PageReleaser?
+    private var releasedUpTo = 0
 
     init(base: UnsafePointer<UInt8>, count: Int, limits: LoadLimits) {
         self.p = base
         self.end = count
         self.limits = limits
-        stack.reserveCapacity(32)
     }
 
     var atEnd: Bool { offset >= end }
@@ -159,6 +173,10 @@ struct JSONScanner {
                 line += 1
                 lineStart = i
                 lineContinuations = 0
+                // Pretty-printed JSON indents deeply: skip eight spaces at a time.
+                while i + 8 <= end, UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i, as: UInt64.self) == 0x2020_2020_2020_2020 {
+                    i += 8
+                }
             } else {
                 break
             }
@@ -188,10 +206,16 @@ struct JSONScanner {
         return problem(message)
     }
 
-    private mutating func checkDepth(_ depthBase: Int) throws(LoadProblem) {
+    @inline(__always)
+    private func checkDepth(_ depthBase: Int) throws(LoadProblem) {
         if stack.count + depthBase >= limits.maxDepth {
-            throw problem("nesting deeper than \(limits.maxDepth) levels")
+            throw tooDeep()
         }
+    }
+
+    @inline(never)
+    private func tooDeep() -> LoadProblem {
+        problem("nesting deeper than \(limits.maxDepth) levels")
     }
 
     // MARK: Values
@@ -199,7 +223,7 @@ struct JSONScanner {
     /// Parses one complete value at the current offset (after whitespace) into `b`. `depthBase` is the
     /// nesting depth of the place the value sits in, for the depth limit.
     mutating func parseValue(into b: inout TreeBuilder, depthBase: Int) throws(LoadProblem) {
-        stack.removeAll(keepingCapacity: true)
+        stack.truncate(to: 0)
         valueLoop: while true {
             skipWhitespace()
             guard offset < end else { throw unexpected(expecting: "a value") }
@@ -215,7 +239,7 @@ struct JSONScanner {
                 if offset < end, p[offset] == UInt8(ascii: "}") {
                     offset += 1
                     b.close()
-                    stack.removeLast()
+                    _ = stack.removeLast()
                 } else {
                     try parseKey(into: &b)
                     continue valueLoop
@@ -230,7 +254,7 @@ struct JSONScanner {
                 if offset < end, p[offset] == UInt8(ascii: "]") {
                     offset += 1
                     b.close()
-                    stack.removeLast()
+                    _ = stack.removeLast()
                 } else {
                     continue valueLoop
                 }
@@ -248,7 +272,8 @@ struct JSONScanner {
                 throw unexpected(expecting: "a value")
             }
             // After a value: close containers or move to the next member.
-            while let top = stack.last {
+            while stack.count > 0 {
+                let top = stack.base[stack.count - 1]
                 skipWhitespace()
                 guard offset < end else {
                     throw unexpected(expecting: top == 1 ? "',' or '}'" : "',' or ']'")
@@ -262,7 +287,7 @@ struct JSONScanner {
                 if (top == 1 && c == UInt8(ascii: "}")) || (top == 0 && c == UInt8(ascii: "]")) {
                     offset += 1
                     b.close()
-                    stack.removeLast()
+                    _ = stack.removeLast()
                     continue
                 }
                 throw unexpected(expecting: top == 1 ? "',' or '}' after an object member" : "',' or ']' after an array item")
@@ -294,12 +319,12 @@ struct JSONScanner {
     ) throws(LoadProblem) {
         let n = word.utf8CodeUnitCount
         let w = word.utf8Start
-        var k = 0
-        while k < n {
-            guard offset + k < end, p[offset + k] == w[k] else {
-                throw problem("invalid literal: expected '\(word)'", at: offset + k)
-            }
-            k += 1
+        // The common case in one comparison: the whole word is there.
+        let whole = offset + n <= end && memcmpBytes(p + offset, w, n)
+        if !whole {
+            var k = 0
+            while offset + k < end, k < n, p[offset + k] == w[k] { k += 1 }
+            throw problem("invalid literal: expected '\(word)'", at: offset + k)
         }
         let pos = position
         if kind == .null {
@@ -361,15 +386,20 @@ struct JSONScanner {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let raw = UnsafeRawPointer(p)
+        #if _endian(little)
         while i + 8 <= end {
             let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             let q = x ^ (ones &* 0x22)
             let s = x ^ (ones &* 0x5C)
             // A byte is zero in q or s (quote, backslash), below 0x20, or has its high bit set.
-            let special = ((q &- ones) & ~q) | ((s &- ones) & ~s) | (x &- ones &* 0x20) | x
-            if special & highs != 0 { break }
+            let special = (((q &- ones) & ~q) | ((s &- ones) & ~s) | (x &- ones &* 0x20) | x) & highs
+            if special != 0 {
+                // Borrows only run upwards, so the lowest flagged byte is a real stop.
+                return i + special.trailingZeroBitCount >> 3
+            }
             i += 8
         }
+        #endif
         while i < end {
             let c = p[i]
             if c == 0x22 || c == 0x5C || c < 0x20 || c >= 0x80 { break }
@@ -545,6 +575,14 @@ struct JSONScanner {
 
     // MARK: Streaming lists
 
+    /// Releases the mapped pages before the current offset, in steps.
+    mutating func releaseBehind() {
+        if let releaser, offset - releasedUpTo >= PageReleaser.step {
+            releaser.release(from: releasedUpTo, to: offset)
+            releasedUpTo = offset
+        }
+    }
+
     /// Parses a top-level object. A `*List` object's items are delivered one by one; anything else whole.
     mutating func parseTopLevelObject(
         document: Int, builder b: inout TreeBuilder, onValue: (Tree, JSONLoader.Place) -> Void
@@ -555,7 +593,6 @@ struct JSONScanner {
         var kindIsList: Bool?
         var flattened = false
         var itemBuilder = TreeBuilder(tracksExpansion: false)
-        itemBuilder.reservesForNext = true
         var itemIndex = 0
         skipWhitespace()
         if offset < end, p[offset] == UInt8(ascii: "}") {
@@ -619,6 +656,7 @@ struct JSONScanner {
                 throw LoadProblem(position: .unknown, message: "internal error: unbalanced JSON tree")
             }
             onValue(tree, JSONLoader.Place(document: document, item: index, consumed: offset))
+            releaseBehind()
             index += 1
             skipWhitespace()
             guard offset < end else { throw unexpected(expecting: "',' or ']' after an array item") }
@@ -697,6 +735,9 @@ struct JSONScanner {
     private func skipValue(from start: Int) -> Int? {
         var i = start
         var depth = 0
+        // The skim reads ahead of the parse; on a huge list it gives pages back as it goes, or it would make
+        // the whole file resident before the first item is parsed.
+        var skimReleased = start
         while i < end {
             let c = p[i]
             switch c {
@@ -707,6 +748,10 @@ struct JSONScanner {
                 continue
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
+                if let releaser, i - skimReleased >= PageReleaser.step {
+                    releaser.release(from: skimReleased, to: i)
+                    skimReleased = i
+                }
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if depth == 0 { return i }
                 depth -= 1

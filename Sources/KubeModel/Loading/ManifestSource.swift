@@ -60,9 +60,9 @@ extension Manifests {
         let name = displayName ?? path
         let resolved = format == .auto && path.lowercased().hasSuffix(".json") ? .json : format
         var outcome = LoadOutcome(file: name, format: resolved == .auto ? .yaml : resolved)
-        let result = FileBytes.withContents(of: path) { bytes, release in
+        let result = FileBytes.withContents(of: path) { bytes, releaser in
             outcome = load(
-                bytes, file: name, format: resolved, limits: limits, checkShapes: checkShapes, release: release,
+                bytes, file: name, format: resolved, limits: limits, checkShapes: checkShapes, releaser: releaser,
                 onObject: onObject)
         }
         if case .failure(let failure) = result {
@@ -78,7 +78,7 @@ extension Manifests {
         _ bytes: UnsafeRawBufferPointer, file: String, format: ManifestFormat = .auto,
         limits: LoadLimits = .default, checkShapes: Bool = true, onObject: (KubeObject) -> Void
     ) -> LoadOutcome {
-        load(bytes, file: file, format: format, limits: limits, checkShapes: checkShapes, release: nil, onObject: onObject)
+        load(bytes, file: file, format: format, limits: limits, checkShapes: checkShapes, releaser: nil, onObject: onObject)
     }
 
     /// Collects every object of in-memory text (tests, small inputs).
@@ -98,7 +98,7 @@ extension Manifests {
 
     static func load(
         _ bytes: UnsafeRawBufferPointer, file: String, format: ManifestFormat, limits: LoadLimits, checkShapes: Bool,
-        release: ((Int) -> Void)?, onObject: (KubeObject) -> Void
+        releaser: PageReleaser?, onObject: (KubeObject) -> Void
     ) -> LoadOutcome {
         let splitter = ObjectSplitter(file: file)
         var outcome = LoadOutcome(file: file, format: .yaml)
@@ -117,7 +117,7 @@ extension Manifests {
         func readJSON() -> LoadProblem? {
             outcome.format = .json
             var lastDocument = -1
-            return JSONLoader.stream(bytes, limits: limits) { tree, place in
+            return JSONLoader.stream(bytes, limits: limits, releaser: releaser) { tree, place in
                 if place.document != lastDocument {
                     outcome.documents += 1
                     lastDocument = place.document
@@ -127,15 +127,18 @@ extension Manifests {
                 } else {
                     splitter.split(tree, document: place.document, onObject: deliver, onNote: note)
                 }
-                release?(place.consumed)
             }
         }
         func readYAML() -> LoadProblem? {
             outcome.format = .yaml
+            var released = 0
             return YAMLLoader.load(bytes, limits: limits) { tree, index, consumed in
                 outcome.documents += 1
                 splitter.split(tree, document: index, onObject: deliver, onNote: note)
-                release?(consumed)
+                if let releaser, consumed - released >= PageReleaser.step {
+                    releaser.release(from: released, to: consumed)
+                    released = consumed
+                }
             }
         }
 
@@ -184,15 +187,38 @@ extension Manifests {
     }
 }
 
+/// Gives back the resident pages of a read-only file mapping that a parse is done with, so a file far larger
+/// than memory streams through in bounded space. Releasing a page that is read again later is harmless: the
+/// kernel maps it back in from the page cache.
+final class PageReleaser: @unchecked Sendable {
+    // @unchecked: used by the one parse that owns the mapping, never shared.
+    /// Release in steps of this many bytes: each release is a system call.
+    static let step = 8 << 20
+    private let base: UnsafeMutableRawPointer
+    private let size: Int
+    private let page: Int
+
+    init(base: UnsafeMutableRawPointer, size: Int) {
+        self.base = base
+        self.size = size
+        self.page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
+    }
+
+    /// Releases the whole pages in `from..<to`.
+    func release(from: Int, to: Int) {
+        let low = from / page * page
+        let high = min(to, size) / page * page
+        if high > low {
+            _ = madvise(base + low, high - low, MADV_DONTNEED)
+        }
+    }
+}
+
 /// A file's bytes for the duration of a parse: mapped read-only when possible, read into memory otherwise.
 enum FileBytes {
-    /// Releasing resident pages costs a system call; do it in steps of this many bytes.
-    static let releaseStep = 8 << 20
-
-    /// Calls `body` with the file's bytes and a function that releases the pages before a byte offset.
-    /// Returns a message saying why the file could not be read.
+    /// Calls `body` with the file's bytes and, for a mapping, the releaser of its pages.
     static func withContents(
-        of path: String, _ body: (UnsafeRawBufferPointer, ((Int) -> Void)?) -> Void
+        of path: String, _ body: (UnsafeRawBufferPointer, PageReleaser?) -> Void
     ) -> Result<Void, ReadFailure> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(ReadFailure(errno: errno, doing: "cannot open")) }
@@ -210,15 +236,7 @@ enum FileBytes {
             if let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != UnsafeMutableRawPointer(bitPattern: -1) {
                 defer { munmap(mapped, size) }
                 _ = madvise(mapped, size, MADV_SEQUENTIAL)
-                let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
-                var released = 0
-                body(UnsafeRawBufferPointer(start: mapped, count: size)) { consumed in
-                    let upTo = consumed / page * page
-                    if upTo - released >= releaseStep {
-                        _ = madvise(mapped + released, upTo - released, MADV_DONTNEED)
-                        released = upTo
-                    }
-                }
+                body(UnsafeRawBufferPointer(start: mapped, count: size), PageReleaser(base: mapped, size: size))
                 return .success(())
             }
         }

@@ -55,6 +55,14 @@ struct ShapeCheck {
     let file: String
     var errors: [LoadError] = []
 
+    static let podFlags = ["hostNetwork", "hostPID", "hostIPC", "hostUsers", "shareProcessNamespace", "automountServiceAccountToken"]
+    static let containerFlags = ["privileged", "allowPrivilegeEscalation", "readOnlyRootFilesystem"]
+    static let resourceKeys = ["limits", "requests"]
+    static let commandKeys = ["command", "args"]
+    static let idKeys = ["runAsUser", "runAsGroup"]
+    static let contextMappings = ["seccompProfile", "seLinuxOptions", "appArmorProfile", "windowsOptions"]
+    static let capabilityKeys = ["add", "drop"]
+
     static func found(_ value: Value) -> String {
         switch value.kind {
         case .null: return "null"
@@ -75,28 +83,28 @@ struct ShapeCheck {
 
     /// `parent[key]` when present with the right shape; reports it when present with another.
     @discardableResult
-    mutating func field(_ parent: Value, _ key: String, path: String, _ shape: Shape) -> Value? {
+    mutating func field(_ parent: Value, _ key: String, path: @autoclosure () -> String, _ shape: Shape) -> Value? {
         guard let value = parent[key], !value.isNull else { return nil }
         guard shape.accepts(value) else {
-            report(path, shape, value)
+            report(path(), shape, value)
             return nil
         }
         return value
     }
 
-    /// The mapping items of the list `parent[key]`; reports the list and any item that is not a mapping.
-    mutating func mappings(_ parent: Value, _ key: String, path: String, of what: String) -> [(Value, String)] {
-        guard let list = field(parent, key, path: path, .list(of: what)) else { return [] }
-        var result: [(Value, String)] = []
+    /// The mapping items of the list `parent[key]`, with their indexes; reports the list and any item that is
+    /// not a mapping. Paths are only spelled out for a report: most manifests have nothing to report.
+    mutating func mappings(_ parent: Value, _ key: String, path: @autoclosure () -> String, of what: String) -> [(Value, Int)] {
+        guard let list = field(parent, key, path: path(), .list(of: what)) else { return [] }
+        var result: [(Value, Int)] = []
         for (i, item) in list.items.enumerated() {
-            let itemPath = "\(path)[\(i)]"
             if item.isMapping {
-                result.append((item, itemPath))
+                result.append((item, i))
             } else {
                 errors.append(
                     LoadError(
                         file: file, position: item.position,
-                        message: "\(itemPath) must be \(Self.article(what)) (a mapping), found \(Self.found(item))"))
+                        message: "\(path())[\(i)] must be \(Self.article(what)) (a mapping), found \(Self.found(item))"))
             }
         }
         return result
@@ -119,14 +127,14 @@ struct ShapeCheck {
         podTemplate(object)
     }
 
-    mutating func stringMap(_ parent: Value, _ key: String, path: String) {
-        guard let map = field(parent, key, path: path, .mapping("a mapping of strings")) else { return }
+    mutating func stringMap(_ parent: Value, _ key: String, path: @autoclosure () -> String) {
+        guard let map = field(parent, key, path: path(), .mapping("a mapping of strings")) else { return }
         for (k, v) in map.pairs where !v.isNull && !(v.kind == .string) {
             let name = k.string ?? "?"
             errors.append(
                 LoadError(
                     file: file, position: v.position,
-                    message: "\(path).\(name) must be a string, found \(Self.found(v))"
+                    message: "\(path()).\(name) must be a string, found \(Self.found(v))"
                         + (v.kind == .number || v.kind == .bool ? " (quote it)" : "")))
         }
     }
@@ -163,17 +171,17 @@ struct ShapeCheck {
     mutating func podSpec(_ spec: Value, path: String) {
         for list in Container.List.allCases {
             let listPath = "\(path).\(list.rawValue)"
-            for (container, containerPath) in mappings(spec, list.rawValue, path: listPath, of: "containers") {
-                self.container(container, path: containerPath)
+            for (container, i) in mappings(spec, list.rawValue, path: listPath, of: "containers") {
+                self.container(container, path: "\(listPath)[\(i)]")
             }
         }
-        for (volume, volumePath) in mappings(spec, "volumes", path: "\(path).volumes", of: "volumes") {
-            field(volume, "name", path: "\(volumePath).name", .string)
-            if let hostPath = field(volume, "hostPath", path: "\(volumePath).hostPath", .mapping("a mapping")) {
-                field(hostPath, "path", path: "\(volumePath).hostPath.path", .string)
+        for (volume, i) in mappings(spec, "volumes", path: "\(path).volumes", of: "volumes") {
+            field(volume, "name", path: "\(path).volumes[\(i)].name", .string)
+            if let hostPath = field(volume, "hostPath", path: "\(path).volumes[\(i)].hostPath", .mapping("a mapping")) {
+                field(hostPath, "path", path: "\(path).volumes[\(i)].hostPath.path", .string)
             }
         }
-        for flag in ["hostNetwork", "hostPID", "hostIPC", "hostUsers", "shareProcessNamespace", "automountServiceAccountToken"] {
+        for flag in Self.podFlags {
             field(spec, flag, path: "\(path).\(flag)", .bool)
         }
         if let context = field(spec, "securityContext", path: "\(path).securityContext", .mapping("a mapping")) {
@@ -188,13 +196,13 @@ struct ShapeCheck {
         field(container, "image", path: "\(path).image", .string)
         if let context = field(container, "securityContext", path: "\(path).securityContext", .mapping("a mapping")) {
             securityContext(context, path: "\(path).securityContext")
-            for flag in ["privileged", "allowPrivilegeEscalation", "readOnlyRootFilesystem"] {
+            for flag in Self.containerFlags {
                 field(context, flag, path: "\(path).securityContext.\(flag)", .bool)
             }
             if let capabilities = field(
                 context, "capabilities", path: "\(path).securityContext.capabilities", .mapping("a mapping"))
             {
-                for key in ["add", "drop"] {
+                for key in Self.capabilityKeys {
                     if let list = field(
                         capabilities, key, path: "\(path).securityContext.capabilities.\(key)", .list(of: "capability names"))
                     {
@@ -205,17 +213,17 @@ struct ShapeCheck {
                 }
             }
         }
-        for (port, portPath) in mappings(container, "ports", path: "\(path).ports", of: "ports") {
-            field(port, "containerPort", path: "\(portPath).containerPort", .integer)
-            field(port, "hostPort", path: "\(portPath).hostPort", .integer)
+        for (port, i) in mappings(container, "ports", path: "\(path).ports", of: "ports") {
+            field(port, "containerPort", path: "\(path).ports[\(i)].containerPort", .integer)
+            field(port, "hostPort", path: "\(path).ports[\(i)].hostPort", .integer)
         }
         _ = mappings(container, "env", path: "\(path).env", of: "env vars")
         _ = mappings(container, "envFrom", path: "\(path).envFrom", of: "env sources")
-        for (mount, mountPath) in mappings(container, "volumeMounts", path: "\(path).volumeMounts", of: "volume mounts") {
-            field(mount, "readOnly", path: "\(mountPath).readOnly", .bool)
+        for (mount, i) in mappings(container, "volumeMounts", path: "\(path).volumeMounts", of: "volume mounts") {
+            field(mount, "readOnly", path: "\(path).volumeMounts[\(i)].readOnly", .bool)
         }
         if let resources = field(container, "resources", path: "\(path).resources", .mapping("a mapping")) {
-            for key in ["limits", "requests"] {
+            for key in Self.resourceKeys {
                 guard let map = field(resources, key, path: "\(path).resources.\(key)", .mapping("a mapping")) else {
                     continue
                 }
@@ -224,19 +232,19 @@ struct ShapeCheck {
                 }
             }
         }
-        for key in ["command", "args"] {
+        for key in Self.commandKeys {
             field(container, key, path: "\(path).\(key)", .list(of: "strings"))
         }
     }
 
     /// Fields common to pod and container security contexts.
-    mutating func securityContext(_ context: Value, path: String) {
-        field(context, "runAsNonRoot", path: "\(path).runAsNonRoot", .bool)
-        for key in ["runAsUser", "runAsGroup"] {
-            field(context, key, path: "\(path).\(key)", .integer)
+    mutating func securityContext(_ context: Value, path: @autoclosure () -> String) {
+        field(context, "runAsNonRoot", path: "\(path()).runAsNonRoot", .bool)
+        for key in Self.idKeys {
+            field(context, key, path: "\(path()).\(key)", .integer)
         }
-        for key in ["seccompProfile", "seLinuxOptions", "appArmorProfile", "windowsOptions"] {
-            field(context, key, path: "\(path).\(key)", .mapping("a mapping"))
+        for key in Self.contextMappings {
+            field(context, key, path: "\(path()).\(key)", .mapping("a mapping"))
         }
     }
 }

@@ -36,7 +36,6 @@ public enum YAMLLoader {
         }
 
         var builder = TreeBuilder()
-        builder.reservesForNext = true
         var anchors: [String: (node: Node, expanded: Int)] = [:]
         // Anchors on containers are known at the start event, the node only at the end event.
         var pendingAnchors: [(depth: Int, name: String)] = []

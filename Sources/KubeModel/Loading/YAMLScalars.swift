@@ -86,14 +86,34 @@ extension YAMLLoader {
         }
     }
 
-    private static let trueWords = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]
-    private static let falseWords = ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]
-
+    /// YAML 1.1 booleans as go-yaml reads them: y, yes, true, on and n, no, false, off, in lower, Title or
+    /// UPPER case. Most scalars are rejected by their length or first byte before any comparison.
     static func boolValue(_ text: UnsafeRawBufferPointer) -> Bool? {
-        guard text.count <= 5, text.count >= 1 else { return nil }
-        for w in trueWords where equals(text, w) { return true }
-        for w in falseWords where equals(text, w) { return false }
-        return nil
+        let n = text.count
+        guard n >= 1, n <= 5 else { return nil }
+        switch text[0] {
+        case UInt8(ascii: "y"), UInt8(ascii: "Y"):
+            if n == 1 { return true }
+            return oneOf(text, "yes", "Yes", "YES") ? true : nil
+        case UInt8(ascii: "n"), UInt8(ascii: "N"):
+            if n == 1 { return false }
+            return oneOf(text, "no", "No", "NO") ? false : nil
+        case UInt8(ascii: "t"), UInt8(ascii: "T"):
+            return oneOf(text, "true", "True", "TRUE") ? true : nil
+        case UInt8(ascii: "f"), UInt8(ascii: "F"):
+            return oneOf(text, "false", "False", "FALSE") ? false : nil
+        case UInt8(ascii: "o"), UInt8(ascii: "O"):
+            if oneOf(text, "on", "On", "ON") { return true }
+            if oneOf(text, "off", "Off", "OFF") { return false }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    @inline(__always)
+    private static func oneOf(_ text: UnsafeRawBufferPointer, _ a: StaticString, _ b: StaticString, _ c: StaticString) -> Bool {
+        equals(text, a) || equals(text, b) || equals(text, c)
     }
 
     static func equals(_ text: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {

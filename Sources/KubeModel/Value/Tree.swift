@@ -1,25 +1,55 @@
 /// A parsed YAML or JSON document, stored as a flat arena of nodes.
 ///
-/// Every node lives in one array and every scalar's bytes in one byte buffer, so a document of any size costs
-/// two allocations, not one per node. A container's children sit next to each other in `nodes`; a mapping
+/// Every node lives in one block and every scalar's bytes in another, so a document of any size costs two
+/// allocations, not one per node. A container's children sit next to each other in `nodes`; a mapping
 /// stores its pairs as key, value, key, value. Values are read through ``Value``, a cheap index into this tree.
 public final class Tree: @unchecked Sendable {
     // @unchecked: a Tree is immutable once its builder hands it out.
-    @usableFromInline var nodes: [Node]
-    @usableFromInline var bytes: [UInt8]
+    // Raw storage the tree owns, rather than arrays: reading a node is then a plain load, with no array
+    // retain/release or bounds check on the rules' hot path (Value's key lookup).
+    @usableFromInline let nodes: UnsafeMutablePointer<Node>
+    @usableFromInline let bytes: UnsafeMutablePointer<UInt8>
+    @usableFromInline let storedNodes: Int
+    @usableFromInline let storedBytes: Int
     @usableFromInline let rootIndex: Int32
 
     init(nodes: [Node], bytes: [UInt8], rootIndex: Int32) {
-        self.nodes = nodes
-        self.bytes = bytes
+        self.nodes = nodes.withUnsafeBufferPointer { Self.copy($0.baseAddress, count: $0.count) }
+        self.bytes = bytes.withUnsafeBufferPointer { Self.copy($0.baseAddress, count: $0.count) }
+        self.storedNodes = nodes.count
+        self.storedBytes = bytes.count
         self.rootIndex = rootIndex
+    }
+
+    /// Copies a builder's buffers into exact-size storage.
+    init(nodes: UnsafePointer<Node>, nodeCount: Int, bytes: UnsafePointer<UInt8>, byteCount: Int, rootIndex: Int32) {
+        self.nodes = Self.copy(nodes, count: nodeCount)
+        self.bytes = Self.copy(bytes, count: byteCount)
+        self.storedNodes = nodeCount
+        self.storedBytes = byteCount
+        self.rootIndex = rootIndex
+    }
+
+    private static func copy<T>(_ source: UnsafePointer<T>?, count: Int) -> UnsafeMutablePointer<T> {
+        let storage = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+        if let source, count > 0 {
+            storage.initialize(from: source, count: count)
+        }
+        return storage
+    }
+
+    deinit {
+        nodes.deinitialize(count: storedNodes)
+        nodes.deallocate()
+        bytes.deinitialize(count: storedBytes)
+        bytes.deallocate()
     }
 
     /// The document's top-level value.
     public var root: Value { Value(tree: self, index: rootIndex) }
 
     /// Number of stored nodes (aliases count once): a measure of the document's size.
-    public var nodeCount: Int { nodes.count }
+    public var nodeCount: Int { storedNodes }
 }
 
 /// What kind of value a node holds. Scalars keep their source text, so a number or boolean read as a string

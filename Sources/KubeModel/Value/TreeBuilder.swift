@@ -3,47 +3,47 @@
 ///
 /// Children of open containers wait in `pending`; when a container closes they move, contiguous, into `nodes`,
 /// and the container's own node joins its parent's pending children. Nothing is copied twice and no per-node
-/// allocation happens.
-struct TreeBuilder {
-    private(set) var nodes: [Node] = []
-    private(set) var bytes: [UInt8] = []
-    private var pending: [Node] = []
-    private var frames: [Frame] = []
+/// allocation happens. The working storage is raw memory that the builder owns and reuses from one document to
+/// the next: appending a node is a bounds check and a store, with none of `Array`'s uniqueness checks, which
+/// dominated the parse of small documents. `finish()` copies the result into the tree's exact-size storage.
+struct TreeBuilder: ~Copyable {
+    private(set) var nodes: GrowableBuffer<Node>
+    private(set) var bytes: GrowableBuffer<UInt8>
+    private var pending: GrowableBuffer<Node>
+    private var frames: GrowableBuffer<Frame>
     /// Nodes the document would have with every alias expanded: the billion-laughs guard reads it.
     private(set) var expandedNodes = 0
 
-    private struct Frame {
+    struct Frame {
         var kind: ValueKind
+        var hasMergeKey: Bool
         var line: UInt32
         var column: UInt32
         var pendingStart: Int
         var expanded: Int
-        var hasMergeKey: Bool
     }
 
     var depth: Int { frames.count }
     /// Nodes stored so far in this document (finished and pending).
     var storedNodes: Int { nodes.count + pending.count }
-    /// Whether `finish()` sizes the next document's arrays like the last one's (streams of similar documents).
-    var reservesForNext = false
 
     /// JSON has no aliases, so its builder skips the expansion bookkeeping.
     private let tracksExpansion: Bool
 
     init(expectedNodes: Int = 64, expectedBytes: Int = 1024, tracksExpansion: Bool = true) {
         self.tracksExpansion = tracksExpansion
-        nodes.reserveCapacity(expectedNodes)
-        bytes.reserveCapacity(expectedBytes)
-        pending.reserveCapacity(64)
-        frames.reserveCapacity(16)
+        nodes = GrowableBuffer(capacity: expectedNodes)
+        bytes = GrowableBuffer(capacity: expectedBytes)
+        pending = GrowableBuffer(capacity: 64)
+        frames = GrowableBuffer(capacity: 16)
     }
 
     /// Adds a scalar with no merge-key or alias bookkeeping (the JSON parser's path).
     @inline(__always)
     mutating func plainScalar(_ kind: ValueKind, flag: Bool = false, text: UnsafeRawBufferPointer, line: Int, column: Int) {
         let start = UInt32(truncatingIfNeeded: bytes.count)
-        if text.count > 0 {
-            bytes.append(contentsOf: text)
+        if let base = text.baseAddress, text.count > 0 {
+            bytes.appendBytes(from: base, count: text.count)
         }
         pending.append(
             Node(
@@ -53,9 +53,7 @@ struct TreeBuilder {
 
     /// The text of a scalar node already added to this builder.
     func withText<R>(of node: Node, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        bytes.withUnsafeBytes { raw in
-            body(UnsafeRawBufferPointer(rebasing: raw[Int(node.start)..<Int(node.start) + Int(node.count)]))
-        }
+        body(UnsafeRawBufferPointer(start: bytes.base + Int(node.start), count: Int(node.count)))
     }
 
     /// Adds a scalar whose text is `text`. `mergeKey` marks a plain YAML `<<` key.
@@ -63,19 +61,13 @@ struct TreeBuilder {
         _ kind: ValueKind, flag: Bool = false, text: UnsafeRawBufferPointer, line: Int, column: Int,
         mergeKey: Bool = false
     ) {
-        let start = UInt32(truncatingIfNeeded: bytes.count)
-        if text.count > 0 {
-            bytes.append(contentsOf: text)
-        }
-        if mergeKey, !frames.isEmpty { frames[frames.count - 1].hasMergeKey = true }
-        pending.append(
-            Node(
-                kind: kind, flag: flag || mergeKey, line: UInt32(truncatingIfNeeded: line),
-                column: UInt32(truncatingIfNeeded: column), start: start, count: UInt32(truncatingIfNeeded: text.count)))
+        if mergeKey, frames.count > 0 { frames.base[frames.count - 1].hasMergeKey = true }
+        plainScalar(kind, flag: flag || mergeKey, text: text, line: line, column: column)
         addExpanded(1)
     }
 
     /// Adds a scalar with no text (null).
+    @inline(__always)
     mutating func null(line: Int, column: Int) {
         pending.append(
             Node(
@@ -84,11 +76,12 @@ struct TreeBuilder {
         addExpanded(1)
     }
 
+    @inline(__always)
     mutating func open(_ kind: ValueKind, line: Int, column: Int) {
         frames.append(
             Frame(
-                kind: kind, line: UInt32(truncatingIfNeeded: line), column: UInt32(truncatingIfNeeded: column),
-                pendingStart: pending.count, expanded: 0, hasMergeKey: false))
+                kind: kind, hasMergeKey: false, line: UInt32(truncatingIfNeeded: line),
+                column: UInt32(truncatingIfNeeded: column), pendingStart: pending.count, expanded: 0))
     }
 
     /// Closes the innermost container and returns its node, so an anchor can refer to it later.
@@ -99,10 +92,10 @@ struct TreeBuilder {
         var itemCount = pending.count - frame.pendingStart
         if frame.kind == .mapping, frame.hasMergeKey {
             (first, itemCount) = appendMergedPairs(from: frame.pendingStart)
-        } else {
-            nodes.append(contentsOf: pending[frame.pendingStart...])
+        } else if itemCount > 0 {
+            nodes.appendShort(from: pending.base + frame.pendingStart, count: itemCount)
         }
-        pending.removeSubrange(frame.pendingStart...)
+        pending.truncate(to: frame.pendingStart)
         let count = frame.kind == .mapping ? itemCount / 2 : itemCount
         let node = Node(
             kind: frame.kind, line: frame.line, column: frame.column, start: first,
@@ -113,7 +106,7 @@ struct TreeBuilder {
             // The children are in the total already; only the container itself is new. Its whole size counts
             // towards its parent's, for an anchor on the parent.
             expandedNodes &+= 1
-            if !frames.isEmpty { frames[frames.count - 1].expanded &+= size }
+            if frames.count > 0 { frames.base[frames.count - 1].expanded &+= size }
         }
         return (node, size)
     }
@@ -129,24 +122,30 @@ struct TreeBuilder {
     }
 
     /// The most recently added node (the one an anchor names).
-    var lastNode: Node? { pending.last }
+    var lastNode: Node? { pending.count > 0 ? pending.base[pending.count - 1] : nil }
 
-    /// Finishes the document: the single pending node becomes the root.
+    /// Finishes the document: the single pending node becomes the root. The builder is ready for the next
+    /// document and keeps its storage.
     mutating func finish() -> Tree? {
-        guard frames.isEmpty, pending.count == 1 else { return nil }
-        nodes.append(pending[0])
-        pending.removeAll()
-        let tree = Tree(nodes: nodes, bytes: bytes, rootIndex: Int32(nodes.count - 1))
-        // The next document is likely about as large as this one: size its arrays once instead of growing them.
-        let (nodeCount, byteCount) = (nodes.count, bytes.count)
-        nodes = []
-        bytes = []
-        if reservesForNext {
-            nodes.reserveCapacity(nodeCount)
-            bytes.reserveCapacity(byteCount)
-        }
+        guard frames.count == 0, pending.count == 1 else { return nil }
+        nodes.append(pending.base[0])
+        pending.truncate(to: 0)
+        let tree = Tree(
+            nodes: nodes.base, nodeCount: nodes.count, bytes: bytes.base, byteCount: bytes.count,
+            rootIndex: Int32(nodes.count - 1))
+        nodes.truncate(to: 0)
+        bytes.truncate(to: 0)
         expandedNodes = 0
         return tree
+    }
+
+    /// Forgets a document that failed half way.
+    mutating func reset() {
+        nodes.truncate(to: 0)
+        bytes.truncate(to: 0)
+        pending.truncate(to: 0)
+        frames.truncate(to: 0)
+        expandedNodes = 0
     }
 
     /// `n` nodes appear at the current position: a scalar (1) or an alias (its anchor's expanded size).
@@ -154,7 +153,7 @@ struct TreeBuilder {
     private mutating func addExpanded(_ n: Int) {
         guard tracksExpansion else { return }
         expandedNodes &+= n
-        if !frames.isEmpty { frames[frames.count - 1].expanded &+= n }
+        if frames.count > 0 { frames.base[frames.count - 1].expanded &+= n }
     }
 
     /// YAML merge keys (`<<: *defaults`): explicit pairs first, then pairs of the merged mappings whose keys
@@ -164,14 +163,14 @@ struct TreeBuilder {
         var merged: [Node] = []
         var i = pendingStart
         while i + 1 < pending.count {
-            let key = pending[i]
-            let value = pending[i + 1]
+            let key = pending.base[i]
+            let value = pending.base[i + 1]
             if key.kind == .string, key.flag, isMergeKeyText(key) {
                 if value.kind == .mapping {
                     merged.append(value)
                 } else if value.kind == .sequence {
-                    for j in 0..<Int(value.count) where nodes[Int(value.start) + j].kind == .mapping {
-                        merged.append(nodes[Int(value.start) + j])
+                    for j in 0..<Int(value.count) where nodes.base[Int(value.start) + j].kind == .mapping {
+                        merged.append(nodes.base[Int(value.start) + j])
                     }
                 }
             } else {
@@ -182,8 +181,8 @@ struct TreeBuilder {
         var result = explicit
         for map in merged {
             for p in 0..<Int(map.count) {
-                let k = nodes[Int(map.start) + 2 * p]
-                let v = nodes[Int(map.start) + 2 * p + 1]
+                let k = nodes.base[Int(map.start) + 2 * p]
+                let v = nodes.base[Int(map.start) + 2 * p + 1]
                 if !result.contains(where: { sameText($0.0, k) }) {
                     result.append((k, v))
                 }
@@ -198,11 +197,127 @@ struct TreeBuilder {
     }
 
     private func isMergeKeyText(_ node: Node) -> Bool {
-        node.count == 2 && bytes[Int(node.start)] == UInt8(ascii: "<") && bytes[Int(node.start) + 1] == UInt8(ascii: "<")
+        node.count == 2 && bytes.base[Int(node.start)] == UInt8(ascii: "<")
+            && bytes.base[Int(node.start) + 1] == UInt8(ascii: "<")
     }
 
     private func sameText(_ a: Node, _ b: Node) -> Bool {
         guard a.count == b.count else { return false }
-        return bytes[Int(a.start)..<Int(a.start + a.count)].elementsEqual(bytes[Int(b.start)..<Int(b.start + b.count)])
+        return memcmpBytes(bytes.base + Int(a.start), bytes.base + Int(b.start), Int(a.count))
+    }
+}
+
+/// A growable run of trivially copyable values in memory the owner frees: an `Array` without the copy-on-write
+/// checks, for the builder's hot appends.
+struct GrowableBuffer<Element>: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 8)
+        base = UnsafeMutablePointer<Element>.allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if count == capacity { grow(toAtLeast: count + 1) }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(contentsOf source: UnsafePointer<Element>, count n: Int) {
+        if count + n > capacity { grow(toAtLeast: count + n) }
+        (base + count).initialize(from: source, count: n)
+        count += n
+    }
+
+    /// Makes room for `n` more elements, to be written at `base + count` before ``didAppend(_:)``.
+    @inline(__always)
+    mutating func reserveAppending(_ n: Int) {
+        if count + n > capacity { grow(toAtLeast: count + n) }
+    }
+
+    /// Counts `n` elements written in place after ``reserveAppending(_:)``.
+    @inline(__always)
+    mutating func didAppend(_ n: Int) {
+        count += n
+    }
+
+    /// As ``append(contentsOf:count:)``, with a plain loop for the few elements most containers hold, where
+    /// a call to `memcpy` costs more than the copy.
+    @inline(__always)
+    mutating func appendShort(from source: UnsafePointer<Element>, count n: Int) {
+        if n > 8 {
+            append(contentsOf: source, count: n)
+            return
+        }
+        reserveAppending(n)
+        var i = 0
+        while i < n {
+            (base + count + i).initialize(to: source[i])
+            i += 1
+        }
+        count += n
+    }
+
+    @inline(__always)
+    mutating func removeLast() -> Element {
+        count -= 1
+        return (base + count).move()
+    }
+
+    mutating func truncate(to newCount: Int) {
+        guard newCount < count else { return }
+        (base + newCount).deinitialize(count: count - newCount)
+        count = newCount
+    }
+
+    @inline(never)
+    private mutating func grow(toAtLeast minimum: Int) {
+        let newCapacity = max(capacity * 2, minimum)
+        let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        newBase.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+}
+
+extension GrowableBuffer where Element == UInt8 {
+    /// Appends `n` bytes. Short runs (most keys and values) are copied with a few unaligned loads and stores
+    /// instead of a call to `memcpy`, which cost more than the copy itself.
+    @inline(__always)
+    mutating func appendBytes(from source: UnsafeRawPointer, count n: Int) {
+        if n > 16 {
+            append(contentsOf: source.assumingMemoryBound(to: UInt8.self), count: n)
+            return
+        }
+        reserveAppending(n)
+        let target = UnsafeMutableRawPointer(base + count)
+        if n >= 8 {
+            let head = source.loadUnaligned(as: UInt64.self)
+            let tail = source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            target.storeBytes(of: head, as: UInt64.self)
+            target.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            let head = source.loadUnaligned(as: UInt32.self)
+            let tail = source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
+        } else {
+            var i = 0
+            while i < n {
+                target.storeBytes(of: source.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self)
+                i += 1
+            }
+        }
+        didAppend(n)
     }
 }

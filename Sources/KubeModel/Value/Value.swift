@@ -32,8 +32,8 @@ public struct Value: Sendable {
         let n = node
         switch n.kind {
         case .string, .number, .bool:
-            return tree.bytes.withUnsafeBufferPointer { buffer in
-                String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(n.start)..<Int(n.start + n.count)]), as: UTF8.self)
+            return withExtendedLifetime(tree) {
+                String(decoding: UnsafeBufferPointer(start: tree.bytes + Int(n.start), count: Int(n.count)), as: UTF8.self)
             }
         default:
             return nil
@@ -54,7 +54,13 @@ public struct Value: Sendable {
 
     /// An integer number (decimal, or YAML's hex/octal forms); `nil` for non-integers and overflows.
     public var int: Int? {
-        guard node.kind == .number, let text = string else { return nil }
+        let n = node
+        guard n.kind == .number else { return nil }
+        let quick = withExtendedLifetime(tree) {
+            NumberSyntax.plainInteger(UnsafeBufferPointer(start: tree.bytes + Int(n.start), count: Int(n.count)))
+        }
+        if let quick { return quick }
+        guard let text = string else { return nil }
         return NumberSyntax.integer(text)
     }
 
@@ -92,24 +98,23 @@ public struct Value: Sendable {
         guard n.kind == .mapping, n.count > 0 else { return nil }
         var key = key
         return key.withUTF8 { wanted in
-            tree.bytes.withUnsafeBufferPointer { bytes in
-                tree.nodes.withUnsafeBufferPointer { nodes in
-                    var found: Int32 = -1
-                    var i = Int(n.start)
-                    let end = i + 2 * Int(n.count)
-                    while i < end {
-                        let k = nodes[i]
-                        if k.count == wanted.count, k.kind == .string || k.kind == .number || k.kind == .bool {
-                            if wanted.count == 0
-                                || memcmpBytes(bytes.baseAddress! + Int(k.start), wanted.baseAddress!, wanted.count)
-                            {
-                                found = Int32(i + 1)
-                            }
+            withExtendedLifetime(tree) {
+                let nodes = tree.nodes
+                let bytes = tree.bytes
+                let wantedCount = wanted.count
+                var found: Int32 = -1
+                var i = Int(n.start)
+                let end = i + 2 * Int(n.count)
+                while i < end {
+                    let k = nodes[i]
+                    if Int(k.count) == wantedCount, k.kind == .string || k.kind == .number || k.kind == .bool {
+                        if wantedCount == 0 || memcmpBytes(bytes + Int(k.start), wanted.baseAddress!, wantedCount) {
+                            found = Int32(i + 1)
                         }
-                        i += 2
                     }
-                    return found >= 0 ? Value(tree: tree, index: found) : nil
+                    i += 2
                 }
+                return found >= 0 ? Value(tree: tree, index: found) : nil
             }
         }
     }
@@ -134,8 +139,8 @@ public struct Value: Sendable {
     public func withScalarBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         let n = node
         guard n.kind == .string || n.kind == .number || n.kind == .bool else { return nil }
-        return tree.bytes.withUnsafeBufferPointer { buffer in
-            body(UnsafeBufferPointer(rebasing: buffer[Int(n.start)..<Int(n.start + n.count)]))
+        return withExtendedLifetime(tree) {
+            body(UnsafeBufferPointer(start: tree.bytes + Int(n.start), count: Int(n.count)))
         }
     }
 }
@@ -193,6 +198,54 @@ public struct ValuePairs: RandomAccessCollection, Sendable {
 
 /// YAML 1.1 / JSON number syntax, as Kubernetes' YAML decoder resolves plain scalars.
 enum NumberSyntax {
+    /// The common integers (`80`, `-1`, `1_000`, `0x1F`, `0755`) read straight from the bytes; `nil` for
+    /// anything else (floats, overflow, `09`), which ``integer(_:)`` then decides. Shape checks and rules read
+    /// many ports and ids, and the String route cost more than the rest of the check.
+    static func plainInteger(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = text.count
+        var i = 0
+        var negative = false
+        if n > 0, text[0] == UInt8(ascii: "-") || text[0] == UInt8(ascii: "+") {
+            negative = text[0] == UInt8(ascii: "-")
+            i = 1
+        }
+        guard i < n else { return nil }
+        var radix = 10
+        if n - i > 2, text[i] == UInt8(ascii: "0") {
+            switch text[i + 1] {
+            case UInt8(ascii: "x"), UInt8(ascii: "X"): radix = 16; i += 2
+            case UInt8(ascii: "o"): radix = 8; i += 2
+            case UInt8(ascii: "b"): radix = 2; i += 2
+            default: radix = 8; i += 1  // YAML 1.1 octal; a digit 8 or 9 falls back below
+            }
+        } else if n - i == 2, text[i] == UInt8(ascii: "0") {
+            radix = 8
+            i += 1
+        }
+        var value = 0
+        var digits = 0
+        while i < n {
+            let c = text[i]
+            i += 1
+            if c == UInt8(ascii: "_") { continue }
+            let digit: Int
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(c &- 48)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = Int(c &- 87)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = Int(c &- 55)
+            default: return nil
+            }
+            guard digit < radix else { return nil }
+            let (shifted, o1) = value.multipliedReportingOverflow(by: radix)
+            let (sum, o2) = shifted.addingReportingOverflow(digit)
+            if o1 || o2 { return nil }
+            value = sum
+            digits += 1
+        }
+        guard digits > 0 else { return nil }
+        return negative ? -value : value
+    }
+
     static func integer(_ text: String) -> Int? {
         var t = Substring(text)
         var negative = false

@@ -1,0 +1,95 @@
+import GatehouseRules
+import KubeModel
+
+/// netpol-pod-unselected: workloads no NetworkPolicy isolates, in namespaces that use policies.
+public struct NetpolPodUnselected: CrossObjectRule {
+    public static let description = RuleDescription(
+        id: "netpol-pod-unselected",
+        title: "Workload selected by no NetworkPolicy",
+        category: .network,
+        severity: .medium,
+        action: .warn,
+        scope: .kinds(["NetworkPolicy"]),
+        profiles: [.aks],
+        spec: """
+            Audit only. In each namespace that has at least one NetworkPolicy (namespaces with none are \
+            netpol-namespace-missing's), fails for each workload whose pod labels are selected by no policy \
+            isolating ingress (policyTypes containing Ingress, or no policyTypes). Selection is Kubernetes \
+            label-selector semantics: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist) all \
+            hold; an empty podSelector selects every pod; an unreadable selector selects none. Pods and \
+            ReplicaSets whose controller is in the input are judged through the controller. Reported at the \
+            pod template labels.
+            """,
+        rationale: """
+            A pod no policy selects is not isolated: it accepts connections from every pod of every namespace, \
+            even when its neighbours are locked down.
+            """,
+        remediation: "Add a default-deny policy to the namespace, or a policy whose podSelector matches the workload's labels.",
+        references: [
+            .cis("5.3.2 [AKS 4.4.2]"),
+            .other("kubeaudit netpols, KSV038"),
+        ],
+        passing: [
+            Example(
+                """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: shop}
+                spec: {template: {metadata: {labels: {app: web, tier: front}}, spec: {containers: [{name: app, image: web:1}]}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: front, namespace: shop}
+                spec:
+                  podSelector: {matchExpressions: [{key: tier, operator: In, values: [front, edge]}]}
+                  policyTypes: [Ingress]
+                """),
+        ],
+        failing: [
+            Example(
+                """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: shop}
+                spec: {template: {metadata: {labels: {app: web, tier: front}}, spec: {containers: [{name: app, image: web:1}]}}}
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: db, namespace: shop}
+                spec: {template: {metadata: {labels: {app: db, canary: "true"}}, spec: {containers: [{name: db, image: pg:16}]}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: egress-only, namespace: shop}
+                spec: {podSelector: {}, policyTypes: [Egress]}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: stable-only, namespace: shop}
+                spec:
+                  podSelector: {matchExpressions: [{key: canary, operator: DoesNotExist}, {key: app, operator: NotIn, values: [web]}]}
+                """,
+                paths: ["Deployment shop/web: spec.template.metadata.labels", "StatefulSet shop/db: spec.template.metadata.labels"]),
+        ]
+    )
+
+    public init(parameters: RuleParameters) {}
+
+    public func check(_ cluster: ClusterAnalysis, _ report: inout CrossObjectReport) {
+        for (namespace, policies) in cluster.policiesByNamespace {
+            let isolating = policies.filter(\.isolatesIngress)
+            for workload in cluster.workloadsByNamespace[namespace] ?? []
+            where !isolating.contains(where: { $0.selects(workload.podLabels) }) {
+                let labels = workload.podLabels.keys.sorted().map { "\($0)=\(workload.podLabels[$0]!)" }
+                report.report(
+                    "\(workload.anchor.ref.kind) \(namespace)/\(workload.anchor.ref.name) is selected by none of the "
+                        + "\(policies.count) NetworkPolicies of its namespace that isolate ingress "
+                        + "(pod labels: \(labels.isEmpty ? "none" : labels.joined(separator: ",")))",
+                    about: workload.anchor,
+                    path: workload.anchor.ref.kind == "Pod"
+                        ? "metadata.labels" : String(ClusterAnalysis.specPath(workload).dropLast(4)) + "metadata.labels",
+                    chain: policies.sorted { $0.anchor.ref < $1.anchor.ref }.map { ChainLink(object: $0.anchor.ref, detail: $0.isolatesIngress ? "does not select it" : "egress only") })
+            }
+        }
+    }
+}

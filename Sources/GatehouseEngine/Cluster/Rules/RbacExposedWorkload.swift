@@ -1,0 +1,284 @@
+import GatehouseRules
+import KubeModel
+
+/// rbac-exposed-workload: the attack path from the internet to a cluster-takeover permission.
+public struct RbacExposedWorkload: CrossObjectRule {
+    public static let description = RuleDescription(
+        id: "rbac-exposed-workload",
+        title: "Exposed workload with a dangerous service account",
+        category: .rbac,
+        severity: .critical,
+        action: .warn,
+        scope: .kinds(["Service", "Ingress", "ServiceAccount", "RoleBinding", "ClusterRoleBinding", "Role", "ClusterRole"]),
+        profiles: [.aks],
+        spec: """
+            Audit only. Follows the path an attacker would: an entry point (a public LoadBalancer Service, i.e. \
+            without the Azure internal annotation, or any LoadBalancer with includeInternalLoadBalancers; a \
+            NodePort Service; a Service with spec.externalIPs; or any Service an Ingress routes to), the \
+            workloads its selector matches in its namespace, the ServiceAccount they run as (only when the token \
+            is mounted: the pod's automountServiceAccountToken, else the ServiceAccount's, default true), every \
+            binding naming that ServiceAccount (directly, as its user name, or through system:serviceaccounts, \
+            system:serviceaccounts:<ns> and system:authenticated), the role (aggregation resolved) and the rule \
+            that grants one of:
+            - read Secrets (get, list or watch) in every namespace (ClusterRoleBinding);
+            - escalate or bind on roles, or impersonate users, groups or service accounts;
+            - exec or attach into pods (create or get on pods/exec, pods/attach);
+            - get or create on nodes/proxy (cluster-wide);
+            - create pods or pod-running workloads in kube-system (ClusterRoleBinding, or RoleBinding in kube-system).
+            One finding per workload and permission, at the pod spec's serviceAccountName; the message spells \
+            the path and Finding.chain holds it: entry point → workload → ServiceAccount → binding → role rule. \
+            Rules limited by resourceNames count (they still grant those objects).
+            """,
+        rationale: """
+            A remote-code-execution bug in an internet-facing pod hands the attacker the pod's token; with one \
+            of these permissions that token becomes every secret, or the cluster.
+            """,
+        remediation: "Remove the permission from the workload's ServiceAccount (give it a dedicated, minimal role), stop mounting the token, or stop exposing the workload.",
+        references: [
+            .cis("5.1.2, 5.1.4, 5.1.6, 5.1.8"),
+            .defender("attack path analysis: internet-exposed Kubernetes pod with a service account that has high permissions"),
+        ],
+        parameters: [
+            ParameterSpec(
+                "includeInternalLoadBalancers", .bool, default: "false",
+                "Treat internal LoadBalancers as entry points too (reachable from peered networks)."),
+        ],
+        passing: [
+            Example(
+                """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+                spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 443}]}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: shop}
+                spec: {template: {metadata: {labels: {app: web}}, spec: {serviceAccountName: web, automountServiceAccountToken: false, containers: [{name: app, image: web:1}]}}}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: web-secrets}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+                subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: secret-reader}
+                rules: [{apiGroups: [""], resources: [secrets], verbs: [get, list]}]
+                """),
+        ],
+        failing: [
+            Example(
+                """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+                spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 443}]}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: shop}
+                spec: {template: {metadata: {labels: {app: web, tier: front}}, spec: {serviceAccountName: web, containers: [{name: app, image: web:1}]}}}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: web-secrets}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+                subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: secret-reader}
+                rules: [{apiGroups: [""], resources: [secrets], verbs: [get, list]}]
+                """,
+                paths: ["Deployment shop/web: spec.template.spec.serviceAccountName"]),
+            Example(
+                """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: debug, namespace: tools}
+                spec: {selector: {app: debug}, ports: [{port: 22}], externalIPs: [203.0.113.9]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: debug, namespace: tools, labels: {app: debug}}
+                spec: {containers: [{name: sh, image: busybox:1.36}]}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: admin
+                  namespace: tools
+                  annotations: {service.beta.kubernetes.io/azure-load-balancer-internal: "true"}
+                spec: {type: LoadBalancer, selector: {app: admin}, ports: [{port: 443}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: admin, namespace: tools, labels: {app: admin}}
+                spec: {serviceAccountName: admin, containers: [{name: ui, image: admin:1}]}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: exec, namespace: tools}
+                rules: [{apiGroups: [""], resources: [pods/exec], verbs: [create]}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: exec, namespace: tools}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: exec}
+                subjects: [{kind: ServiceAccount, name: default}, {kind: ServiceAccount, name: admin}]
+                """,
+                paths: ["Pod tools/debug: spec.serviceAccountName"]),
+            Example(
+                """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: admin
+                  namespace: tools
+                  annotations: {service.beta.kubernetes.io/azure-load-balancer-internal: "true"}
+                spec: {type: LoadBalancer, selector: {app: admin}, ports: [{port: 443}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: admin, namespace: tools, labels: {app: admin}}
+                spec: {serviceAccountName: admin, containers: [{name: ui, image: admin:1}]}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: impersonator}
+                rules: [{apiGroups: [""], resources: [users, groups], verbs: [impersonate]}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: admin-impersonate}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: impersonator}
+                subjects: [{kind: ServiceAccount, name: admin, namespace: tools}]
+                """,
+                parameters: "includeInternalLoadBalancers: true",
+                paths: ["Pod tools/admin: spec.serviceAccountName"]),
+        ]
+    )
+
+    /// One permission that turns a pod compromise into a cluster compromise.
+    struct Danger: Sendable {
+        let label: String
+        let requests: [AccessRequest]
+        /// Only ClusterRoleBindings count (the permission is about every namespace).
+        let clusterWideOnly: Bool
+    }
+
+    static let dangers: [Danger] = {
+        let rbac = "rbac.authorization.k8s.io"
+        return [
+            Danger(
+                label: "read Secrets in every namespace",
+                requests: ["get", "list", "watch"].map { AccessRequest(verb: $0, resource: "secrets") },
+                clusterWideOnly: true),
+            Danger(
+                label: "escalate, bind or impersonate",
+                requests: [
+                    AccessRequest(verb: "escalate", group: rbac, resource: "roles"),
+                    AccessRequest(verb: "escalate", group: rbac, resource: "clusterroles"),
+                    AccessRequest(verb: "bind", group: rbac, resource: "roles"),
+                    AccessRequest(verb: "bind", group: rbac, resource: "clusterroles"),
+                    AccessRequest(verb: "impersonate", resource: "users"),
+                    AccessRequest(verb: "impersonate", resource: "groups"),
+                    AccessRequest(verb: "impersonate", resource: "serviceaccounts"),
+                ],
+                clusterWideOnly: false),
+            Danger(
+                label: "exec into pods",
+                requests: ["create", "get"].flatMap { verb in
+                    ["pods/exec", "pods/attach"].map { AccessRequest(verb: verb, resource: $0) }
+                },
+                clusterWideOnly: false),
+            Danger(
+                label: "proxy to kubelets (nodes/proxy)",
+                requests: ["get", "create"].map { AccessRequest(verb: $0, resource: "nodes/proxy") },
+                clusterWideOnly: true),
+            Danger(
+                label: "create workloads in kube-system",
+                requests: WorkloadResources.all.map {
+                    AccessRequest(verb: "create", group: $0.group, resource: $0.resource, namespace: "kube-system")
+                },
+                clusterWideOnly: false),
+        ]
+    }()
+
+    let includeInternal: Bool
+
+    public init(parameters: RuleParameters) {
+        includeInternal = parameters.bool("includeInternalLoadBalancers", default: false)
+    }
+
+    /// How traffic reaches a Service from outside: the Service itself, or an Ingress routing to it.
+    struct EntryPoint {
+        let links: [ChainLink]
+        let service: ServiceEntry
+        let text: String
+    }
+
+    public func check(_ cluster: ClusterAnalysis, _ report: inout CrossObjectReport) {
+        var entries: [EntryPoint] = []
+        let exposed = cluster.index.services.filter {
+            $0.isExternallyExposed || (includeInternal && $0.type == "LoadBalancer")
+        }
+        for service in exposed.sorted(by: { $0.anchor.ref < $1.anchor.ref }) {
+            let kind = service.exposure
+            entries.append(EntryPoint(
+                links: [ChainLink(object: service.anchor.ref, detail: "\(kind), selector \(service.selectorText)")],
+                service: service, text: "\(kind) Service \(service.namespace)/\(service.name)"))
+        }
+        for ingress in cluster.index.ingresses.sorted(by: { $0.anchor.ref < $1.anchor.ref }) {
+            for name in ingress.backendServices {
+                guard let service = cluster.servicesByNamespace[ingress.namespace]?.first(where: { $0.name == name }) else { continue }
+                let hosts = ingress.hosts.map(\.host).joined(separator: ",")
+                entries.append(EntryPoint(
+                    links: [
+                        ChainLink(object: ingress.anchor.ref, detail: "routes \(hosts.isEmpty ? "every host" : hosts) to Service \(name)"),
+                        ChainLink(object: service.anchor.ref, detail: "\(service.type), selector \(service.selectorText)"),
+                    ],
+                    service: service,
+                    text: "Ingress \(ingress.namespace)/\(ingress.anchor.ref.name) → Service \(service.namespace)/\(service.name)"))
+            }
+        }
+        // The dangerous grants of each service account, worked out once however many workloads use it.
+        var dangersBySubject: [String: [(danger: Danger, grant: Grant)]] = [:]
+        var reported: Set<String> = []
+        for entry in entries {
+            for workload in cluster.workloadsByNamespace[entry.service.namespace] ?? []
+            where entry.service.selects(workload.podLabels) && cluster.mountsToken(workload) {
+                let subject = Subject(kind: .serviceAccount, name: workload.serviceAccount, namespace: workload.namespace)
+                let key = subject.description
+                if dangersBySubject[key] == nil {
+                    let grants = cluster.rbac.grants(to: subject)
+                    dangersBySubject[key] = Self.dangers.compactMap { danger in
+                        grants.first { grant in
+                            (!danger.clusterWideOnly || grant.namespace == nil)
+                                && danger.requests.contains { RBACGraph.covers(grant, $0, anyName: true) }
+                        }.map { (danger, $0) }
+                    }
+                }
+                for (danger, grant) in dangersBySubject[key]! {
+                    let source = workload.anchor.ref.source
+                    let id = "\(workload.anchor.ref.displayName)|\(source.file)|\(source.document)|\(source.item ?? -1)|\(danger.label)"
+                    guard reported.insert(id).inserted else { continue }
+                    let account = cluster.serviceAccountAnchor(namespace: workload.namespace, name: workload.serviceAccount, near: workload.anchor)
+                    let workloadName = "\(workload.anchor.ref.kind) \(workload.namespace)/\(workload.anchor.ref.name)"
+                    var chain = entry.links
+                    chain.append(ChainLink(object: workload.anchor.ref, detail: "pods run as ServiceAccount \(workload.serviceAccount), token mounted"))
+                    chain.append(ChainLink(object: account.ref, detail: "subject \(grant.subject.text)"))
+                    chain += grant.chain
+                    report.report(
+                        "\(workloadName) is exposed and its ServiceAccount can \(danger.label): "
+                            + "\(entry.text) → \(workloadName) → "
+                            + "ServiceAccount \(workload.namespace)/\(workload.serviceAccount) → \(grant.path) "
+                            + "(\(grant.rule.summary))",
+                        about: workload.anchor, path: ClusterAnalysis.serviceAccountPath(workload), chain: chain)
+                }
+            }
+        }
+    }
+}

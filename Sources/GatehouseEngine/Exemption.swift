@@ -1,0 +1,103 @@
+import GatehouseRules
+import KubeModel
+
+/// Findings a policy suppresses: those of the listed rules on objects and containers that match every
+/// matcher given. An empty matcher list matches anything; a non-empty one needs one of its entries to match.
+///
+/// `containers` and `images` look at the container a finding names, so an exemption for the `istio-proxy`
+/// sidecar leaves the same rule's findings on the application container standing. A finding about the pod
+/// as a whole (no container) never matches an exemption that lists containers or images.
+public struct Exemption: Sendable {
+    /// Rule ids, or globs over them (`["*"]` for every rule).
+    public var rules: [Glob]
+    /// Namespace globs.
+    public var namespaces: [Glob] = []
+    /// Object name globs.
+    public var names: [Glob] = []
+    /// Object kinds, exactly as written in manifests (`Deployment`).
+    public var kinds: [String] = []
+    /// Matches the object's own `metadata.labels`.
+    public var labelSelector: LabelSelector?
+    /// Container name globs.
+    public var containers: [Glob] = []
+    /// Image references as a user writes them; see ``KubeModel/ImageReference/matches(_:)``.
+    public var images: [String] = []
+    /// Why, as written; reports show it next to the findings it suppresses.
+    public var reason: String?
+    /// Where the exemption is written, so a report can point at it.
+    public var position: SourcePosition = .unknown
+
+    public init(
+        rules: [Glob], namespaces: [Glob] = [], names: [Glob] = [], kinds: [String] = [],
+        labelSelector: LabelSelector? = nil, containers: [Glob] = [], images: [String] = [],
+        reason: String? = nil, position: SourcePosition = .unknown
+    ) {
+        self.rules = rules
+        self.namespaces = namespaces
+        self.names = names
+        self.kinds = kinds
+        self.labelSelector = labelSelector
+        self.containers = containers
+        self.images = images
+        self.reason = reason
+        self.position = position
+    }
+
+    /// Whether the exemption is about rule `id` at all.
+    public func covers(rule id: String) -> Bool { rules.anyMatches(id) }
+
+    /// Whether the object-level matchers (namespace, name, kind, labels) match.
+    /// `labels` returns `nil` when the object's labels are unknown; a label selector then does not match.
+    func matchesObject(kind: String, name: String, namespace: String?, labels: () -> [String: String]?) -> Bool {
+        if !namespaces.isEmpty {
+            guard let namespace, namespaces.anyMatches(namespace) else { return false }
+        }
+        if !names.isEmpty, !names.anyMatches(name) { return false }
+        if !kinds.isEmpty, !kinds.contains(kind) { return false }
+        if let labelSelector {
+            guard let labels = labels(), labelSelector.matches(labels) else { return false }
+        }
+        return true
+    }
+
+    /// Whether the container-level matchers match the container `finding` names.
+    func matchesContainer(of finding: Finding) -> Bool {
+        if containers.isEmpty && images.isEmpty { return true }
+        guard finding.container != nil || finding.image != nil else { return false }
+        if !containers.isEmpty {
+            guard let name = finding.container, containers.anyMatches(name) else { return false }
+        }
+        if !images.isEmpty {
+            guard let written = finding.image, let image = ImageReference(written),
+                images.contains(where: { image.matches($0) })
+            else { return false }
+        }
+        return true
+    }
+}
+
+/// Why a finding was suppressed.
+public enum ExemptionSource: Sendable, Hashable {
+    /// The policy's `exemptions[index]`, with its reason and where it is written.
+    case policy(index: Int, reason: String?, position: SourcePosition)
+    /// The object's `gatehouse.io/exempt` annotation, with its `gatehouse.io/exempt-reason`.
+    case annotation(reason: String?)
+
+    /// The reason as written, if any.
+    public var reason: String? {
+        switch self {
+        case .policy(_, let reason, _), .annotation(let reason): reason
+        }
+    }
+}
+
+/// A finding that an exemption suppressed: not enforced, but counted and listable in reports.
+public struct ExemptedFinding: Sendable, Hashable {
+    public var finding: Finding
+    public var exemption: ExemptionSource
+
+    public init(finding: Finding, exemption: ExemptionSource) {
+        self.finding = finding
+        self.exemption = exemption
+    }
+}

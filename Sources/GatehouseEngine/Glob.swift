@@ -1,0 +1,83 @@
+/// A shell-style glob: `*` matches any run of characters (including none), `?` exactly one byte.
+/// Every other character matches itself; there are no character classes or escapes.
+///
+/// The pattern's bytes are kept from construction, so matching allocates nothing: policies compile their
+/// globs once and the engine matches them against every object.
+public struct Glob: Sendable, Hashable, CustomStringConvertible {
+    public let pattern: String
+    private let bytes: [UInt8]
+    private let shape: Shape
+
+    private enum Shape: Hashable {
+        case any, exact, prefix, general
+    }
+
+    public init(_ pattern: String) {
+        self.pattern = pattern
+        self.bytes = Array(pattern.utf8)
+        let stars = bytes.filter { $0 == UInt8(ascii: "*") }.count
+        let questions = bytes.contains(UInt8(ascii: "?"))
+        if !bytes.isEmpty, bytes.allSatisfy({ $0 == UInt8(ascii: "*") }) {
+            shape = .any
+        } else if stars == 0 && !questions {
+            shape = .exact
+        } else if stars == 1 && !questions && bytes.last == UInt8(ascii: "*") {
+            shape = .prefix
+        } else {
+            shape = .general
+        }
+    }
+
+    /// Whether the pattern holds `*` or `?`.
+    public var hasWildcards: Bool { shape != .exact }
+
+    public var description: String { pattern }
+
+    /// Whether the whole of `text` matches (not a substring of it).
+    public func matches(_ text: String) -> Bool {
+        switch shape {
+        case .any: return true
+        case .exact: return text == pattern
+        case .prefix: return text.utf8.starts(with: bytes.dropLast())
+        case .general:
+            var text = text
+            return text.withUTF8 { t in
+                bytes.withUnsafeBufferPointer { p in Self.match(p, t) }
+            }
+        }
+    }
+
+    /// Iterative matching with one backtrack point (the last `*`): linear in practice, never exponential.
+    private static func match(_ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>) -> Bool {
+        var pi = 0
+        var ti = 0
+        var starP = -1
+        var starT = 0
+        while ti < t.count {
+            if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == t[ti] && p[pi] != UInt8(ascii: "*") {
+                pi += 1
+                ti += 1
+            } else if pi < p.count, p[pi] == UInt8(ascii: "*") {
+                starP = pi
+                pi += 1
+                starT = ti
+            } else if starP >= 0 {
+                pi = starP + 1
+                starT += 1
+                ti = starT
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+}
+
+extension Array where Element == Glob {
+    /// Whether any glob in the list matches `text`.
+    func anyMatches(_ text: String) -> Bool {
+        for glob in self where glob.matches(text) { return true }
+        return false
+    }
+}

@@ -1,0 +1,65 @@
+import KubeModel
+
+/// rbac-delete-pod-logs: Delete pod logs.
+public struct RbacDeletePodLogs: Rule {
+    public static let description = RuleDescription(
+        id: "rbac-delete-pod-logs",
+        title: "Delete pod logs",
+        category: .rbac,
+        severity: .medium,
+        action: .audit,
+        scope: RoleChecks.roleKinds,
+        profiles: [.aks],
+        spec: """
+            Fails for each rules[] entry that grants delete or deletecollection on pods/log (core group), \
+            wildcards included.
+            Built-in roles (named system:* or labelled kubernetes.io/bootstrapping=rbac-defaults) are skipped \
+            unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
+            """,
+        rationale: """
+            Deleting logs removes the traces of what ran in a container.
+            """,
+        remediation: "Do not grant delete on pods/log.",
+        references: [
+            .other("KSV042"),
+        ],
+        parameters: [RoleChecks.includeSystemParameter],
+        passing: [
+            Example(
+                """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: log-reader, namespace: app}
+                rules:
+                - {apiGroups: [""], resources: [pods/log], verbs: [get, list]}
+                """),
+        ],
+        failing: [
+            Example(
+                """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: log-cleaner, namespace: app}
+                rules:
+                - {apiGroups: [""], resources: [pods/log], verbs: [delete]}
+                """,
+                paths: ["rules[0]"]),
+        ]
+    )
+
+    static let permissions: [Permission] = [
+        Permission(["delete", "deletecollection"], "pods/log"),
+    ]
+
+    let includeSystem: Bool
+
+    public init(parameters: RuleParameters) {
+        includeSystem = parameters.bool("includeSystem", default: false)
+    }
+
+    public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        RoleChecks.reportGrants(
+            object, &context, includeSystem: includeSystem, permissions: Self.permissions,
+            reason: "\(object.kind) can delete pod logs")
+    }
+}

@@ -1,0 +1,66 @@
+import KubeModel
+
+/// rbac-pv-create: Create PersistentVolumes.
+public struct RbacPvCreate: Rule {
+    public static let description = RuleDescription(
+        id: "rbac-pv-create",
+        title: "Create PersistentVolumes",
+        category: .rbac,
+        severity: .medium,
+        action: .audit,
+        scope: .kinds(["ClusterRole"]),
+        profiles: [.aks],
+        spec: """
+            Fails for each rules[] entry of a ClusterRole that grants create on persistentvolumes (core group), \
+            wildcards included. Roles cannot grant a cluster-scoped resource and are not checked.
+            Built-in roles (named system:* or labelled kubernetes.io/bootstrapping=rbac-defaults) are skipped \
+            unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
+            """,
+        rationale: """
+            A PersistentVolume can point at a hostPath: whoever creates one and a claim mounts any node path.
+            """,
+        remediation: "Let a storage provisioner create volumes; people create PersistentVolumeClaims.",
+        references: [
+            .cis("5.1.9 [AKS 4.1.8] Minimize access to create persistent volumes"),
+        ],
+        parameters: [RoleChecks.includeSystemParameter],
+        passing: [
+            Example(
+                """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: storage-viewer}
+                rules:
+                - {apiGroups: [""], resources: [persistentvolumes], verbs: [get, list]}
+                - {apiGroups: [""], resources: [persistentvolumeclaims], verbs: [create]}
+                """),
+        ],
+        failing: [
+            Example(
+                """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: storage-admin}
+                rules:
+                - {apiGroups: [""], resources: [persistentvolumes], verbs: [create, delete]}
+                """,
+                paths: ["rules[0]"]),
+        ]
+    )
+
+    static let permissions: [Permission] = [
+        Permission(["create"], "persistentvolumes"),
+    ]
+
+    let includeSystem: Bool
+
+    public init(parameters: RuleParameters) {
+        includeSystem = parameters.bool("includeSystem", default: false)
+    }
+
+    public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        RoleChecks.reportGrants(
+            object, &context, includeSystem: includeSystem, permissions: Self.permissions,
+            reason: "ClusterRole can create PersistentVolumes")
+    }
+}

@@ -1,0 +1,57 @@
+import KubeModel
+
+/// Shared parts of the RBAC rules: the `includeSystem` parameter and the walk over a role's rules.
+enum RoleChecks {
+    static let includeSystemParameter = ParameterSpec(
+        "includeSystem", .bool, default: "false",
+        "Also check roles and bindings named `system:*` or labelled `kubernetes.io/bootstrapping: rbac-defaults` (Kubernetes' own).")
+
+    /// Kubernetes' own roles and bindings: named `system:*`, or labelled as RBAC bootstrap defaults
+    /// (`cluster-admin`, `admin`, `edit`, `view` and the `cluster-admin` binding).
+    static func isBuiltIn(_ object: KubeObject) -> Bool {
+        object.isSystemNamed || object.label("kubernetes.io/bootstrapping") == "rbac-defaults"
+    }
+
+    static let roleKinds: Scope = .kinds(["Role", "ClusterRole"])
+    static let bindingKinds: Scope = .kinds(["RoleBinding", "ClusterRoleBinding"])
+
+    /// Reports each rule entry of `object` that grants some verbs of `permissions`, once per entry, at `rules[i]`.
+    /// The message names the verbs and resources granted, in the order of `permissions`.
+    static func reportGrants(
+        _ object: KubeObject, _ context: inout CheckContext, includeSystem: Bool, permissions: [Permission],
+        reason: String
+    ) {
+        guard includeSystem || !isBuiltIn(object) else { return }
+        for (rule, value) in RBACRule.rules(of: object) {
+            let granted = grants(rule, permissions)
+            guard !granted.isEmpty else { continue }
+            context.report("\(reason): rules[\(rule.index)] grants \(granted)", path: "rules[\(rule.index)]", at: value)
+        }
+    }
+
+    /// `get, list on secrets; create on pods/exec`, or empty when nothing is granted.
+    static func grants(_ rule: RBACRule, _ permissions: [Permission]) -> String {
+        var parts: [String] = []
+        var seen: Set<String> = []
+        for permission in permissions {
+            let verbs = permission.granted(by: rule)
+            guard !verbs.isEmpty else { continue }
+            let text = "\(verbs.joined(separator: ", ")) on \(permission.resource)"
+            if seen.insert(text).inserted { parts.append(text) }
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    /// Subjects of a binding with their index, as `Kind:name` (`ServiceAccount:ns:name` for service accounts).
+    static func subjects(of object: KubeObject) -> [(text: String, kind: String, name: String, value: Value, index: Int)] {
+        guard let list = object.root["subjects"], list.isSequence else { return [] }
+        return list.items.enumerated().compactMap { i, item in
+            guard let kind = item["kind"]?.string, let name = item["name"]?.string else { return nil }
+            var text = "\(kind):\(name)"
+            if kind == "ServiceAccount" {
+                text = "ServiceAccount:\(item["namespace"]?.string ?? object.namespace ?? ""):\(name)"
+            }
+            return (text, kind, name, item, i)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import GatehouseEngine
+import GatehouseRules
+import KubeModel
+import Testing
+
+/// The RBAC, network and service rules decide at admission through the same engine as the audit.
+struct AdmissionRulesTests {
+    static func findings(_ yaml: String, policy: Policy = Policy()) throws -> [Finding] {
+        let object = try #require(Manifests.loadYAML(yaml).objects.first)
+        return try Engine(policy: policy).evaluate(object)
+    }
+
+    @Test func bindingEveryoneIsDenied() throws {
+        let f = try Self.findings("""
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: open}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+            subjects: [{kind: Group, name: "system:authenticated"}]
+            """)
+        #expect(f.map(\.ruleID) == ["rbac-cluster-admin-binding", "rbac-privileged-groups-binding"])
+        #expect(f.map(\.action) == [.warn, .deny])
+        #expect(f.last?.message == "ClusterRoleBinding grants cluster-admin to Group:system:authenticated, which is everyone or bypasses RBAC")
+    }
+
+    @Test func publicLoadBalancerWarns() throws {
+        let f = try Self.findings("""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: db, namespace: shop}
+            spec: {type: LoadBalancer, selector: {app: postgres}, ports: [{port: 5432}], externalIPs: [1.2.3.4]}
+            """)
+        #expect(f.map(\.ruleID) == ["svc-external-ips", "svc-lb-internal", "svc-lb-source-ranges", "svc-sensitive-exposure", "svc-sensitive-exposure"])
+        #expect(f.map(\.action) == [.deny, .warn, .warn, .warn, .warn])
+    }
+
+    @Test func systemRolesAreSkippedUnlessAsked() throws {
+        let role = """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: "system:controller:x"}
+            rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
+            """
+        #expect(try Self.findings(role).isEmpty)
+        var policy = Policy()
+        policy.rules["rbac-secrets-access"] = RuleSettings(parameters: ParsedYAML.firstDocument("includeSystem: true"))
+        #expect(try Self.findings(role, policy: policy).map(\.ruleID) == ["rbac-secrets-access"])
+    }
+
+    @Test func allowedPortsIsOffUnlessEnabled() throws {
+        let service = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: shop}
+            spec: {selector: {app: web}, ports: [{port: 8081}]}
+            """
+        #expect(try Self.findings(service).isEmpty)
+        var policy = Policy()
+        policy.rules["svc-allowed-ports"] = RuleSettings(action: .warn)
+        #expect(try Self.findings(service, policy: policy).map(\.path) == ["spec.ports[0].port"])
+    }
+}

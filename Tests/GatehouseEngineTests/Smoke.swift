@@ -1,4 +1,0 @@
-import GatehouseEngine
-import Testing
-
-@Test func gatehouseEngineBuilds() {}
