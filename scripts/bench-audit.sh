@@ -65,6 +65,9 @@ if [[ -f "$CORPUS/million.json" ]]; then
     rss=$( { /usr/bin/time -v "$BIN" audit "$CORPUS/million.json" --format json --fail-on never >/dev/null; } 2>&1 \
         | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}')
     echo "peak RSS, 1,000,000 JSON objects ($(mbps "$(bytes "$CORPUS/million.json")" 1) MB): $(( rss / 1024 )) MiB"
+    rss=$( { /usr/bin/time -v "$BIN" audit "$CORPUS/million.json" --format json --fail-on never --no-cross-object >/dev/null; } 2>&1 \
+        | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}')
+    echo "peak RSS, same, --no-cross-object (per-object rules only): $(( rss / 1024 )) MiB"
 fi
 
 first_start=$(date +%s%N)

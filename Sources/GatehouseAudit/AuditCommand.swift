@@ -13,11 +13,15 @@ public struct AuditRequest: Sendable {
     public var policy: Policy
     public var jobs: Int
     public var color: Bool
+    /// Whether to run the cross-object rules (they index every input; large exports cost memory).
+    public var crossObject: Bool
 
     public init(
         paths: [String], format: ReportFormat = .text, failOn: FailThreshold = .severity(.high),
-        policy: Policy = Policy(), jobs: Int = AuditOptions.availableCores, color: Bool = false
+        policy: Policy = Policy(), jobs: Int = AuditOptions.availableCores, color: Bool = false,
+        crossObject: Bool = true
     ) {
+        self.crossObject = crossObject
         self.paths = paths
         self.format = format
         self.failOn = failOn
@@ -34,7 +38,8 @@ public struct AuditRequest: Sendable {
         let engine = try Engine(policy: policy)
         let crossObject = try ClusterIndexAnalysis(policy: policy)
         let auditor = Auditor(
-            engine: engine, options: AuditOptions(jobs: jobs), crossObject: crossObject.isActive ? crossObject : nil)
+            engine: engine, options: AuditOptions(jobs: jobs),
+            crossObject: self.crossObject && crossObject.isActive ? crossObject : nil)
         let report = auditor.audit(paths: paths)
         format.writer(color: color).write(report, to: output)
         output.flush()

@@ -46,6 +46,9 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var jobs: Int?
 
+    @Flag(help: "Skip the cross-object rules (network policy coverage, RBAC paths): per-object rules only.")
+    var noCrossObject = false
+
     @Flag(help: "No colour in the text report (also when NO_COLOR is set or the output is not a terminal).")
     var noColor = false
 
@@ -73,7 +76,8 @@ struct AuditCommand: ParsableCommand {
         if let pssVersion { policy.pssVersion = pssVersion }
         let request = AuditRequest(
             paths: paths, format: format, failOn: FailThreshold(failOn)!, policy: policy,
-            jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor)
+            jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor,
+            crossObject: !noCrossObject)
         let output = ReportOutput(descriptor: 1)
         let status: AuditExitStatus
         do {

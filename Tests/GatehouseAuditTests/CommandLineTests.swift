@@ -60,6 +60,19 @@ struct CommandLineTests {
         #expect(!run.stdout.contains("\u{1B}["), "no colour when the output is not a terminal")
     }
 
+    @Test func crossObjectRulesRunUnlessTurnedOff() throws {
+        func rules(_ extra: [String]) throws -> Set<String> {
+            let run = try Self.run(["audit", "examples/", "--format", "json"] + extra)
+            let report = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return Set((report["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String })
+        }
+        let all = try rules([])
+        let perObject = try rules(["--no-cross-object"])
+        #expect(all.contains("netpol-namespace-missing"))
+        #expect(!perObject.contains("netpol-namespace-missing"))
+        #expect(perObject.isSubset(of: all))
+    }
+
     @Test func failOnNeverPasses() throws {
         #expect(try Self.run(["audit", "examples/", "--fail-on", "never"]).status == 0)
     }
