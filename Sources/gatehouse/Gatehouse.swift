@@ -1,14 +1,62 @@
 import ArgumentParser
+import GatehouseReports
 
-/// The root command. Other commands (audit, serve, rules, version) register here too.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `gatehouse` command. Subcommands only parse options and call the libraries.
 ///
-/// `@main` on an `AsyncParsableCommand` (not top-level code in main.swift): top-level `Gatehouse.main()`
-/// resolves to the synchronous entry point, which never runs an async subcommand such as `serve`.
+/// `@main` on an `AsyncParsableCommand` with an async `main()`: `serve` is async, and a synchronous entry point
+/// would never run it.
 @main
 struct Gatehouse: AsyncParsableCommand {
+    /// Every subcommand, in help order. A new door is one line here.
+    static let commands: [any ParsableCommand.Type] = [
+        AuditCommand.self,
+        Serve.self,
+        RulesCommand.self,
+        WhoCanCommand.self,
+        AccessCommand.self,
+        BenchClusterCommand.self,
+        VersionCommand.self,
+    ]
+
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
-        abstract: "Kubernetes admission webhook, auditor and CLI for AKS hardening rules.",
-        subcommands: [WhoCanCommand.self, AccessCommand.self, BenchClusterCommand.self, Serve.self]
+        abstract: "Kubernetes hardening rules (AKS, Pod Security Standards) for manifests, admission and audits.",
+        version: GatehouseInfo.version,
+        subcommands: commands
     )
+
+    /// Runs the command line with Gatehouse's exit codes: usage errors exit 2 (not ArgumentParser's 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Glibc.exit(0)
+            }
+            if !message.isEmpty { writeStandardError(message) }
+            Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// Writes one line to standard error, as is.
+func writeStandardError(_ message: String) {
+    var line = message
+    if !line.hasSuffix("\n") { line += "\n" }
+    var bytes = Array(line.utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
 }

@@ -7,7 +7,6 @@ import Logging
 import NIOSSL
 
 extension OnErrorPolicy: ExpressibleByArgument {}
-extension Profile: ExpressibleByArgument {}
 
 /// `gatehouse serve`: the validating admission webhook over HTTPS.
 struct Serve: AsyncParsableCommand {

@@ -1,0 +1,48 @@
+import GatehouseEngine
+import GatehouseReports
+import GatehouseRules
+import KubeModel
+
+/// `gatehouse audit` as a library call: what the command line asked for, run end to end.
+///
+/// The executable only parses options into this and exits with the returned status; tests call it directly.
+public struct AuditRequest: Sendable {
+    public var paths: [String]
+    public var format: ReportFormat
+    public var failOn: FailThreshold
+    public var policy: Policy
+    public var jobs: Int
+    public var color: Bool
+    /// Whether to run the cross-object rules (they index every input; large exports cost memory).
+    public var crossObject: Bool
+
+    public init(
+        paths: [String], format: ReportFormat = .text, failOn: FailThreshold = .severity(.high),
+        policy: Policy = Policy(), jobs: Int = AuditOptions.availableCores, color: Bool = false,
+        crossObject: Bool = true
+    ) {
+        self.crossObject = crossObject
+        self.paths = paths
+        self.format = format
+        self.failOn = failOn
+        self.policy = policy
+        self.jobs = jobs
+        self.color = color
+    }
+
+    /// Audits, writes the report to `output`, and returns the exit status.
+    /// Per-object rules run on every object; cross-object rules (network policies, RBAC paths...) run over a
+    /// ``ClusterIndexAnalysis`` of all inputs when the policy enables any.
+    /// Throws ``ParameterError`` when the policy gives a rule parameters it cannot use.
+    public func run(to output: ReportOutput) throws -> AuditExitStatus {
+        let engine = try Engine(policy: policy)
+        let crossObject = try ClusterIndexAnalysis(policy: policy)
+        let auditor = Auditor(
+            engine: engine, options: AuditOptions(jobs: jobs),
+            crossObject: self.crossObject && crossObject.isActive ? crossObject : nil)
+        let report = auditor.audit(paths: paths)
+        format.writer(color: color).write(report, to: output)
+        output.flush()
+        return AuditExitStatus(report: report, failOn: failOn)
+    }
+}

@@ -1,0 +1,288 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GatehouseEngine
+import GatehouseReports
+import GatehouseRules
+import KubeModel
+
+/// How an audit runs.
+public struct AuditOptions: Sendable {
+    /// Worker threads; files are the unit of work. At least 1.
+    public var jobs: Int
+    public var limits: LoadLimits
+    /// Read every input once before evaluating, to collect the inputs' Namespace objects (their labels), so
+    /// that namespace-aware evaluation (Pod Security levels from `pod-security.kubernetes.io/*` labels) sees
+    /// every namespace whatever the file order. Costs one extra parse of the inputs.
+    public var collectNamespacesFirst: Bool
+    /// Where `-` reads from: standard input (0) unless a test passes a pipe.
+    public var standardInputDescriptor: Int32
+
+    public init(
+        jobs: Int = AuditOptions.availableCores, limits: LoadLimits = .default, collectNamespacesFirst: Bool = false,
+        standardInputDescriptor: Int32 = 0
+    ) {
+        self.jobs = max(1, jobs)
+        self.limits = limits
+        self.collectNamespacesFirst = collectNamespacesFirst
+        self.standardInputDescriptor = standardInputDescriptor
+    }
+
+    /// The number of online processors.
+    public static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// What an evaluation may know beyond the object itself.
+public struct AuditContext: Sendable {
+    /// Namespaces found among the inputs (empty unless ``AuditOptions/collectNamespacesFirst``).
+    public let namespaces: NamespaceDirectory
+
+    public init(namespaces: NamespaceDirectory = NamespaceDirectory()) {
+        self.namespaces = namespaces
+    }
+}
+
+extension AuditContext {
+    /// The Pod Security level and version `object` is judged at: its namespace's enforced policy when the
+    /// namespace is among the inputs with `pod-security.kubernetes.io/` labels, else `defaults.enforce`.
+    public func podSecurity(for object: KubeObject, defaults: PSSNamespacePolicy) -> PSSContext {
+        guard let namespace = object.namespace, let labels = namespaces.labels(of: namespace),
+            PSSNamespacePolicy.hasLabels(labels)
+        else { return defaults.enforce }
+        return PSSNamespacePolicy.parse(labels: labels, defaults: defaults).policy.enforce
+    }
+}
+
+/// Namespace objects among the audit's inputs, by name, with their labels.
+public struct NamespaceDirectory: Sendable {
+    public private(set) var labels: [String: [String: String]] = [:]
+
+    public init() {}
+
+    /// Records a Namespace object (other kinds are ignored). The first definition of a name wins, so the
+    /// result does not depend on thread timing.
+    public mutating func record(_ object: KubeObject) {
+        guard object.kind == "Namespace", object.group == "", !object.name.isEmpty else { return }
+        if labels[object.name] == nil { labels[object.name] = object.labels }
+    }
+
+    /// The labels of namespace `name`, `nil` when it is not among the inputs.
+    public func labels(of name: String) -> [String: String]? { labels[name] }
+}
+
+/// Analysis across objects (network policies selecting pods, service accounts bound to roles...).
+///
+/// The auditor calls ``observe(_:)`` for every object from its worker threads (so implementations must be
+/// thread-safe and must copy or retain what they need: the auditor drops each document's tree after
+/// evaluating it), then ``findings()`` once, after every input has been read.
+public protocol CrossObjectAnalysis: AnyObject, Sendable {
+    /// Ids of the rules the analysis runs, for the report's rule list.
+    var ruleIDs: [String] { get }
+    func observe(_ object: KubeObject)
+    func findings() -> [Finding]
+}
+
+/// Runs the engine over files, directories and standard input, in parallel, and builds the report.
+///
+/// Each file is one unit of work: read (memory-mapped), parsed document by document, each object evaluated
+/// as soon as its document is complete and the document's tree released. Results are stored per input index
+/// and merged in input order, and the report sorts findings canonically, so the output is identical for any
+/// number of jobs.
+public struct Auditor: Sendable {
+    public typealias Evaluation = @Sendable (KubeObject, AuditContext) -> [Finding]
+
+    public let options: AuditOptions
+    public let profile: Profile
+    public let activeRules: [String]
+    private let evaluate: Evaluation
+    private let crossObject: (any CrossObjectAnalysis)?
+
+    /// An auditor applying `engine` to each object.
+    ///
+    /// Under the `pss-baseline` and `pss-restricted` profiles, pods are judged by the Pod Security Standards at
+    /// the policy's level and version (``Engine/podSecurity``), except in a namespace that is among the inputs
+    /// and carries `pod-security.kubernetes.io/enforce` (and `enforce-version`) labels: there they are judged at
+    /// the level the namespace enforces, as admission would. The auditor then reads the inputs that mention
+    /// `Namespace` once before evaluating (``AuditOptions/collectNamespacesFirst``). Other profiles use Azure
+    /// semantics and ignore the labels.
+    public init(engine: Engine, options: AuditOptions = AuditOptions(), crossObject: (any CrossObjectAnalysis)? = nil) {
+        var options = options
+        let activeRules = engine.activeRuleIDs + (crossObject?.ruleIDs ?? [])
+        guard let base = engine.podSecurity else {
+            self.init(
+                profile: engine.policy.profile, activeRules: activeRules, options: options,
+                crossObject: crossObject, evaluate: { object, _ in engine.evaluate(object, pss: nil) })
+            return
+        }
+        options.collectNamespacesFirst = true
+        let defaults = PSSNamespacePolicy(enforce: base, audit: base, warn: base)
+        self.init(
+            profile: engine.policy.profile, activeRules: activeRules, options: options,
+            crossObject: crossObject,
+            evaluate: { object, context in
+                engine.evaluate(object, pss: context.podSecurity(for: object, defaults: defaults))
+            })
+    }
+
+    /// An auditor with a custom evaluation (namespace-aware engines, tests).
+    public init(
+        profile: Profile, activeRules: [String], options: AuditOptions = AuditOptions(),
+        crossObject: (any CrossObjectAnalysis)? = nil, evaluate: @escaping Evaluation
+    ) {
+        self.profile = profile
+        self.activeRules = activeRules.sorted()
+        self.options = options
+        self.crossObject = crossObject
+        self.evaluate = evaluate
+    }
+
+    /// Audits the paths as given on a command line (`-` for standard input).
+    public func audit(paths: [String]) -> AuditReport {
+        let (inputs, errors) = InputWalker().expand(paths)
+        return audit(inputs, argumentErrors: errors)
+    }
+
+    /// Audits already expanded inputs. `argumentErrors` (unreadable paths) are reported first.
+    public func audit(_ inputs: [AuditInput], argumentErrors: [LoadError] = []) -> AuditReport {
+        // Standard input can be read only once; hold it for both passes.
+        var standardInput: Result<InputBytes, LoadError>?
+        if inputs.contains(.standardInput) { standardInput = InputBytes.readStandardInput(options.standardInputDescriptor) }
+        let stdinBytes = standardInput.map(SendableResult.init)
+
+        var context = AuditContext()
+        if options.collectNamespacesFirst {
+            context = AuditContext(namespaces: collectNamespaces(inputs, standardInput: stdinBytes))
+        }
+
+        let slots = ResultSlots<FileOutcome>(count: inputs.count)
+        let limits = options.limits
+        let evaluate = self.evaluate
+        let crossObject = self.crossObject
+        let frozenContext = context
+        // With at least two cores per input, each input is parsed on one thread and evaluated on another.
+        let pipelined = inputs.count * 2 <= options.jobs
+        WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
+            let input = inputs[index]
+            var outcome = FileOutcome()
+            var interner = FindingInterner()  // used by whichever one thread evaluates this input
+            let evaluateOne: (KubeObject) -> [Finding] = { object in
+                crossObject?.observe(object)
+                var found = evaluate(object, frozenContext)
+                if !found.isEmpty { interner.intern(&found) }
+                return found
+            }
+            let loaded: LoadOutcome
+            if pipelined {
+                let pipeline = EvaluationPipeline(evaluate: evaluateOne)
+                loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
+                    outcome.objectCount += 1
+                    pipeline.submit(object)
+                }
+                pipeline.finish()
+                outcome.findings = pipeline.findings
+            } else {
+                loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
+                    outcome.objectCount += 1
+                    outcome.findings.append(contentsOf: evaluateOne(object))
+                }
+            }
+            outcome.notes = loaded.notes
+            outcome.errors = loaded.errors
+            slots.set(index, outcome)
+        }
+
+        var findings: [Finding] = []
+        var errors = argumentErrors
+        var notes: [LoadNote] = []
+        var objectCount = 0
+        for index in inputs.indices {
+            guard var outcome = slots.take(index) else { continue }
+            objectCount += outcome.objectCount
+            if findings.isEmpty {
+                swap(&findings, &outcome.findings)  // a lone big input: take its array, do not copy it
+            } else {
+                findings.append(contentsOf: outcome.findings)
+            }
+            errors.append(contentsOf: outcome.errors)
+            notes.append(contentsOf: outcome.notes)
+        }
+        if let crossObject { findings.append(contentsOf: crossObject.findings()) }
+        return AuditReport(
+            profile: profile, activeRules: activeRules, files: inputs.map(\.description), objectCount: objectCount,
+            findings: consume findings, errors: errors, notes: notes)
+    }
+
+    private func collectNamespaces(
+        _ inputs: [AuditInput], standardInput: SendableResult?
+    ) -> NamespaceDirectory {
+        let slots = ResultSlots<NamespaceDirectory>(count: inputs.count)
+        let limits = options.limits
+        WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
+            var directory = NamespaceDirectory()
+            guard InputScan.mayMention("Namespace", in: inputs[index], standardInput: standardInput) else {
+                slots.set(index, directory)
+                return
+            }
+            _ = FileProcessor(limits: limits).process(inputs[index], standardInput: standardInput) { object in
+                directory.record(object)
+            }
+            slots.set(index, directory)
+        }
+        var merged = NamespaceDirectory()
+        for index in inputs.indices {
+            guard let directory = slots.take(index) else { continue }
+            for (name, labels) in directory.labels.sorted(by: { $0.key < $1.key }) where merged.labels(of: name) == nil {
+                merged.setLabels(labels, for: name)
+            }
+        }
+        return merged
+    }
+}
+
+extension NamespaceDirectory {
+    mutating func setLabels(_ value: [String: String], for name: String) { labels[name] = value }
+}
+
+/// What one input produced.
+struct FileOutcome: Sendable {
+    var objectCount = 0
+    var findings: [Finding] = []
+    var notes: [LoadNote] = []
+    var errors: [LoadError] = []
+}
+
+/// A read result shared read-only between worker threads.
+struct SendableResult: @unchecked Sendable {
+    // @unchecked: InputBytes is immutable after reading.
+    let value: Result<InputBytes, LoadError>
+}
+
+/// Loads one input with KubeModel's streaming loader and hands each object over as soon as it is parsed;
+/// nothing keeps an object's tree alive once the handler returns.
+struct FileProcessor {
+    let limits: LoadLimits
+
+    func process(
+        _ input: AuditInput, standardInput: SendableResult?, onObject: (KubeObject) -> Void
+    ) -> LoadOutcome {
+        switch input {
+        case .file(let path):
+            return Manifests.load(contentsOf: path, limits: limits, onObject: onObject)
+        case .standardInput:
+            switch standardInput?.value {
+            case .success(let data):
+                return data.withBytes { Manifests.load($0, file: "-", limits: limits, onObject: onObject) }
+            case .failure(let error):
+                var outcome = LoadOutcome(file: "-", format: .yaml)
+                outcome.errors.append(error)
+                return outcome
+            case nil:
+                var outcome = LoadOutcome(file: "-", format: .yaml)
+                outcome.errors.append(LoadError(file: "-", position: .unknown, message: "standard input was not read"))
+                return outcome
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs `body(i)` for every `i` in `0..<count` on up to `jobs` threads, each thread taking the next unclaimed
+/// index, and returns when all are done.
+///
+/// Plain POSIX threads: the work is CPU-bound parsing, and starting two threads costs microseconds where a
+/// cold async runtime or Foundation would cost milliseconds of start-up.
+enum WorkerPool {
+    static func run(count: Int, jobs: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let workers = max(1, min(jobs, count))
+        if workers == 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        let queue = IndexQueue(count: count)
+        let work: @Sendable () -> Void = {
+            while let i = queue.next() { body(i) }
+        }
+        var threads: [pthread_t] = []
+        for _ in 1..<workers {
+            let box = Unmanaged.passRetained(WorkBox(work)).toOpaque()
+            var thread = pthread_t()
+            let started = pthread_create(&thread, nil, { raw in
+                let box = Unmanaged<WorkBox>.fromOpaque(raw!).takeRetainedValue()
+                box.work()
+                return nil
+            }, box)
+            if started == 0 {
+                threads.append(thread)
+            } else {
+                Unmanaged<WorkBox>.fromOpaque(box).release()
+            }
+        }
+        work()  // the calling thread is a worker too
+        for thread in threads { pthread_join(thread, nil) }
+    }
+}
+
+private final class WorkBox: @unchecked Sendable {
+    let work: @Sendable () -> Void
+    init(_ work: @escaping @Sendable () -> Void) { self.work = work }
+}
+
+/// Hands out indices `0..<count` once each, to any number of threads.
+private final class IndexQueue: @unchecked Sendable {
+    // @unchecked: `nextIndex` is only touched with `lock` held.
+    private var lock = pthread_mutex_t()
+    private var nextIndex = 0
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        pthread_mutex_init(&lock, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&lock) }
+
+    func next() -> Int? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard nextIndex < count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+}
+
+/// One slot per input, each written by exactly one worker, read after all workers are joined.
+final class ResultSlots<T>: @unchecked Sendable {
+    // @unchecked: slots are disjoint per index, and reads happen after pthread_join (a happens-before edge).
+    private let storage: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
+    }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func set(_ index: Int, _ value: T) { storage[index] = value }
+    func take(_ index: Int) -> T? {
+        let value = storage[index]
+        storage[index] = nil
+        return value
+    }
+}

@@ -1,0 +1,91 @@
+import GatehouseEngine
+import GatehouseRules
+import KubeModel
+
+/// JUnit XML, for CI systems that show test results (Jenkins, GitLab, Azure Pipelines).
+///
+/// One test suite per rule the audit ran; each object the rule flagged is a failed test case (all of that
+/// object's findings for the rule in one `<failure>`). A rule without findings is a suite with one passing
+/// case, so the CI page lists every rule. Input errors form a suite `gatehouse.inputs` of errored cases.
+public struct JUnitReportWriter: ReportWriter {
+    public init() {}
+
+    public func write(_ report: AuditReport, to out: ReportOutput) {
+        var byRule: [String: [Finding]] = [:]
+        for f in report.findings { byRule[f.ruleID, default: []].append(f) }
+        let ids = Array(Set(report.activeRules).union(byRule.keys)).sorted()
+
+        var groups: [(id: String, objects: [[Finding]])] = []
+        var failures = 0
+        var tests = 0
+        for id in ids {
+            var objects: [[Finding]] = []
+            for f in byRule[id] ?? [] {
+                if let last = objects.last?.last, last.object == f.object {
+                    objects[objects.count - 1].append(f)
+                } else {
+                    objects.append([f])
+                }
+            }
+            failures += objects.count
+            tests += max(objects.count, 1)
+            groups.append((id, objects))
+        }
+        tests += report.errors.count
+
+        out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        out.write(
+            "<testsuites name=\"gatehouse\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(report.errors.count)\">\n")
+        for group in groups {
+            let title = RuleCatalogue.description(id: group.id)?.title ?? group.id
+            out.write("  <testsuite name=\"")
+            out.writeXMLEscaped(group.id)
+            out.write(
+                "\" tests=\"\(max(group.objects.count, 1))\" failures=\"\(group.objects.count)\" errors=\"0\">\n")
+            if group.objects.isEmpty {
+                out.write("    <testcase classname=\"")
+                out.writeXMLEscaped(group.id)
+                out.write("\" name=\"")
+                out.writeXMLEscaped(title)
+                out.write("\"/>\n")
+            }
+            for findings in group.objects {
+                let first = findings[0]
+                out.write("    <testcase classname=\"")
+                out.writeXMLEscaped(group.id)
+                out.write("\" name=\"")
+                out.writeXMLEscaped(first.object.displayName)
+                out.write("\" file=\"")
+                out.writeXMLEscaped(first.object.source.file)
+                out.write("\">\n      <failure message=\"")
+                out.writeXMLEscaped(first.message)
+                out.write("\" type=\"")
+                out.writeXMLEscaped(first.severity.rawValue)
+                out.write("\">")
+                for f in findings {
+                    out.writeXMLEscaped(
+                        (f.position == .unknown ? f.object.source.file : "\(f.object.source.file):\(f.position.line):\(f.position.column)") + " \(f.path): \(f.message) [\(f.severity.rawValue), \(f.action.rawValue)]\n"
+                    )
+                }
+                out.write("</failure>\n    </testcase>\n")
+            }
+            out.write("  </testsuite>\n")
+        }
+        if !report.errors.isEmpty {
+            out.write(
+                "  <testsuite name=\"gatehouse.inputs\" tests=\"\(report.errors.count)\" failures=\"0\" errors=\"\(report.errors.count)\">\n"
+            )
+            for error in report.errors {
+                out.write("    <testcase classname=\"gatehouse.inputs\" name=\"")
+                out.writeXMLEscaped(error.file)
+                out.write("\">\n      <error message=\"")
+                out.writeXMLEscaped(error.message)
+                out.write("\">")
+                out.writeXMLEscaped(error.description)
+                out.write("</error>\n    </testcase>\n")
+            }
+            out.write("  </testsuite>\n")
+        }
+        out.write("</testsuites>\n")
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// The built `gatehouse` executable, run as a user runs it: exit statuses and streams.
+struct CommandLineTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The executable sits next to the test bundle in the build directory.
+    static var executable: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("gatehouse")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return repository.appendingPathComponent(".build/debug/gatehouse")
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = repository
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func executableIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the package first: swift build")
+    }
+
+    @Test func quickStartAuditFindsProblemsAndExitsOne() throws {
+        let run = try Self.run(["audit", "examples/"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("examples/node-agent-daemonset.yaml:"))
+        #expect(run.stdout.contains("Summary:"))
+        #expect(!run.stdout.contains("\u{1B}["), "no colour when the output is not a terminal")
+    }
+
+    @Test func crossObjectRulesRunUnlessTurnedOff() throws {
+        func rules(_ extra: [String]) throws -> Set<String> {
+            let run = try Self.run(["audit", "examples/", "--format", "json"] + extra)
+            let report = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return Set((report["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String })
+        }
+        let all = try rules([])
+        let perObject = try rules(["--no-cross-object"])
+        #expect(all.contains("netpol-namespace-missing"))
+        #expect(!perObject.contains("netpol-namespace-missing"))
+        #expect(perObject.isSubset(of: all))
+    }
+
+    @Test func failOnNeverPasses() throws {
+        #expect(try Self.run(["audit", "examples/", "--fail-on", "never"]).status == 0)
+    }
+
+    @Test(arguments: [
+        ["audit"],
+        ["audit", "examples/", "--fail-on", "severe"],
+        ["audit", "examples/", "--format", "yaml"],
+        ["audit", "examples/", "--jobs", "0"],
+        ["rules", "explain", "no-such-rule"],
+        ["no-such-command"],
+    ])
+    func usageErrorsExitTwo(_ arguments: [String]) throws {
+        let run = try Self.run(arguments)
+        #expect(run.status == 2)
+        #expect(!run.stderr.isEmpty)
+    }
+
+    @Test func unreadableInputExitsTwoAndStillAuditsTheRest() throws {
+        let run = try Self.run(["audit", "examples/batch.yaml", "does-not-exist.yaml", "--format", "json"])
+        #expect(run.status == 2)
+        let report = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect((report["errors"] as? [[String: Any]])?.first?["file"] as? String == "does-not-exist.yaml")
+        #expect(((report["findings"] as? [Any])?.count ?? 0) > 0)
+    }
+
+    @Test func standardInput() throws {
+        let manifest = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: demo}
+            spec:
+              containers:
+              - {name: c, image: nginx, securityContext: {privileged: true}}
+            """
+        let run = try Self.run(["audit", "-", "--format", "json", "--fail-on", "critical"], stdin: manifest)
+        let report = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        let privileged = findings.filter { $0["rule"] as? String == "pod-privileged" }
+        #expect(privileged.count == 1)
+        #expect((privileged.first?["location"] as? [String: Any])?["file"] as? String == "-")
+        #expect((privileged.first?["location"] as? [String: Any])?["line"] as? Int == 6)
+    }
+
+    @Test func rulesCommands() throws {
+        let table = try Self.run(["rules"])
+        #expect(table.status == 0)
+        #expect(table.stdout.hasPrefix("ID "))
+        #expect(table.stdout.contains("pod-privileged"))
+        let explain = try Self.run(["rules", "explain", "pod-privileged"])
+        #expect(explain.status == 0)
+        #expect(explain.stdout.contains("Remediation"))
+        let docs = try Self.run(["rules", "docs"])
+        let committed = try String(contentsOf: Self.repository.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        #expect(docs.stdout == committed)
+        #expect(try Self.run(["version"]).stdout.hasPrefix("gatehouse "))
+    }
+}

@@ -1,4 +1,0 @@
-import GatehouseAudit
-import Testing
-
-@Test func gatehouseAuditBuilds() {}

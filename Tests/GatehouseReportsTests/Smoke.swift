@@ -1,4 +1,0 @@
-import GatehouseReports
-import Testing
-
-@Test func gatehouseReportsBuilds() {}

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Audit benchmark: prints end-to-end throughput (read, parse, evaluate, write the JSON report to /dev/null)
+# for YAML and JSON at 1 and 2 jobs, the 2-job speed-up, peak RSS on 1,000,000 JSON objects, and the wall
+# time of a one-small-file audit. Figures are medians of several runs on the release build.
+#
+#   scripts/bench-audit.sh            # generates the corpus on first use (.build/bench-corpus)
+#   RUNS=10 scripts/bench-audit.sh    # more runs per figure
+#   SKIP_MILLION=1 scripts/bench-audit.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-5}
+CORPUS=${CORPUS:-.build/bench-corpus}
+
+swift build -c release --product gatehouse >/dev/null
+BIN=$(swift build -c release --show-bin-path)/gatehouse
+
+if [[ ! -f "$CORPUS/list.json" ]]; then
+    python3 scripts/gen-bench-corpus.py --out "$CORPUS"
+fi
+if [[ -z "${SKIP_MILLION:-}" && ! -f "$CORPUS/million.json" ]]; then
+    python3 scripts/gen-bench-corpus.py --out "$CORPUS" --million >/dev/null
+fi
+
+bytes() { du -cbL "$@" | tail -1 | cut -f1; }
+
+# "WALL CPU": median wall seconds and median CPU seconds (user+sys) of RUNS runs of "$@" (stdout discarded;
+# the audit exits 1 when it finds something). CPU time shows per-core throughput even when other work
+# shares the machine; wall time is what a user waits.
+measure() {
+    local out
+    out=$(mktemp)
+    for _ in $(seq "$RUNS"); do
+        /usr/bin/time -f "%e %U %S" -a -o "$out" "$@" >/dev/null || true
+    done
+    python3 - "$out" <<'PY'
+import statistics, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l[:1].isdigit()]
+print(statistics.median(r[0] for r in rows), statistics.median(r[1] + r[2] for r in rows))
+PY
+    rm -f "$out"
+}
+
+mbps() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1e6 / float(sys.argv[2]):.1f}')" "$1" "$2"; }
+
+YAML_BYTES=$(bytes "$CORPUS"/yaml/*.yaml)
+JSON_BYTES=$(bytes "$CORPUS/list.json")
+OBJECTS=$("$BIN" audit "$CORPUS/list.json" --format json --fail-on never | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["objects"])')
+
+echo "corpus: $OBJECTS objects; YAML $(mbps "$YAML_BYTES" 1) MB in $(ls "$CORPUS"/yaml | wc -l) files; JSON $(mbps "$JSON_BYTES" 1) MB (one kind: List)"
+echo "command: $BIN audit <input> --format json --fail-on never --jobs N > /dev/null; median of $RUNS runs"
+
+printf '%-6s %12s %12s %9s %17s %17s\n' format "1 job" "2 jobs" "speed-up" "1 job, per CPU s" "CPU s 1 / 2 jobs"
+for kind in yaml json; do
+    input="$CORPUS/yaml"
+    b=$YAML_BYTES
+    if [[ $kind == json ]]; then input="$CORPUS/list.json"; b=$JSON_BYTES; fi
+    read -r wall1 cpu1 < <(measure "$BIN" audit "$input" --format json --fail-on never --jobs 1)
+    read -r wall2 cpu2 < <(measure "$BIN" audit "$input" --format json --fail-on never --jobs 2)
+    printf '%-6s %7s MB/s %7s MB/s %8sx %12s MB/s %17s\n' "$kind" "$(mbps "$b" "$wall1")" "$(mbps "$b" "$wall2")" \
+        "$(python3 -c "print(f'{$wall1 / $wall2:.2f}')")" "$(mbps "$b" "$cpu1")" "$(python3 -c "print(f'{$cpu1:.2f} / {$cpu2:.2f}')")"
+done
+
+if [[ -f "$CORPUS/million.json" ]]; then
+    rss=$( { /usr/bin/time -v "$BIN" audit "$CORPUS/million.json" --format json --fail-on never >/dev/null; } 2>&1 \
+        | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}')
+    echo "peak RSS, 1,000,000 JSON objects ($(mbps "$(bytes "$CORPUS/million.json")" 1) MB): $(( rss / 1024 )) MiB"
+    rss=$( { /usr/bin/time -v "$BIN" audit "$CORPUS/million.json" --format json --fail-on never --no-cross-object >/dev/null; } 2>&1 \
+        | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}')
+    echo "peak RSS, same, --no-cross-object (per-object rules only): $(( rss / 1024 )) MiB"
+fi
+
+first_start=$(date +%s%N)
+"$BIN" audit "$CORPUS/small.yaml" --fail-on never >/dev/null
+first_end=$(date +%s%N)
+small=()
+for _ in $(seq 20); do
+    start=$(date +%s%N)
+    "$BIN" audit "$CORPUS/small.yaml" --fail-on never >/dev/null || true
+    end=$(date +%s%N)
+    small+=("$(( end - start ))")
+done
+echo "one small file (3 objects): first run $(( (first_end - first_start) / 1000000 )) ms, median of 20 runs" \
+    "$(python3 -c 'import statistics,sys; print(f"{statistics.median(int(x) for x in sys.argv[1:]) / 1e6:.1f}")' "${small[@]}") ms"
+echo "load while measuring: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; other work on the machine lowers the wall figures)"
