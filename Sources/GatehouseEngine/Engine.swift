@@ -155,6 +155,9 @@ public struct Engine: Sendable {
         let isTemplate = template.map { !$0.isPod } ?? false
         var annotation: AnnotationExemption?
         var labels: [String: String]?
+        // One context for all rules; `run` sets the rule id and severity for each.
+        var context = CheckContext(
+            object: object, template: template, ruleID: "", severity: .info, request: admission, pss: pss)
 
         for entry in active {
             // The action first: a rule that is off here is not run at all.
@@ -164,11 +167,7 @@ public struct Engine: Sendable {
             if action == .off { continue }
             // `Rule.evaluate`'s work, with the scope and severity read once per rule rather than per object.
             guard entry.scope.applies(to: object, template: template) else { continue }
-            var context = CheckContext(
-                object: object, template: template, ruleID: entry.id, severity: entry.defaultSeverity,
-                request: admission, pss: pss)
-            entry.rule.check(object, &context)
-            let found = context.findings
+            let found = context.run(entry.rule, ruleID: entry.id, severity: entry.defaultSeverity)
             if found.isEmpty { continue }
             if annotation == nil {
                 annotation = AnnotationExemption(
