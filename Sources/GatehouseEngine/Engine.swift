@@ -20,6 +20,10 @@ public struct Engine: Sendable {
     final class ActiveRule: Sendable {
         let rule: any Rule
         let id: String
+        /// The rule's scope and default severity, read from its description once here: reading
+        /// `description` per object copied the whole description (texts, examples) for every rule.
+        let scope: Scope
+        let defaultSeverity: Severity
         let severity: Severity
         let action: Action
         let namespaceActions: [NamespaceAction]
@@ -29,11 +33,13 @@ public struct Engine: Sendable {
         let annotationExemptible: Bool
 
         init(
-            rule: any Rule, id: String, severity: Severity, action: Action, namespaceActions: [NamespaceAction],
-            exemptions: [Int], annotationExemptible: Bool
+            rule: any Rule, description: RuleDescription, severity: Severity, action: Action,
+            namespaceActions: [NamespaceAction], exemptions: [Int], annotationExemptible: Bool
         ) {
             self.rule = rule
-            self.id = id
+            self.id = description.id
+            self.scope = description.scope
+            self.defaultSeverity = description.severity
             self.severity = severity
             self.action = action
             self.namespaceActions = namespaceActions
@@ -64,7 +70,7 @@ public struct Engine: Sendable {
             let rule = try type.init(parameters: RuleParameters(settings?.parameters))
             active.append(
                 ActiveRule(
-                    rule: rule, id: d.id, severity: settings?.severity ?? d.severity, action: action,
+                    rule: rule, description: d, severity: settings?.severity ?? d.severity, action: action,
                     namespaceActions: settings?.namespaceActions ?? [],
                     exemptions: policy.exemptions.indices.filter { policy.exemptions[$0].covers(rule: d.id) },
                     annotationExemptible: annotations.allowed && annotations.rules.anyMatches(d.id)))
@@ -149,6 +155,9 @@ public struct Engine: Sendable {
         let isTemplate = template.map { !$0.isPod } ?? false
         var annotation: AnnotationExemption?
         var labels: [String: String]?
+        // One context for all rules; `run` sets the rule id and severity for each.
+        var context = CheckContext(
+            object: object, template: template, ruleID: "", severity: .info, request: admission, pss: pss)
 
         for entry in active {
             // The action first: a rule that is off here is not run at all.
@@ -156,7 +165,9 @@ public struct Engine: Sendable {
                 entry.action, overrides: entry.namespaceActions, templateAction: templateAction,
                 limits: namespaceLimits, namespace: namespace, isTemplate: isTemplate)
             if action == .off { continue }
-            let found = entry.rule.evaluate(object, template: template, pss: pss, request: admission)
+            // `Rule.evaluate`'s work, with the scope and severity read once per rule rather than per object.
+            guard entry.scope.applies(to: object, template: template) else { continue }
+            let found = context.run(entry.rule, ruleID: entry.id, severity: entry.defaultSeverity)
             if found.isEmpty { continue }
             if annotation == nil {
                 annotation = AnnotationExemption(

@@ -34,8 +34,8 @@ public struct CheckContext {
     public var pss: PSSContext?
     /// The findings reported so far for this object.
     public private(set) var findings: [Finding] = []
-    public let ruleID: String
-    let severity: Severity
+    public private(set) var ruleID: String
+    private(set) var severity: Severity
 
     public init(
         object: KubeObject, template: PodTemplate?, ruleID: String, severity: Severity,
@@ -47,6 +47,20 @@ public struct CheckContext {
         self.ruleID = ruleID
         self.severity = severity
         self.pss = pss
+    }
+
+    /// Checks the context's object with `rule` (whose scope the caller has checked), reporting as `ruleID`
+    /// with `severity`, and returns its findings. The engine runs all rules of an object through one context
+    /// this way: building a context per rule copied the object, template and request (a dozen reference
+    /// counts) for every rule.
+    public mutating func run(_ rule: some Rule, ruleID: String, severity: Severity) -> [Finding] {
+        self.ruleID = ruleID
+        self.severity = severity
+        findings = []
+        let object = self.object
+        rule.check(object, &self)
+        defer { findings = [] }
+        return findings
     }
 
     /// Reports a violation at `path`, positioned at `value` (or at the nearest existing parent when the

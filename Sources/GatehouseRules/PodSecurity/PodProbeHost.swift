@@ -9,6 +9,10 @@ import KubeModel
 public struct PodProbeHost: Rule {
     static let probes = ["livenessProbe", "readinessProbe", "startupProbe"]
     static let handlers = ["postStart", "preStop"]
+    /// The handlers' field paths below a container, and the action kinds that take a host, made once: the
+    /// walk below runs for every container of every object.
+    static let lifecycleHandlers = handlers.map { "lifecycle.\($0)" }
+    static let hostActions = ["httpGet", "tcpSocket"]
 
     public static let description = RuleDescription(
         id: "pod-probe-host",
@@ -78,17 +82,18 @@ public struct PodProbeHost: Rule {
     static func hosts(_ pod: PodTemplate) -> [(container: Container, host: String, path: String, node: Value)] {
         var result: [(Container, String, String, Value)] = []
         for container in pod.containers {
-            var handlersToCheck: [(String, Value?)] = probes.map { ($0, PodFields.object(container.value, $0)) }
-            let lifecycle = PodFields.object(container.value, "lifecycle")
-            handlersToCheck += handlers.map { ("lifecycle.\($0)", PodFields.object(lifecycle, $0)) }
-            for (name, handler) in handlersToCheck {
-                for kind in ["httpGet", "tcpSocket"] {
+            func visit(_ name: String, _ handler: Value?) {
+                guard let handler else { return }
+                for kind in hostActions {
                     guard let action = PodFields.object(handler, kind), let node = action["host"] else { continue }
                     let host = node.string ?? ""
                     guard !host.isEmpty else { continue }
                     result.append((container, host, container.path("\(name).\(kind).host"), node))
                 }
             }
+            for probe in probes { visit(probe, PodFields.object(container.value, probe)) }
+            let lifecycle = PodFields.object(container.value, "lifecycle")
+            for (i, handler) in handlers.enumerated() { visit(lifecycleHandlers[i], PodFields.object(lifecycle, handler)) }
         }
         return result
     }

@@ -182,13 +182,17 @@ public enum PodSecurityStandards {
         guard context.level != .privileged, check.level <= context.level else { return false }
         guard context.version >= check.minimumVersion else { return false }
         if context.level == .restricted, check.level == .baseline {
-            let overridden = PSSCheckID.allCases.contains {
-                $0.overrides == check && $0.level == .restricted && context.version >= $0.minimumVersion
+            let overridden = restrictedOverrides.contains {
+                $0.overrides == check && context.version >= $0.minimumVersion
             }
             if overridden { return false }
         }
         return true
     }
+
+    /// The restricted checks that replace a baseline check. Listed once: every pod rule asks ``isActive(_:in:)``
+    /// for every object, and `allCases` builds a new array on each call.
+    private static let restrictedOverrides = PSSCheckID.allCases.filter { $0.level == .restricted && $0.overrides != nil }
 
     /// The checks PSA runs for `context`, in PSA's order (baseline ids, then restricted ids, each sorted).
     public static func checks(for context: PSSContext) -> [PSSCheckID] {

@@ -14,12 +14,33 @@ public struct PodTemplate: Sendable {
     /// Whether the object is a Pod itself (PSA enforces on Pods and only warns on templates).
     public let isPod: Bool
 
+    /// Every container of the pod: initContainers, then containers, then ephemeralContainers, as PSA visits them.
+    /// The one walker all rules use. Entries that are not mappings are skipped (type errors are reported by
+    /// the loader's shape check, not by each rule).
+    ///
+    /// Listed once here rather than on each access: the engine builds one template per object and every pod
+    /// rule walks the containers, so a computed list cost one array per rule per object.
+    public let containers: [Container]
+
     public init(spec: Value, specPath: String, metadata: Value?, metadataPath: String, isPod: Bool) {
         self.spec = spec
         self.specPath = specPath
         self.metadata = metadata
         self.metadataPath = metadataPath
         self.isPod = isPod
+        self.containers = Self.listContainers(of: spec, specPath: specPath)
+    }
+
+    private static func listContainers(of spec: Value, specPath: String) -> [Container] {
+        var result: [Container] = []
+        for list in Container.List.allCases {
+            guard let items = spec[list.rawValue], items.isSequence else { continue }
+            if result.isEmpty { result.reserveCapacity(items.count) }
+            for (i, item) in items.items.enumerated() where item.isMapping {
+                result.append(Container(value: item, list: list, index: i, specPath: specPath))
+            }
+        }
+        return result
     }
 
     /// The pod template of `object`, or `nil` when it does not run pods.
@@ -65,20 +86,6 @@ public struct PodTemplate: Sendable {
 
     public func annotation(_ key: String) -> String? { metadata?["annotations"]?[key]?.string }
 
-    /// Every container of the pod: initContainers, then containers, then ephemeralContainers, as PSA visits them.
-    /// The one walker all rules use. Entries that are not mappings are skipped (type errors are reported by
-    /// the loader's shape check, not by each rule).
-    public var containers: [Container] {
-        var result: [Container] = []
-        for list in Container.List.allCases {
-            guard let items = spec[list.rawValue], items.isSequence else { continue }
-            for (i, item) in items.items.enumerated() where item.isMapping {
-                result.append(Container(value: item, list: list, index: i, specPath: specPath))
-            }
-        }
-        return result
-    }
-
     public func path(_ suffix: String) -> String { "\(specPath).\(suffix)" }
 }
 
@@ -91,20 +98,24 @@ public struct Container: Sendable {
     public let value: Value
     public let list: List
     public let index: Int
-    /// Field path of this container, e.g. `spec.template.spec.containers[1]`.
-    public let path: String
+    /// Field path of the PodSpec holding this container.
+    let specPath: String
 
     init(value: Value, list: List, index: Int, specPath: String) {
         self.value = value
         self.list = list
         self.index = index
-        self.path = "\(specPath).\(list.rawValue)[\(index)]"
+        self.specPath = specPath
     }
+
+    /// Field path of this container, e.g. `spec.template.spec.containers[1]`. Built on demand: paths are
+    /// needed only for findings, and most containers of most objects produce none.
+    public var path: String { "\(specPath).\(list.rawValue)[\(index)]" }
 
     public var name: String { value["name"]?.string ?? "" }
     public var image: String { value["image"]?.string ?? "" }
     public var securityContext: Value? { value["securityContext"] }
 
     /// The path of a field below this container: `path("securityContext.privileged")`.
-    public func path(_ suffix: String) -> String { "\(path).\(suffix)" }
+    public func path(_ suffix: String) -> String { "\(specPath).\(list.rawValue)[\(index)].\(suffix)" }
 }
