@@ -166,12 +166,9 @@ public struct Auditor: Sendable {
         WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
             let input = inputs[index]
             var outcome = FileOutcome()
-            var interner = FindingInterner()  // used by whichever one thread evaluates this input
             let evaluateOne: (KubeObject) -> [Finding] = { object in
                 crossObject?.observe(object)
-                var found = evaluate(object, frozenContext)
-                if !found.isEmpty { interner.intern(&found) }
-                return found
+                return evaluate(object, frozenContext)
             }
             let loaded: LoadOutcome
             if pipelined {
@@ -185,7 +182,7 @@ public struct Auditor: Sendable {
             } else {
                 loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
                     outcome.objectCount += 1
-                    outcome.findings.append(contentsOf: evaluateOne(object))
+                    outcome.findings.append(objectFindings: evaluateOne(object))
                 }
             }
             outcome.notes = loaded.notes
@@ -193,25 +190,24 @@ public struct Auditor: Sendable {
             slots.set(index, outcome)
         }
 
-        var findings: [Finding] = []
+        // Findings are kept compactly (FindingList): a million-object audit reports millions of them.
+        var findings = FindingList.Builder()
         var errors = argumentErrors
         var notes: [LoadNote] = []
         var objectCount = 0
         for index in inputs.indices {
-            guard var outcome = slots.take(index) else { continue }
+            guard let outcome = slots.take(index) else { continue }
             objectCount += outcome.objectCount
-            if findings.isEmpty {
-                swap(&findings, &outcome.findings)  // a lone big input: take its array, do not copy it
-            } else {
-                findings.append(contentsOf: outcome.findings)
-            }
+            findings.append(contentsOf: outcome.findings)  // the first input's builder is taken over, not copied
             errors.append(contentsOf: outcome.errors)
             notes.append(contentsOf: outcome.notes)
         }
-        if let crossObject { findings.append(contentsOf: crossObject.findings()) }
+        if let crossObject {
+            for finding in crossObject.findings() { findings.append(finding) }
+        }
         return AuditReport(
             profile: profile, activeRules: activeRules, files: inputs.map(\.description), objectCount: objectCount,
-            findings: consume findings, errors: errors, notes: notes)
+            findings: findings.finish(), errors: errors, notes: notes)
     }
 
     private func collectNamespaces(
@@ -248,7 +244,7 @@ extension NamespaceDirectory {
 /// What one input produced.
 struct FileOutcome: Sendable {
     var objectCount = 0
-    var findings: [Finding] = []
+    var findings = FindingList.Builder()
     var notes: [LoadNote] = []
     var errors: [LoadError] = []
 }

@@ -38,7 +38,11 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         pthread_mutex_unlock(&lock)
     }
 
+    /// The cross-object findings. Gives the index up: once the analysis has run, what it gathered is freed
+    /// before the report is sorted and written (call it once, after every object was observed).
     public func findings() -> [Finding] {
-        engine.findings(index)
+        var taken = ClusterIndex()
+        swap(&taken, &index)
+        return engine.findings(taken)
     }
 }

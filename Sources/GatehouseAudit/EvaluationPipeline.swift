@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GatehouseReports
 import GatehouseRules
 import KubeModel
 
@@ -28,7 +29,7 @@ final class EvaluationPipeline: @unchecked Sendable {
     private var thread = pthread_t()
     private var started = false
     private let evaluate: Evaluate
-    private(set) var findings: [Finding] = []
+    private(set) var findings = FindingList.Builder()
 
     init(evaluate: @escaping Evaluate) {
         self.evaluate = evaluate
@@ -52,7 +53,7 @@ final class EvaluationPipeline: @unchecked Sendable {
     /// Queues `object` for evaluation (evaluates it here if the second thread could not start).
     func submit(_ object: KubeObject) {
         guard started else {
-            findings.append(contentsOf: evaluate(object))
+            findings.append(objectFindings: evaluate(object))
             return
         }
         pending.append(object)
@@ -93,7 +94,7 @@ final class EvaluationPipeline: @unchecked Sendable {
             let batch = queue.removeFirst()
             pthread_cond_broadcast(&changed)
             pthread_mutex_unlock(&lock)
-            for object in batch { findings.append(contentsOf: evaluate(object)) }
+            for object in batch { findings.append(objectFindings: evaluate(object)) }
         }
     }
 }

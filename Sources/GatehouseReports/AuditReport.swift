@@ -22,7 +22,8 @@ public struct AuditReport: Sendable {
     public var files: [String]
     /// Kubernetes objects evaluated.
     public var objectCount: Int
-    public private(set) var findings: [Finding]
+    /// The findings in ``canonicalOrder(_:_:)``, stored compactly (see ``FindingList``).
+    public private(set) var findings: FindingList
     /// Inputs that could not be read or parsed, with where.
     public var errors: [LoadError]
     /// Documents skipped because they are not Kubernetes objects, and similar remarks.
@@ -36,7 +37,24 @@ public struct AuditReport: Sendable {
         self.activeRules = activeRules.sorted()
         self.files = files
         self.objectCount = objectCount
-        AuditReport.sortCanonically(&findings)
+        var list = FindingList(findings)
+        list.sortCanonically()
+        self.findings = list
+        self.errors = errors
+        self.notes = notes
+    }
+
+    /// A report over findings already gathered in a ``FindingList`` (the auditor's way: millions of findings
+    /// never exist as separate `Finding` values).
+    public init(
+        profile: Profile, activeRules: [String], files: [String], objectCount: Int, findings: consuming FindingList,
+        errors: [LoadError], notes: [LoadNote]
+    ) {
+        self.profile = profile
+        self.activeRules = activeRules.sorted()
+        self.files = files
+        self.objectCount = objectCount
+        findings.sortCanonically()
         self.findings = findings
         self.errors = errors
         self.notes = notes
@@ -51,100 +69,22 @@ public struct AuditReport: Sendable {
         return a.message < b.message
     }
 
-    /// `findings` in ``canonicalOrder``, computed without moving whole findings around: each finding gets
-    /// integer keys (rule rank, object rank from sorting the distinct objects once, line, column) and only
-    /// ties on all of them compare strings. Audits produce millions of findings over far fewer objects.
-    /// Sorts in place (no second array of findings: a big audit holds millions).
-    static func sortCanonically(_ findings: inout [Finding]) {
-        guard findings.count > 1 else { return }
-        var ruleRanks: [String: Int32] = [:]
-        for id in Set(findings.map(\.ruleID)).sorted() { ruleRanks[id] = Int32(ruleRanks.count) }
-
-        var objectIndex: [ObjectRef: Int32] = [:]
-        var objects: [ObjectRef] = []
-        var objectOfFinding = [Int32](repeating: 0, count: findings.count)
-        for (i, f) in findings.enumerated() {
-            // findings of one object arrive together: skip the hash when the object repeats
-            if i > 0, f.object == findings[i - 1].object {
-                objectOfFinding[i] = objectOfFinding[i - 1]
-                continue
-            }
-            if let known = objectIndex[f.object] {
-                objectOfFinding[i] = known
-            } else {
-                let n = Int32(objects.count)
-                objectIndex[f.object] = n
-                objects.append(f.object)
-                objectOfFinding[i] = n
-            }
-        }
-        let objectOrder = objects.indices.sorted { a, b in
-            if objects[a] < objects[b] { return true }
-            if objects[b] < objects[a] { return false }
-            return a < b  // same identity in different API versions: keep first-seen order
-        }
-        var objectRank = [Int32](repeating: 0, count: objects.count)
-        for (rank, index) in objectOrder.enumerated() { objectRank[index] = Int32(rank) }
-
-        struct Key {
-            var rule: Int32
-            var object: Int32
-            var line: Int32
-            var column: Int32
-            var index: Int32
-        }
-        var keys = findings.indices.map { i in
-            Key(
-                rule: ruleRanks[findings[i].ruleID]!, object: objectRank[Int(objectOfFinding[i])],
-                line: Int32(clamping: findings[i].position.line), column: Int32(clamping: findings[i].position.column),
-                index: Int32(i))
-        }
-        findings.withUnsafeBufferPointer { f in
-            keys.sort { a, b in
-                if a.rule != b.rule { return a.rule < b.rule }
-                if a.object != b.object { return a.object < b.object }
-                if a.line != b.line { return a.line < b.line }
-                if a.column != b.column { return a.column < b.column }
-                let x = f[Int(a.index)]
-                let y = f[Int(b.index)]
-                if x.path != y.path { return x.path < y.path }
-                if x.message != y.message { return x.message < y.message }
-                return a.index < b.index
-            }
-        }
-        // Apply the permutation cycle by cycle: position k receives the finding from source[k].
-        var source = keys.map { Int($0.index) }
-        keys = []
-        for start in source.indices where source[start] != start {
-            let first = findings[start]
-            var k = start
-            while source[k] != start {
-                let from = source[k]
-                findings[k] = findings[from]
-                source[k] = k
-                k = from
-            }
-            findings[k] = first
-            source[k] = k
-        }
-    }
-
     /// Finding counts per severity, every severity present (zero when none).
     public var countsBySeverity: [(Severity, Int)] {
         var counts = [Severity: Int]()
-        for f in findings { counts[f.severity, default: 0] += 1 }
+        for i in findings.indices { counts[findings.severity(at: i), default: 0] += 1 }
         return Severity.allCases.reversed().map { ($0, counts[$0] ?? 0) }
     }
 
     /// Finding counts per action (deny, warn, audit).
     public var countsByAction: [(Action, Int)] {
         var counts = [Action: Int]()
-        for f in findings { counts[f.action, default: 0] += 1 }
+        for i in findings.indices { counts[findings.action(at: i), default: 0] += 1 }
         return [Action.deny, .warn, .audit].map { ($0, counts[$0] ?? 0) }
     }
 
     /// The highest severity among the findings, `nil` when there are none.
-    public var highestSeverity: Severity? { findings.map(\.severity).max() }
+    public var highestSeverity: Severity? { findings.indices.map(findings.severity(at:)).max() }
 }
 
 /// When `gatehouse audit` fails a build.
@@ -185,7 +125,7 @@ public enum AuditExitStatus: Int32, Sendable {
     public init(report: AuditReport, failOn: FailThreshold) {
         if !report.errors.isEmpty {
             self = .inputError
-        } else if report.findings.contains(where: { failOn.isMet(by: $0.severity) }) {
+        } else if report.findings.indices.contains(where: { failOn.isMet(by: report.findings.severity(at: $0)) }) {
             self = .findings
         } else {
             self = .passed

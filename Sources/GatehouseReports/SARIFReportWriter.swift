@@ -36,7 +36,7 @@ public struct SARIFReportWriter: ReportWriter {
         out.writeJSONString(GatehouseInfo.informationURI)
         out.write(",\n          \"rules\": [")
         var ruleIndex: [String: Int] = [:]
-        let ids = Array(Set(report.activeRules + report.findings.map(\.ruleID))).sorted()
+        let ids = Array(Set(report.activeRules + report.findings.indices.map(report.findings.ruleID(at:)))).sorted()
         for (i, id) in ids.enumerated() {
             ruleIndex[id] = i
             out.write(i == 0 ? "\n            " : ",\n            ")

@@ -17,9 +17,9 @@ public struct TextReportWriter: ReportWriter {
         var index = 0
         let findings = report.findings
         while index < findings.count {
-            let ruleID = findings[index].ruleID
+            let ruleID = findings.ruleID(at: index)
             var end = index
-            while end < findings.count && findings[end].ruleID == ruleID { end += 1 }
+            while end < findings.count && findings.ruleID(at: end) == ruleID { end += 1 }
             writeRule(findings[index..<end], to: out)
             index = end
         }
@@ -40,7 +40,7 @@ public struct TextReportWriter: ReportWriter {
         writeSummary(report, to: out)
     }
 
-    private func writeRule(_ findings: ArraySlice<Finding>, to out: ReportOutput) {
+    private func writeRule(_ findings: Slice<FindingList>, to out: ReportOutput) {
         let first = findings.first!
         let title = RuleCatalogue.description(id: first.ruleID)?.title ?? ""
         let severities = Set(findings.map(\.severity)).sorted(by: >).map(\.rawValue).joined(separator: ", ")

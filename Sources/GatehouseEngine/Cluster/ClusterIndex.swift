@@ -24,6 +24,9 @@ public struct ClusterIndex: Sendable {
     public internal(set) var ingresses: [IngressEntry] = []
     public internal(set) var limitRangeNamespaces: Set<String> = []
     public internal(set) var resourceQuotaNamespaces: Set<String> = []
+    /// Shares equal strings, string lists and label sets between entries: a million objects repeat a few
+    /// thousand distinct label sets, API versions and rule lists.
+    var interner = IndexInterner()
 
     public init() {}
 
@@ -45,26 +48,33 @@ public struct ClusterIndex: Sendable {
 
     mutating func add(_ object: KubeObject, template source: TemplateSource) {
         objectCount += 1
-        let anchor = Anchor(object)
+        var ref = ObjectRef(object)
+        ref.apiVersion = interner.string(ref.apiVersion)
+        ref.kind = interner.string(ref.kind)
+        ref.source.file = interner.string(ref.source.file)
+        let anchor = Anchor(ref: ref, position: object.position)
         let namespace = object.namespace ?? "default"
         if object.kind != "Namespace", !Self.clusterScopedKinds.contains(object.kind), namespaceAnchors[namespace] == nil {
             namespaceAnchors[namespace] = anchor
         }
         switch (object.group, object.kind) {
         case ("", "Namespace"):
-            namespaces[object.name] = NamespaceEntry(anchor: anchor, labels: object.labels)
+            let labels = interner.labels(object.labels)
+            namespaces[object.name] = NamespaceEntry(anchor: anchor, labels: labels)
         case ("", "ServiceAccount"):
             let automount = object.root["automountServiceAccountToken"]?.bool
             serviceAccounts[ServiceAccountEntry.key(namespace, object.name)] =
                 ServiceAccountEntry(anchor: anchor, namespace: namespace, name: object.name, automount: automount)
         case ("rbac.authorization.k8s.io", "Role"), ("rbac.authorization.k8s.io", "ClusterRole"):
-            roles.append(RoleEntry(object, anchor: anchor))
+            let role = RoleEntry(object, anchor: anchor, interner: &interner)
+            roles.append(role)
         case ("rbac.authorization.k8s.io", "RoleBinding"), ("rbac.authorization.k8s.io", "ClusterRoleBinding"):
             if let binding = BindingEntry(object, anchor: anchor) { bindings.append(binding) }
         case ("networking.k8s.io", "NetworkPolicy"):
             networkPolicies.append(NetworkPolicyEntry(object, anchor: anchor, namespace: namespace))
         case ("", "Service"):
-            services.append(ServiceEntry(object, anchor: anchor, namespace: namespace))
+            let service = ServiceEntry(object, anchor: anchor, namespace: namespace, interner: &interner)
+            services.append(service)
         case ("networking.k8s.io", "Ingress"), ("extensions", "Ingress"):
             ingresses.append(IngressEntry(object, anchor: anchor, namespace: namespace))
         case ("", "LimitRange"):
@@ -78,7 +88,8 @@ public struct ClusterIndex: Sendable {
             case .known(let known): template = known
             }
             if let template {
-                workloads.append(WorkloadEntry(object, template: template, anchor: anchor, namespace: namespace))
+                let workload = WorkloadEntry(object, template: template, anchor: anchor, namespace: namespace, interner: &interner)
+                workloads.append(workload)
             }
         }
     }
@@ -165,14 +176,14 @@ public struct WorkloadEntry: Sendable {
     /// The controlling owner (`ownerReferences[controller=true]`), as `Kind/name`.
     public let owner: String?
 
-    init(_ object: KubeObject, template: PodTemplate, anchor: Anchor, namespace: String) {
+    init(_ object: KubeObject, template: PodTemplate, anchor: Anchor, namespace: String, interner: inout IndexInterner) {
         self.anchor = anchor
         self.namespace = namespace
         var labels: [String: String] = [:]
         if let pairs = template.metadata?["labels"]?.pairs {
             for (k, v) in pairs { if let key = k.string, let text = v.string { labels[key] = text } }
         }
-        podLabels = labels
+        podLabels = interner.labels(labels)
         let name = template.spec["serviceAccountName"]?.string ?? template.spec["serviceAccount"]?.string
         serviceAccount = (name?.isEmpty == false) ? name! : "default"
         serviceAccountExplicit = name?.isEmpty == false
@@ -207,13 +218,13 @@ public struct RoleEntry: Sendable {
     /// `aggregationRule.clusterRoleSelectors`, for ClusterRoles that aggregate others.
     public let aggregationSelectors: [LabelSelector]
 
-    init(_ object: KubeObject, anchor: Anchor) {
+    init(_ object: KubeObject, anchor: Anchor, interner: inout IndexInterner) {
         self.anchor = anchor
         isClusterRole = object.kind == "ClusterRole"
         namespace = isClusterRole ? nil : (object.namespace ?? "default")
         name = object.name
-        labels = object.labels
-        rules = RBACRule.rules(of: object).map(\.rule)
+        labels = interner.labels(object.labels)
+        rules = RBACRule.rules(of: object).map { interner.rule($0.rule) }
         aggregationSelectors =
             object.root.at("aggregationRule", "clusterRoleSelectors")?.items.compactMap { try? LabelSelector($0) } ?? []
     }
@@ -354,16 +365,16 @@ public struct ServiceEntry: Sendable {
     /// `spec.externalIPs`: traffic to these addresses reaches the Service whatever its type.
     public let externalIPs: [String]
 
-    init(_ object: KubeObject, anchor: Anchor, namespace: String) {
+    init(_ object: KubeObject, anchor: Anchor, namespace: String, interner: inout IndexInterner) {
         self.anchor = anchor
         self.namespace = namespace
-        name = object.name
+        name = anchor.ref.name
         let spec = object.root["spec"]
-        type = spec?["type"]?.string ?? "ClusterIP"
+        type = interner.string(spec?["type"]?.string ?? "ClusterIP")
         isInternalLoadBalancer = object.annotation("service.beta.kubernetes.io/azure-load-balancer-internal") == "true"
         var selector: [String: String] = [:]
         for (k, v) in pairs(spec?["selector"]) { if let key = k.string, let text = v.string { selector[key] = text } }
-        self.selector = selector
+        self.selector = interner.labels(selector)
         externalIPs = list(spec?["externalIPs"]).compactMap(\.string)
     }
 
@@ -424,3 +435,43 @@ func list(_ value: Value?) -> [Value] { value.map { Array($0.items) } ?? [] }
 
 /// The pairs of an optional mapping, empty when absent.
 func pairs(_ value: Value?) -> [(key: Value, value: Value)] { value.map { Array($0.pairs) } ?? [] }
+
+/// Equal strings, string lists, label sets and RBAC rules share one copy (Swift strings, arrays and
+/// dictionaries are copy-on-write: an interned value is a reference to the first one seen).
+struct IndexInterner: Sendable {
+    private var strings: Set<String> = []
+    private var lists: Set<[String]> = []
+    private var labelSets: Set<[String: String]> = []
+
+    mutating func string(_ text: String) -> String {
+        // Up to 15 UTF-8 bytes a String holds its text inline: nothing to share.
+        guard text.utf8.count > 15 else { return text }
+        return strings.insert(text).memberAfterInsert
+    }
+
+    mutating func list(_ items: [String]) -> [String] {
+        if items.isEmpty { return items }
+        if let known = lists.firstIndex(of: items) { return lists[known] }
+        var shared: [String] = []
+        shared.reserveCapacity(items.count)
+        for item in items { shared.append(string(item)) }
+        lists.insert(shared)
+        return shared
+    }
+
+    mutating func labels(_ set: [String: String]) -> [String: String] {
+        if set.isEmpty { return set }
+        if let known = labelSets.firstIndex(of: set) { return labelSets[known] }
+        var shared: [String: String] = [:]
+        shared.reserveCapacity(set.count)
+        for (key, value) in set { shared[string(key)] = string(value) }
+        labelSets.insert(shared)
+        return shared
+    }
+
+    mutating func rule(_ rule: RBACRule) -> RBACRule {
+        RBACRule(
+            verbs: list(rule.verbs), apiGroups: list(rule.apiGroups), resources: list(rule.resources),
+            resourceNames: list(rule.resourceNames), nonResourceURLs: list(rule.nonResourceURLs), index: rule.index)
+    }
+}

@@ -78,6 +78,10 @@ public struct NetpolPodUnselected: CrossObjectRule {
     public func check(_ cluster: ClusterAnalysis, _ report: inout CrossObjectReport) {
         for (namespace, policies) in cluster.policiesByNamespace {
             let isolating = policies.filter(\.isolatesIngress)
+            // One chain per namespace, shared by every finding in it (arrays are copy-on-write): a namespace
+            // of hundreds of policies and thousands of workloads would otherwise hold a copy per finding.
+            let chain = policies.sorted { $0.anchor.ref < $1.anchor.ref }
+                .map { ChainLink(object: $0.anchor.ref, detail: $0.isolatesIngress ? "does not select it" : "egress only") }
             for workload in cluster.workloadsByNamespace[namespace] ?? []
             where !isolating.contains(where: { $0.selects(workload.podLabels) }) {
                 let labels = workload.podLabels.keys.sorted().map { "\($0)=\(workload.podLabels[$0]!)" }
@@ -88,7 +92,7 @@ public struct NetpolPodUnselected: CrossObjectRule {
                     about: workload.anchor,
                     path: workload.anchor.ref.kind == "Pod"
                         ? "metadata.labels" : String(ClusterAnalysis.specPath(workload).dropLast(4)) + "metadata.labels",
-                    chain: policies.sorted { $0.anchor.ref < $1.anchor.ref }.map { ChainLink(object: $0.anchor.ref, detail: $0.isolatesIngress ? "does not select it" : "egress only") })
+                    chain: chain)
             }
         }
     }

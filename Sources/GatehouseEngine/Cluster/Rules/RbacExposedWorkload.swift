@@ -247,9 +247,24 @@ public struct RbacExposedWorkload: CrossObjectRule {
         // The dangerous grants of each service account, worked out once however many workloads use it.
         var dangersBySubject: [String: [(danger: Danger, grant: Grant)]] = [:]
         var reported: Set<String> = []
+        // Per namespace, the workloads carrying each pod label (key, value), in input order: a Service is then
+        // matched against the workloads that have one of its selector's labels, not every workload of the
+        // namespace (a big namespace has thousands of workloads and hundreds of exposed Services).
+        var byLabel: [String: [LabelPair: [Int]]] = [:]
         for entry in entries {
-            for workload in cluster.workloadsByNamespace[entry.service.namespace] ?? []
-            where entry.service.selects(workload.podLabels) && cluster.mountsToken(workload) {
+            let namespace = entry.service.namespace
+            let workloads = cluster.workloadsByNamespace[namespace] ?? []
+            guard let first = entry.service.selector.first else { continue }  // selects nothing
+            if byLabel[namespace] == nil {
+                var table: [LabelPair: [Int]] = [:]
+                for (i, workload) in workloads.enumerated() {
+                    for (k, v) in workload.podLabels { table[LabelPair(key: k, value: v), default: []].append(i) }
+                }
+                byLabel[namespace] = table
+            }
+            for i in byLabel[namespace]![LabelPair(key: first.key, value: first.value)] ?? [] {
+                let workload = workloads[i]
+                guard entry.service.selects(workload.podLabels) && cluster.mountsToken(workload) else { continue }
                 let subject = Subject(kind: .serviceAccount, name: workload.serviceAccount, namespace: workload.namespace)
                 let key = subject.description
                 if dangersBySubject[key] == nil {
@@ -281,4 +296,10 @@ public struct RbacExposedWorkload: CrossObjectRule {
             }
         }
     }
+}
+
+/// A pod label, as a table key.
+private struct LabelPair: Hashable {
+    let key: String
+    let value: String
 }
