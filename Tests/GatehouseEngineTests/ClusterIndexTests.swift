@@ -4,6 +4,45 @@ import KubeModel
 import Testing
 
 struct ClusterIndexTests {
+    /// A Namespace (and objects in it) defined in two files: the earliest definition is kept whether one index
+    /// sees both files in order or two per-thread indexes are merged in either order (the audit's --jobs).
+    @Test func duplicateDefinitionsResolveToTheEarliestWhateverTheMergeOrder() {
+        func objects(_ file: String) -> [KubeObject] {
+            Manifests.loadYAML("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings-\(file), namespace: team}
+                ---
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: team, labels: {from: \(file)}}
+                ---
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: builder, namespace: team}
+                automountServiceAccountToken: \(file == "a" ? "false" : "true")
+                """, file: "\(file).yaml").objects
+        }
+        var sequential = ClusterIndex()
+        for object in objects("a") + objects("b") { sequential.add(object) }
+        var partA = ClusterIndex()
+        var partB = ClusterIndex()
+        for object in objects("a") { partA.add(object) }
+        for object in objects("b") { partB.add(object) }
+        var mergedAB = partA
+        mergedAB.merge(partB)
+        var mergedBA = partB
+        mergedBA.merge(partA)
+        for index in [sequential, mergedAB, mergedBA] {
+            #expect(index.namespaceAnchor("team").ref.source.file == "a.yaml")
+            #expect(index.namespaceLabels("team")["from"] == "a")
+        }
+        let engine = try? CrossObjectEngine(policy: Policy())
+        let expected = engine?.findings(sequential).map { "\($0.ruleID) \($0.object.source.file):\($0.position)" }
+        #expect(engine?.findings(mergedAB).map { "\($0.ruleID) \($0.object.source.file):\($0.position)" } == expected)
+        #expect(engine?.findings(mergedBA).map { "\($0.ruleID) \($0.object.source.file):\($0.position)" } == expected)
+    }
+
     static func index(_ yaml: String) -> ClusterIndex {
         var index = ClusterIndex()
         for object in Manifests.loadYAML(yaml, file: "in.yaml").objects { index.add(object) }

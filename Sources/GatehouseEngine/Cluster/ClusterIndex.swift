@@ -54,17 +54,22 @@ public struct ClusterIndex: Sendable {
         ref.source.file = interner.string(ref.source.file)
         let anchor = Anchor(ref: ref, position: object.position)
         let namespace = object.namespace ?? "default"
-        if object.kind != "Namespace", !Self.clusterScopedKinds.contains(object.kind), namespaceAnchors[namespace] == nil {
-            namespaceAnchors[namespace] = anchor
+        if object.kind != "Namespace", !Self.clusterScopedKinds.contains(object.kind) {
+            namespaceAnchors[namespace] = Anchor.earlier(namespaceAnchors[namespace], anchor)
         }
         switch (object.group, object.kind) {
         case ("", "Namespace"):
             let labels = interner.labels(object.labels)
+            // An object defined twice (in two files) is taken from its earliest definition, whatever order
+            // the threads met them in, so the report does not depend on --jobs.
+            if let existing = namespaces[object.name], existing.anchor.isEarlier(than: anchor) { break }
             namespaces[object.name] = NamespaceEntry(anchor: anchor, labels: labels)
         case ("", "ServiceAccount"):
             let automount = object.root["automountServiceAccountToken"]?.bool
-            serviceAccounts[ServiceAccountEntry.key(namespace, object.name)] =
-                ServiceAccountEntry(anchor: anchor, namespace: namespace, name: object.name, automount: automount)
+            let key = ServiceAccountEntry.key(namespace, object.name)
+            if let existing = serviceAccounts[key], existing.anchor.isEarlier(than: anchor) { break }
+            serviceAccounts[key] = ServiceAccountEntry(
+                anchor: anchor, namespace: namespace, name: object.name, automount: automount)
         case ("rbac.authorization.k8s.io", "Role"), ("rbac.authorization.k8s.io", "ClusterRole"):
             let role = RoleEntry(object, anchor: anchor, interner: &interner)
             roles.append(role)
@@ -98,10 +103,10 @@ public struct ClusterIndex: Sendable {
     /// output, so the result does not depend on how objects were split between indexes.
     public mutating func merge(_ other: ClusterIndex) {
         objectCount += other.objectCount
-        namespaces.merge(other.namespaces) { a, b in a.anchor.ref < b.anchor.ref ? a : b }
-        namespaceAnchors.merge(other.namespaceAnchors) { a, b in a.ref < b.ref ? a : b }
+        namespaces.merge(other.namespaces) { a, b in a.anchor.isEarlier(than: b.anchor) ? a : b }
+        namespaceAnchors.merge(other.namespaceAnchors) { a, b in a.isEarlier(than: b) ? a : b }
         workloads += other.workloads
-        serviceAccounts.merge(other.serviceAccounts) { a, b in a.anchor.ref < b.anchor.ref ? a : b }
+        serviceAccounts.merge(other.serviceAccounts) { a, b in a.anchor.isEarlier(than: b.anchor) ? a : b }
         roles += other.roles
         bindings += other.bindings
         networkPolicies += other.networkPolicies
@@ -154,6 +159,16 @@ public struct Anchor: Sendable, Hashable {
 
     public init(_ object: KubeObject) {
         self.init(ref: ObjectRef(object), position: object.position)
+    }
+
+    /// Whether this object comes first in the inputs (file, document, list item, then position).
+    func isEarlier(than other: Anchor) -> Bool {
+        (ref.source, position) < (other.ref.source, other.position)
+    }
+
+    static func earlier(_ a: Anchor?, _ b: Anchor) -> Anchor {
+        guard let a else { return b }
+        return a.isEarlier(than: b) ? a : b
     }
 }
 
