@@ -24,6 +24,14 @@ public struct ClusterIndex: Sendable {
     public internal(set) var ingresses: [IngressEntry] = []
     public internal(set) var limitRangeNamespaces: Set<String> = []
     public internal(set) var resourceQuotaNamespaces: Set<String> = []
+    /// Namespaces holding Secrets that users write (not service-account tokens, bootstrap tokens or Helm
+    /// release records).
+    public internal(set) var userSecretNamespaces: Set<String> = []
+    /// Namespaces with an external secret store in use: a SecretProviderClass (Secrets Store CSI driver, e.g.
+    /// the Azure Key Vault provider) or an ExternalSecret / SecretStore (External Secrets Operator).
+    public internal(set) var externalSecretStoreNamespaces: Set<String> = []
+    /// Whether a cluster-wide external store (ClusterSecretStore) is among the inputs.
+    public internal(set) var hasClusterSecretStore = false
     /// Shares equal strings, string lists and label sets between entries: a million objects repeat a few
     /// thousand distinct label sets, API versions and rule lists.
     var interner = IndexInterner()
@@ -86,6 +94,15 @@ public struct ClusterIndex: Sendable {
             limitRangeNamespaces.insert(namespace)
         case ("", "ResourceQuota"):
             resourceQuotaNamespaces.insert(namespace)
+        case ("", "Secret"):
+            if !Self.generatedSecretTypes.contains(object.root["type"]?.string ?? "Opaque") {
+                userSecretNamespaces.insert(namespace)
+            }
+        case ("secrets-store.csi.x-k8s.io", "SecretProviderClass"), ("external-secrets.io", "ExternalSecret"),
+            ("external-secrets.io", "SecretStore"):
+            externalSecretStoreNamespaces.insert(namespace)
+        case ("external-secrets.io", "ClusterSecretStore"):
+            hasClusterSecretStore = true
         default:
             let template: PodTemplate?
             switch source {
@@ -114,6 +131,9 @@ public struct ClusterIndex: Sendable {
         ingresses += other.ingresses
         limitRangeNamespaces.formUnion(other.limitRangeNamespaces)
         resourceQuotaNamespaces.formUnion(other.resourceQuotaNamespaces)
+        userSecretNamespaces.formUnion(other.userSecretNamespaces)
+        externalSecretStoreNamespaces.formUnion(other.externalSecretStoreNamespaces)
+        hasClusterSecretStore = hasClusterSecretStore || other.hasClusterSecretStore
     }
 
     /// A namespace's labels: its Namespace object's, plus `kubernetes.io/metadata.name`, which the API server
@@ -139,6 +159,11 @@ public struct ClusterIndex: Sendable {
             ref: ObjectRef(apiVersion: "v1", kind: "Namespace", namespace: nil, name: name, source: source),
             position: first?.position ?? .unknown)
     }
+
+    /// Secret types the cluster or a tool writes, not a user: they say nothing about where users keep secrets.
+    static let generatedSecretTypes: Set<String> = [
+        "kubernetes.io/service-account-token", "bootstrap.kubernetes.io/token", "helm.sh/release.v1",
+    ]
 
     static let clusterScopedKinds: Set<String> = [
         "ClusterRole", "ClusterRoleBinding", "Node", "PersistentVolume", "StorageClass", "CustomResourceDefinition",

@@ -25,6 +25,7 @@ public enum CrossObjectRegistry {
         RbacExposedWorkload.self,
         SaDefaultAutomount.self,
         SaDefaultBound.self,
+        SecretExternalStore.self,
         SvcUniqueSelectors.self,
     ]
 
