@@ -130,33 +130,10 @@ public struct PodAppArmor: Rule {
 
     /// PSA `appArmorProfile` v1.0.
     static func pssAppArmorProfile(_ pod: PodTemplate) -> PSSViolation? {
-        var badSetters: [String] = []
-        var badValues: [String] = []
-        var spots: [PSSSpot] = []
-        if let field = PodFields.object(pod.securityContext, "appArmorProfile") {
-            let type = PodFields.string(field, "type")
-            if !allowedType(type) {
-                badSetters.append("pod")
-                badValues.append(type)
-                spots.append(
-                    PSSSpot(
-                        "pod must not set AppArmor profile type to \"\(type)\"",
-                        path: pod.path("securityContext.appArmorProfile.type"), at: field["type"] ?? field))
-            }
-        }
-        var bad: [String] = []
-        for container in pod.containers {
-            guard let field = PodFields.object(container.securityContext, "appArmorProfile") else { continue }
-            let type = PodFields.string(field, "type")
-            guard !allowedType(type) else { continue }
-            bad.append(container.name)
-            badValues.append(type)
-            spots.append(
-                PSSSpot(
-                    "container \"\(container.name)\" must not set AppArmor profile type to \"\(type)\"",
-                    path: container.path("securityContext.appArmorProfile.type"), at: field["type"] ?? field, container: container))
-        }
-        if !bad.isEmpty { badSetters.append(PSSText.containers(bad)) }
+        let scan = PSSProfileTypeScan(pod, field: "appArmorProfile", wording: "AppArmor profile type", allowed: allowedType)
+        var badSetters = scan.setters
+        let badValues = scan.values
+        var spots = scan.spots
         var values = PSSText.sortedSet(badValues)
         var annotations: [String] = []
         let pairs = pod.metadata?["annotations"].map { Array($0.pairs) } ?? []

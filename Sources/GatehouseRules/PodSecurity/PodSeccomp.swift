@@ -206,34 +206,11 @@ public struct PodSeccomp: Rule {
                 detail: "forbidden \(PSSText.pluralize("annotation", "annotations", sorted.count)) \(sorted.joined(separator: ", "))",
                 spots: spots)
         }
-        var badSetters: [String] = []
-        var badValues: [String] = []
-        var spots: [PSSSpot] = []
-        if let profile = PodFields.object(pod.securityContext, "seccompProfile") {
-            let type = PodFields.string(profile, "type")
-            if !validType(type) {
-                badSetters.append("pod")
-                badValues.append(type)
-                spots.append(
-                    PSSSpot(
-                        "pod must not set securityContext.seccompProfile.type to \"\(type)\"",
-                        path: pod.path("securityContext.seccompProfile.type"), at: profile["type"] ?? profile))
-            }
-        }
-        var bad: [String] = []
-        for container in pod.containers {
-            guard let profile = PodFields.object(container.securityContext, "seccompProfile") else { continue }
-            let type = PodFields.string(profile, "type")
-            guard !validType(type) else { continue }
-            bad.append(container.name)
-            badValues.append(type)
-            spots.append(
-                PSSSpot(
-                    "container \"\(container.name)\" must not set securityContext.seccompProfile.type to \"\(type)\"",
-                    path: container.path("securityContext.seccompProfile.type"), at: profile["type"] ?? profile,
-                    container: container))
-        }
-        if !bad.isEmpty { badSetters.append(PSSText.containers(bad)) }
+        let scan = PSSProfileTypeScan(
+            pod, field: "seccompProfile", wording: "securityContext.seccompProfile.type", allowed: validType)
+        let badSetters = scan.setters
+        let badValues = scan.values
+        let spots = scan.spots
         guard !badSetters.isEmpty else { return nil }
         return PSSViolation(
             reason: "seccompProfile",
