@@ -29,11 +29,14 @@ public enum OnErrorPolicy: String, Sendable, CaseIterable {
 public struct AdmissionDecider: Sendable {
     public let engine: Engine
     public let onError: OnErrorPolicy
+    /// Namespaces admitted so far, whose pod-security labels decide their pods' level under `pss-*` profiles.
+    public let namespaces: NamespaceLabels
     let remediations: [String: String]
 
-    public init(engine: Engine, onError: OnErrorPolicy = .deny) {
+    public init(engine: Engine, onError: OnErrorPolicy = .deny, namespaces: NamespaceLabels = NamespaceLabels()) {
         self.engine = engine
         self.onError = onError
+        self.namespaces = namespaces
         var remediations: [String: String] = [:]
         for rule in Registry.rules {
             remediations[rule.description.id] = rule.description.remediation
@@ -46,7 +49,10 @@ public struct AdmissionDecider: Sendable {
     public func decide(_ request: AdmissionRequest) -> AdmissionDecision {
         let operation: AdmissionInfo.Operation
         switch request.operation {
-        case .delete, .connect:
+        case .delete:
+            if request.kind.kind == "Namespace", request.kind.group.isEmpty { namespaces.forget(request.name) }
+            return AdmissionDecision(allowed: true, reason: .operationNotEvaluated)
+        case .connect:
             return AdmissionDecision(allowed: true, reason: .operationNotEvaluated)
         case .create:
             operation = .create
@@ -69,13 +75,15 @@ public struct AdmissionDecider: Sendable {
         let admission = AdmissionInfo(
             user: request.username, groups: request.groups, operation: operation, namespace: request.namespace)
 
+        // Under a pss-* profile, the pod's namespace may enforce another level or version (PSA semantics).
+        let pss = engine.podSecurity.map { namespaces.podSecurity(in: object.namespace, defaults: $0) }
         let result: EvaluationResult
         if request.operation == .update, let oldRoot = request.oldObject, oldRoot.isMapping,
             let old = KubeObject(admitted: oldRoot, source: source, requestNamespace: request.namespace)
         {
-            result = engine.evaluate(object, oldObject: old, admission: admission)
+            result = engine.evaluate(object, oldObject: old, admission: admission, pss: pss)
         } else {
-            result = engine.evaluate(object, admission: admission)
+            result = engine.evaluate(object, admission: admission, pss: pss)
         }
         if let skipped = result.skipped {
             var decision = AdmissionDecision(allowed: true, reason: Self.reason(for: skipped))
@@ -88,7 +96,9 @@ public struct AdmissionDecider: Sendable {
             finding.message += " (pre-existing; not changed by this update)"
             findings.append(finding)
         }
-        return decision(for: object, findings: findings)
+        let decision = decision(for: object, findings: findings)
+        if decision.allowed, object.kind == "Namespace", !request.dryRun { namespaces.record(object) }
+        return decision
     }
 
     static func reason(for skipped: SkipReason) -> AdmissionDecision.Reason {
