@@ -620,22 +620,21 @@ struct PolicyReader {
     }
 
     mutating func namespaceGlob(_ text: String, at position: SourcePosition) -> Glob? {
-        guard globSyntax(text, at: position, what: "namespace") else { return nil }
-        guard text.allSatisfy(Self.namespaceCharacters.contains) else {
-            fail(
-                position,
-                "namespace pattern \"\(text)\" can never match: namespace names hold only lowercase letters, digits and '-'")
-            return nil
-        }
-        return Glob(text)
+        labelGlob(text, at: position, what: "namespace")
     }
 
     mutating func containerGlob(_ text: String, at position: SourcePosition) -> Glob? {
-        guard globSyntax(text, at: position, what: "container") else { return nil }
+        labelGlob(text, at: position, what: "container")
+    }
+
+    /// A glob over names that are DNS labels (namespaces, containers): a pattern with any other character can
+    /// never match, so it is a mistake in the policy, not an exemption that matches nothing.
+    private mutating func labelGlob(_ text: String, at position: SourcePosition, what: String) -> Glob? {
+        guard globSyntax(text, at: position, what: what) else { return nil }
         guard text.allSatisfy(Self.namespaceCharacters.contains) else {
             fail(
                 position,
-                "container pattern \"\(text)\" can never match: container names hold only lowercase letters, digits and '-'")
+                "\(what) pattern \"\(text)\" can never match: \(what) names hold only lowercase letters, digits and '-'")
             return nil
         }
         return Glob(text)
