@@ -41,7 +41,7 @@ public struct AuditRequest: Sendable {
             engine: engine, options: AuditOptions(jobs: jobs),
             crossObject: self.crossObject && crossObject.isActive ? crossObject : nil)
         let report = auditor.audit(paths: paths)
-        format.writer(color: color).write(report, to: output)
+        format.writer(color: color, jobs: jobs).write(report, to: output)
         output.flush()
         return AuditExitStatus(report: report, failOn: failOn)
     }

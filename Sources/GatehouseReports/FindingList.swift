@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GatehouseRules
 import KubeModel
 
@@ -35,6 +40,9 @@ public struct FindingList: RandomAccessCollection, Sendable {
 
     var strings: [String] = []
     var objects: [ObjectRef] = []
+    /// The string ids of each object's API version, kind, namespace and file, by object index (the sort ranks
+    /// objects by these ids instead of comparing their strings).
+    var objectStrings: [ObjectStrings] = []
     /// Chains of cross-object findings; index 0 is the empty chain.
     var chains: [[ChainLink]] = [[]]
     var records: [Record] = []
@@ -80,13 +88,21 @@ public struct FindingList: RandomAccessCollection, Sendable {
 
     private func string(_ id: UInt32) -> String? { id == Self.none ? nil : strings[Int(id)] }
 
+    /// String ids of an object's shared parts (``FindingList/none`` for an absent namespace).
+    struct ObjectStrings: Sendable {
+        var apiVersion: UInt32
+        var kind: UInt32
+        var namespace: UInt32
+        var file: UInt32
+    }
+
     /// Builds a ``FindingList``, interning strings and objects as findings arrive.
     ///
     /// Findings of one object usually arrive together (``append(objectFindings:)``): their object is stored
     /// once without hashing it. Other findings (cross-object rules) find theirs through a table.
     public struct Builder: Sendable {
         var list = FindingList()
-        private var stringIDs: [String: UInt32] = [:]
+        private var stringIDs = StringTable()
         private var objectIDs: [ObjectRef: UInt32] = [:]
 
         public init() {}
@@ -96,11 +112,12 @@ public struct FindingList: RandomAccessCollection, Sendable {
         /// Appends the findings of one object evaluation (all about the same object, as the engine returns them).
         public mutating func append(objectFindings findings: [Finding]) {
             guard let first = findings.first else { return }
-            var object = UInt32(list.objects.count)
-            let interned = internedObject(first.object)
-            list.objects.append(interned)
+            let firstObject = UInt32(list.objects.count)
+            appendInterned(first.object)
             for finding in findings {
-                if finding.object != list.objects[Int(object)] { object = objectID(finding.object) }
+                // Compared with the caller's own value (not the interned copy): the engine's findings share
+                // its strings, so this is a pointer comparison.
+                let object = finding.object == first.object ? firstObject : objectID(finding.object)
                 append(finding, object: object)
             }
         }
@@ -123,7 +140,7 @@ public struct FindingList: RandomAccessCollection, Sendable {
         public mutating func append(contentsOf other: FindingList) {
             if list.records.isEmpty && list.objects.isEmpty && stringIDs.isEmpty {
                 list = other
-                for (i, s) in other.strings.enumerated() { stringIDs[s] = UInt32(i) }
+                stringIDs = StringTable(other.strings)
                 return
             }
             var strings: [UInt32] = []
@@ -131,6 +148,12 @@ public struct FindingList: RandomAccessCollection, Sendable {
             for text in other.strings { strings.append(intern(text)) }
             let objectBase = UInt32(list.objects.count)
             list.objects.append(contentsOf: other.objects)
+            list.objectStrings.reserveCapacity(list.objectStrings.count + other.objectStrings.count)
+            for o in other.objectStrings {
+                list.objectStrings.append(ObjectStrings(
+                    apiVersion: strings[Int(o.apiVersion)], kind: strings[Int(o.kind)],
+                    namespace: o.namespace == none ? none : strings[Int(o.namespace)], file: strings[Int(o.file)]))
+            }
             let chainBase = UInt32(list.chains.count - 1)
             list.chains.append(contentsOf: other.chains.dropFirst())
             let recordBase = list.records.count
@@ -176,25 +199,24 @@ public struct FindingList: RandomAccessCollection, Sendable {
         private mutating func objectID(_ object: ObjectRef) -> UInt32 {
             if let known = objectIDs[object] { return known }
             let id = UInt32(list.objects.count)
-            let interned = internedObject(object)
-            list.objects.append(interned)
-            objectIDs[interned] = id
+            appendInterned(object)
+            objectIDs[list.objects[Int(id)]] = id
             return id
         }
 
-        /// The object with its repeated strings (API version, kind, namespace, file) shared with earlier ones.
-        private mutating func internedObject(_ object: ObjectRef) -> ObjectRef {
+        /// Appends the object with its repeated strings (API version, kind, namespace, file) shared with
+        /// earlier ones, and their ids.
+        private mutating func appendInterned(_ object: ObjectRef) {
             var object = object
-            object.apiVersion = shared(object.apiVersion)
-            object.kind = shared(object.kind)
-            if let namespace = object.namespace { object.namespace = shared(namespace) }
-            object.source.file = shared(object.source.file)
-            return object
-        }
-
-        private mutating func shared(_ text: String) -> String {
-            let id = intern(text)
-            return list.strings[Int(id)]
+            let ids = ObjectStrings(
+                apiVersion: intern(object.apiVersion), kind: intern(object.kind), namespace: intern(object.namespace),
+                file: intern(object.source.file))
+            object.apiVersion = list.strings[Int(ids.apiVersion)]
+            object.kind = list.strings[Int(ids.kind)]
+            if ids.namespace != none { object.namespace = list.strings[Int(ids.namespace)] }
+            object.source.file = list.strings[Int(ids.file)]
+            list.objects.append(object)
+            list.objectStrings.append(ids)
         }
 
         private mutating func intern(_ text: String?) -> UInt32 {
@@ -203,12 +225,95 @@ public struct FindingList: RandomAccessCollection, Sendable {
         }
 
         private mutating func intern(_ text: String) -> UInt32 {
-            if let id = stringIDs[text] { return id }
-            let id = UInt32(list.strings.count)
-            list.strings.append(text)
-            stringIDs[text] = id
+            stringIDs.intern(text, into: &list.strings)
+        }
+    }
+}
+
+/// Ids of interned strings by their exact UTF-8 bytes: open addressing with linear probing, keyed by a cheap
+/// 64-bit hash of the bytes.
+///
+/// Interning runs for every field of every finding; `[String: UInt32]` would hash each with SipHash and compare
+/// with Unicode-aware equality. Ids here stand for exact byte strings, so a report shows every string exactly as
+/// its rule wrote it.
+struct StringTable: Sendable {
+    /// Per slot, 1 + the id of the string there; 0 for an empty slot. The count is a power of two.
+    private var slots: [UInt32] = Array(repeating: 0, count: 64)
+    /// Per id, its hash (probes compare hashes before bytes).
+    private var hashes: [UInt64] = []
+
+    init() {}
+
+    /// A table of `strings` (distinct byte strings), id = index.
+    init(_ strings: [String]) {
+        var ignored = [String]()
+        for text in strings { _ = intern(text, into: &ignored) }
+    }
+
+    var isEmpty: Bool { hashes.isEmpty }
+
+    /// The id of `text` among `strings`, appending it when new.
+    mutating func intern(_ text: String, into strings: inout [String]) -> UInt32 {
+        var utf8Source = text
+        return utf8Source.withUTF8 { utf8 in
+            let hash = Self.hash(utf8)
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 {
+                let id = Int(slots[slot] - 1)
+                if hashes[id] == hash && Self.bytesEqual(strings[id], utf8) { return UInt32(id) }
+                slot = (slot + 1) & mask
+            }
+            let id = UInt32(hashes.count)
+            hashes.append(hash)
+            strings.append(text)
+            slots[slot] = id + 1
+            if hashes.count * 2 > slots.count { grow() }
             return id
         }
+    }
+
+    private static func bytesEqual(_ stored: String, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var stored = stored
+        return stored.withUTF8 { s in
+            s.count == utf8.count && (s.count == 0 || memcmp(s.baseAddress!, utf8.baseAddress!, s.count) == 0)
+        }
+    }
+
+    /// Doubles the slots (the table stays at most half full, so probes stay short).
+    private mutating func grow() {
+        var bigger = [UInt32](repeating: 0, count: slots.count * 2)
+        let mask = bigger.count - 1
+        for (id, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while bigger[slot] != 0 { slot = (slot + 1) & mask }
+            bigger[slot] = UInt32(id + 1)
+        }
+        slots = bigger
+    }
+
+    /// A 64-bit hash of `bytes`, eight at a time with multiply-xorshift mixing (not for hostile input: the
+    /// strings come from the rules, and a collision only costs a longer probe).
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: raw.count)
+        var i = 0
+        while i + 8 <= raw.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < raw.count {
+            tail |= UInt64(raw[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 29
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        return h ^ (h >> 32)
     }
 }
 
@@ -218,30 +323,8 @@ extension FindingList {
     /// arrival. Objects that compare equal keep the order they were first seen in.
     mutating func sortCanonically() {
         guard records.count > 1 else { return }
-        var ruleRank = [UInt32: Int32]()
-        for id in Set(records.map(\.rule)).sorted(by: { strings[Int($0)] < strings[Int($1)] }) {
-            ruleRank[id] = Int32(ruleRank.count)
-        }
-        let objects = self.objects
-        let objectOrder = objects.indices.sorted { a, b in
-            if objects[a] < objects[b] { return true }
-            if objects[b] < objects[a] { return false }
-            return a < b
-        }
-        // Equal objects stored twice (a cross-object finding about an object that also has per-object findings)
-        // share the rank of the first.
-        var objectRank = [Int32](repeating: 0, count: objects.count)
-        var rank: Int32 = -1
-        var previous: Int?
-        for index in objectOrder {
-            if let previous, objects[previous] == objects[index] {
-                objectRank[index] = objectRank[previous]
-                continue
-            }
-            rank += 1
-            objectRank[index] = rank
-            previous = index
-        }
+        let ruleRank = ranks(of: records.lazy.map(\.rule))
+        let objectRank = rankObjects()
 
         struct Key {
             var rule: Int32
@@ -253,7 +336,7 @@ extension FindingList {
         var keys = records.indices.map { i in
             let p = position(of: i)
             return Key(
-                rule: ruleRank[records[i].rule]!, object: objectRank[Int(records[i].object)],
+                rule: ruleRank[Int(records[i].rule)], object: objectRank[Int(records[i].object)],
                 line: Int32(clamping: p.line), column: Int32(clamping: p.column), index: Int32(i))
         }
         do {
@@ -295,5 +378,110 @@ extension FindingList {
             self.records[k] = first
             source[k] = k
         }
+    }
+
+    /// Rank of each string id among `ids` in `String` order (equal strings share a rank), by id; -1 for ids
+    /// not in `ids`. ``none`` in `ids` ranks as the empty string, first.
+    private func ranks(of ids: some Sequence<UInt32>) -> [Int32] {
+        var rank = [Int32](repeating: -1, count: strings.count)
+        var distinct: [UInt32] = []
+        for id in ids where id != Self.none && rank[Int(id)] == -1 {
+            rank[Int(id)] = 0
+            distinct.append(id)
+        }
+        distinct.sort { strings[Int($0)] < strings[Int($1)] }
+        // Rank 0 is the empty string (and an absent namespace, which orders as one).
+        var current: Int32 = 0
+        var previous: String = ""
+        for id in distinct {
+            let text = strings[Int(id)]
+            if text != previous { current += 1; previous = text }
+            rank[Int(id)] = current
+        }
+        return rank
+    }
+
+    /// Each object's rank in ``ObjectRef``'s order (`<`), ties by first appearance; objects stored twice (a
+    /// cross-object finding about an object that also has per-object findings) share the rank of the first.
+    ///
+    /// Namespaces, kinds and files are compared by their ranks among the few distinct ones, and names first by
+    /// their leading bytes when ASCII (where byte order is `String` order), so most comparisons never touch a
+    /// string.
+    private func rankObjects() -> [Int32] {
+        let namespaceRank = ranks(of: objectStrings.lazy.map(\.namespace))
+        let kindRank = ranks(of: objectStrings.lazy.map(\.kind))
+        let fileRank = ranks(of: objectStrings.lazy.map(\.file))
+        struct Key {
+            var namespace: Int32
+            var kind: Int32
+            var file: Int32
+            var index: Int32
+            /// The name's first 8 bytes, big-endian, zero-padded; meaningful when `nameIsASCII`.
+            var namePrefix: UInt64
+            var document: Int
+            var item: Int
+            var nameIsASCII: Bool
+        }
+        let objects = self.objects
+        var keys = objects.indices.map { i in
+            let ids = objectStrings[i]
+            var name = objects[i].name
+            let (prefix, ascii) = name.withUTF8 { utf8 in
+                var prefix: UInt64 = 0
+                for k in 0..<8 { prefix = prefix << 8 | UInt64(k < utf8.count ? utf8[k] : 0) }
+                return (prefix, utf8.allSatisfy { $0 < 0x80 })
+            }
+            return Key(
+                namespace: ids.namespace == Self.none ? 0 : namespaceRank[Int(ids.namespace)],
+                kind: kindRank[Int(ids.kind)], file: fileRank[Int(ids.file)], index: Int32(i), namePrefix: prefix,
+                document: objects[i].source.document, item: objects[i].source.item ?? -1, nameIsASCII: ascii)
+        }
+        /// Three-way comparison of the names of objects `a` and `b`, as `String` compares them.
+        func compareNames(_ a: Key, _ b: Key) -> Int {
+            if a.nameIsASCII && b.nameIsASCII {
+                if a.namePrefix != b.namePrefix { return a.namePrefix < b.namePrefix ? -1 : 1 }
+                var x = objects[Int(a.index)].name
+                var y = objects[Int(b.index)].name
+                return x.withUTF8 { x in
+                    y.withUTF8 { y in
+                        let common = Swift.min(x.count, y.count)
+                        let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                        if order != 0 { return order < 0 ? -1 : 1 }
+                        return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+                    }
+                }
+            }
+            let x = objects[Int(a.index)].name
+            let y = objects[Int(b.index)].name
+            return x == y ? 0 : (x < y ? -1 : 1)
+        }
+        keys.sort { a, b in
+            if a.namespace != b.namespace { return a.namespace < b.namespace }
+            if a.kind != b.kind { return a.kind < b.kind }
+            let names = compareNames(a, b)
+            if names != 0 { return names < 0 }
+            if a.file != b.file { return a.file < b.file }
+            if a.document != b.document { return a.document < b.document }
+            if a.item != b.item { return a.item < b.item }
+            return a.index < b.index
+        }
+        var objectRank = [Int32](repeating: 0, count: objects.count)
+        var rank: Int32 = -1
+        var previous: Key?
+        for key in keys {
+            let index = Int(key.index)
+            // Equal keys mean equal in `<`; sharing a rank needs `==` (which also compares API versions).
+            if let previous, previous.namespace == key.namespace, previous.kind == key.kind,
+                previous.file == key.file, previous.document == key.document, previous.item == key.item,
+                objects[Int(previous.index)] == objects[index]
+            {
+                objectRank[index] = objectRank[Int(previous.index)]
+                continue
+            }
+            rank += 1
+            objectRank[index] = rank
+            previous = key
+        }
+        return objectRank
     }
 }

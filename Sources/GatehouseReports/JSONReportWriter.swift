@@ -11,7 +11,12 @@ public struct JSONReportWriter: ReportWriter {
     /// Bumped on any incompatible change to the shape; additions keep the version.
     public static let schemaVersion = 1
 
-    public init() {}
+    /// Threads the findings section may be formatted on (two at most are used; the bytes are the same).
+    public let jobs: Int
+
+    public init(jobs: Int = 1) {
+        self.jobs = max(1, jobs)
+    }
 
     public func write(_ report: AuditReport, to out: ReportOutput) {
         out.write("{\n  \"schemaVersion\": \(Self.schemaVersion),\n  \"tool\": {\"name\": ")
@@ -38,10 +43,7 @@ public struct JSONReportWriter: ReportWriter {
         }
         out.write(report.files.isEmpty ? "],\n" : "\n  ],\n")
         out.write("  \"findings\": [")
-        for (i, finding) in report.findings.enumerated() {
-            out.write(i == 0 ? "\n    " : ",\n    ")
-            writeFinding(finding, to: out)
-        }
+        JSONFindingsRenderer(report.findings).write(to: out, threads: min(jobs, 2))
         out.write(report.findings.isEmpty ? "],\n" : "\n  ],\n")
         out.write("  \"errors\": [")
         for (i, error) in report.errors.enumerated() {
@@ -65,36 +67,6 @@ public struct JSONReportWriter: ReportWriter {
             out.write("}")
         }
         out.write(report.notes.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
-    }
-
-    private func writeFinding(_ f: Finding, to out: ReportOutput) {
-        out.write("{\"rule\": ")
-        out.writeJSONString(f.ruleID)
-        out.write(", \"severity\": ")
-        out.writeJSONString(f.severity.rawValue)
-        out.write(", \"action\": ")
-        out.writeJSONString(f.action.rawValue)
-        out.write(", \"message\": ")
-        out.writeJSONString(f.message)
-        out.write(", \"path\": ")
-        out.writeJSONString(f.path)
-        out.write(",\n     \"object\": {\"apiVersion\": ")
-        out.writeJSONString(f.object.apiVersion)
-        out.write(", \"kind\": ")
-        out.writeJSONString(f.object.kind)
-        out.write(", \"namespace\": ")
-        writeOptional(f.object.namespace, to: out)
-        out.write(", \"name\": ")
-        out.writeJSONString(f.object.name)
-        out.write("},\n     \"location\": {\"file\": ")
-        out.writeJSONString(f.object.source.file)
-        out.write(", \"document\": \(f.object.source.document), \"item\": ")
-        writeOptional(f.object.source.item, to: out)
-        out.write(", \"line\": \(f.position.line), \"column\": \(f.position.column)}, \"container\": ")
-        writeOptional(f.container, to: out)
-        out.write(", \"image\": ")
-        writeOptional(f.image, to: out)
-        out.write("}")
     }
 
     private func writeOptional(_ value: String?, to out: ReportOutput) {

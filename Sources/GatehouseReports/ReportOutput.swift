@@ -47,34 +47,22 @@ public final class ReportOutput {
     }
 
     /// Writes `value` as a JSON string literal, escaped per RFC 8259.
-    ///
-    /// Runs of bytes that need no escape (nearly all of them) are copied in one piece.
     public func writeJSONString(_ value: String) {
         var value = value
-        value.withUTF8 { utf8 in
-            bytes.append(UInt8(ascii: "\""))
-            var runStart = 0
-            for i in 0..<utf8.count {
-                let b = utf8[i]
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                runStart = i + 1
-                switch b {
-                case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
-                case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
-                case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: Array("\\u00".utf8))
-                    bytes.append(hex[Int(b >> 4)])
-                    bytes.append(hex[Int(b & 0xF)])
-                }
-            }
-            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
-            bytes.append(UInt8(ascii: "\""))
-        }
+        value.withUTF8 { JSONText.appendLiteral($0, to: &bytes) }
+        if descriptor != nil && bytes.count >= chunk { flush() }
+    }
+
+    /// Appends bytes rendered elsewhere (e.g. by another thread).
+    func append(_ rendered: [UInt8]) {
+        bytes.append(contentsOf: rendered)
+        if descriptor != nil && bytes.count >= chunk { flush() }
+    }
+
+    /// Lets `body` append straight to the buffer (renderers of many small pieces avoid a copy), then flushes
+    /// when a chunk is full. `body` must only append.
+    func render(_ body: (inout [UInt8]) -> Void) {
+        body(&bytes)
         if descriptor != nil && bytes.count >= chunk { flush() }
     }
 
@@ -124,6 +112,67 @@ private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) 
     #endif
 }
 
+/// JSON text pieces as bytes, shared by the writers' slow and fast paths so both escape identically.
+enum JSONText {
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    /// Appends `utf8` as a JSON string literal (quotes included), escaped per RFC 8259.
+    ///
+    /// Runs of bytes that need no escape (nearly all of them) are copied in one piece.
+    static func appendLiteral(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for i in 0..<utf8.count {
+            let b = utf8[i]
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+            if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+            runStart = i + 1
+            bytes.append(UInt8(ascii: "\\"))
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(b)
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            default:
+                bytes.append(UInt8(ascii: "u"))
+                bytes.append(UInt8(ascii: "0"))
+                bytes.append(UInt8(ascii: "0"))
+                bytes.append(hex[Int(b >> 4)])
+                bytes.append(hex[Int(b & 0xF)])
+            }
+        }
+        if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `text` as a JSON string literal.
+    static func appendLiteral(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendLiteral($0, to: &bytes) }
+    }
+
+    /// Appends `value` in decimal, the same digits as `String(value)`, without making a String.
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var rest = value.magnitude
+        if rest < 10 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest))
+            return
+        }
+        // At most 20 digits; written backwards into a fixed scratch word pair, then appended in order.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            while rest > 0 {
+                count += 1
+                scratch[24 - count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[(24 - count)...]))
+        }
+    }
+}
+
 /// One report format.
 public protocol ReportWriter {
     func write(_ report: AuditReport, to output: ReportOutput)
@@ -135,9 +184,15 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 
     /// The writer for this format. `color` matters to `text` only.
     public func writer(color: Bool) -> any ReportWriter {
+        writer(color: color, jobs: 1)
+    }
+
+    /// The writer for this format, allowed `jobs` threads to format a large report (`json` uses two at most;
+    /// the output is the same whatever the number).
+    public func writer(color: Bool, jobs: Int) -> any ReportWriter {
         switch self {
         case .text: TextReportWriter(color: color)
-        case .json: JSONReportWriter()
+        case .json: JSONReportWriter(jobs: jobs)
         case .sarif: SARIFReportWriter()
         case .junit: JUnitReportWriter()
         case .policyreport: PolicyReportWriter()

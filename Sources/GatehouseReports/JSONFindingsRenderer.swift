@@ -1,0 +1,205 @@
+import Dispatch
+import GatehouseRules
+import KubeModel
+
+/// Byte strings stored end to end in one buffer: entry `i` is `bytes[starts[i]..<starts[i + 1]]`.
+struct ByteTable: Sendable {
+    var bytes: [UInt8] = []
+    var starts: [Int] = [0]
+
+    /// Ends the entry being appended to `bytes`.
+    mutating func endEntry() { starts.append(bytes.count) }
+}
+
+/// Formats the `findings` array of the JSON report straight from a ``FindingList``'s tables.
+///
+/// A report has hundreds of thousands of findings but far fewer distinct strings and objects, so each distinct
+/// string is escaped once (a table of ready JSON literals, by string id) and each object's `"object"` and
+/// `"location"` members up to the line number are rendered once (by object id). A finding is then a dozen copies
+/// of ready bytes and two numbers, with no `Finding` built (that would copy and reference-count ten strings).
+/// The bytes are exactly those of formatting each `Finding` field by field.
+struct JSONFindingsRenderer: Sendable {
+    /// Findings per chunk: big enough that handing chunks between threads costs nothing, small enough (~2 MB of
+    /// JSON) that a few chunks in flight keep memory bounded whatever the report's size.
+    static let chunkSize = 4096
+
+    private let list: FindingList
+    /// JSON string literal (quotes included) of each of the list's strings.
+    private let literals: ByteTable
+    /// Per object: `,\n     "object": {...},\n     "location": {"file": ..., "document": D, "item": I, "line": `.
+    private let objectParts: ByteTable
+    /// Per severity and action (``headIndex(_:_:)``): `, "severity": "S", "action": "A", "message": `.
+    private let heads: [[UInt8]]
+
+    init(_ list: FindingList) {
+        self.list = list
+        var literals = ByteTable()
+        literals.bytes.reserveCapacity(list.strings.reduce(0) { $0 + $1.utf8.count + 2 })
+        literals.starts.reserveCapacity(list.strings.count + 1)
+        for text in list.strings {
+            JSONText.appendLiteral(text, to: &literals.bytes)
+            literals.endEntry()
+        }
+        self.literals = literals
+        var parts = ByteTable()
+        parts.starts.reserveCapacity(list.objects.count + 1)
+        for object in list.objects {
+            Self.appendObjectPart(object, to: &parts.bytes)
+            parts.endEntry()
+        }
+        self.objectParts = parts
+        var heads: [[UInt8]] = []
+        for severity in Severity.allCases {
+            for action in Action.allCases {
+                var head = Array(", \"severity\": ".utf8)
+                JSONText.appendLiteral(severity.rawValue, to: &head)
+                head.append(contentsOf: ", \"action\": ".utf8)
+                JSONText.appendLiteral(action.rawValue, to: &head)
+                head.append(contentsOf: ", \"message\": ".utf8)
+                heads.append(head)
+            }
+        }
+        self.heads = heads
+    }
+
+    private static func headIndex(_ severity: Severity, _ action: Action) -> Int {
+        Severity.allCases.firstIndex(of: severity)! * Action.allCases.count + Action.allCases.firstIndex(of: action)!
+    }
+
+    private static func appendObjectPart(_ object: ObjectRef, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: ",\n     \"object\": {\"apiVersion\": ".utf8)
+        JSONText.appendLiteral(object.apiVersion, to: &bytes)
+        bytes.append(contentsOf: ", \"kind\": ".utf8)
+        JSONText.appendLiteral(object.kind, to: &bytes)
+        bytes.append(contentsOf: ", \"namespace\": ".utf8)
+        if let namespace = object.namespace {
+            JSONText.appendLiteral(namespace, to: &bytes)
+        } else {
+            bytes.append(contentsOf: "null".utf8)
+        }
+        bytes.append(contentsOf: ", \"name\": ".utf8)
+        JSONText.appendLiteral(object.name, to: &bytes)
+        bytes.append(contentsOf: "},\n     \"location\": {\"file\": ".utf8)
+        JSONText.appendLiteral(object.source.file, to: &bytes)
+        bytes.append(contentsOf: ", \"document\": ".utf8)
+        JSONText.appendDecimal(object.source.document, to: &bytes)
+        bytes.append(contentsOf: ", \"item\": ".utf8)
+        if let item = object.source.item {
+            JSONText.appendDecimal(item, to: &bytes)
+        } else {
+            bytes.append(contentsOf: "null".utf8)
+        }
+        bytes.append(contentsOf: ", \"line\": ".utf8)
+    }
+
+    /// Appends findings `range`, each preceded by its separator in the array (`\n    ` before the first finding
+    /// of the list, `,\n    ` before the others).
+    func render(_ range: Range<Int>, into out: inout [UInt8]) {
+        let none = FindingList.none
+        literals.bytes.withUnsafeBufferPointer { literalBytes in
+        literals.starts.withUnsafeBufferPointer { literalStarts in
+        objectParts.bytes.withUnsafeBufferPointer { partBytes in
+        objectParts.starts.withUnsafeBufferPointer { partStarts in
+        list.records.withUnsafeBufferPointer { records in
+            func literal(_ id: UInt32) -> UnsafeBufferPointer<UInt8> {
+                let i = Int(id)
+                return UnsafeBufferPointer(rebasing: literalBytes[literalStarts[i]..<literalStarts[i + 1]])
+            }
+            // Findings come sorted by rule, so severity and action rarely change from one to the next.
+            var head = 0
+            var headSeverity: Severity?
+            var headAction: Action?
+            for i in range {
+                let r = records[i]
+                if r.severity != headSeverity || r.action != headAction {
+                    head = Self.headIndex(r.severity, r.action)
+                    headSeverity = r.severity
+                    headAction = r.action
+                }
+                out.append(contentsOf: i == 0 ? Self.firstSeparator : Self.separator)
+                out.append(contentsOf: Self.ruleKey)
+                out.append(contentsOf: literal(r.rule))
+                out.append(contentsOf: heads[head])
+                out.append(contentsOf: literal(r.message))
+                out.append(contentsOf: Self.pathKey)
+                out.append(contentsOf: literal(r.path))
+                let o = Int(r.object)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: partBytes[partStarts[o]..<partStarts[o + 1]]))
+                let position = list.position(of: i)
+                JSONText.appendDecimal(position.line, to: &out)
+                out.append(contentsOf: Self.columnKey)
+                JSONText.appendDecimal(position.column, to: &out)
+                out.append(contentsOf: Self.containerKey)
+                if r.container == none { out.append(contentsOf: Self.null) } else { out.append(contentsOf: literal(r.container)) }
+                out.append(contentsOf: Self.imageKey)
+                if r.image == none { out.append(contentsOf: Self.null) } else { out.append(contentsOf: literal(r.image)) }
+                out.append(UInt8(ascii: "}"))
+            }
+        }
+        }
+        }
+        }
+        }
+    }
+
+    private static let firstSeparator = Array("\n    ".utf8)
+    private static let separator = Array(",\n    ".utf8)
+    private static let ruleKey = Array("{\"rule\": ".utf8)
+    private static let pathKey = Array(", \"path\": ".utf8)
+    private static let columnKey = Array(", \"column\": ".utf8)
+    private static let containerKey = Array("}, \"container\": ".utf8)
+    private static let imageKey = Array(", \"image\": ".utf8)
+    private static let null = Array("null".utf8)
+
+    /// Writes every finding to `out` in order. With two threads, a helper formats every other chunk into one
+    /// of a few reusable buffers while this thread formats the rest and writes all of them in order; at most
+    /// ``slotCount`` chunks wait, so memory stays bounded for reports of any size.
+    func write(to out: ReportOutput, threads: Int) {
+        let count = list.records.count
+        let chunks = (count + Self.chunkSize - 1) / Self.chunkSize
+        let chunk = { @Sendable (c: Int) -> Range<Int> in c * Self.chunkSize..<min(count, (c + 1) * Self.chunkSize) }
+        guard threads >= 2, chunks >= 2 else {
+            for c in 0..<chunks { out.render { render(chunk(c), into: &$0) } }
+            return
+        }
+        let slots = (0..<Self.slotCount).map { _ in ChunkSlot() }
+        let finished = DispatchSemaphore(value: 0)
+        let renderer = self
+        DispatchQueue.global().async {
+            // The helper takes the odd chunks: chunk 2k + 1 goes to slot k % slotCount.
+            var k = 0
+            for c in stride(from: 1, to: chunks, by: 2) {
+                let slot = slots[k % Self.slotCount]
+                slot.free.wait()
+                slot.bytes.removeAll(keepingCapacity: true)
+                renderer.render(chunk(c), into: &slot.bytes)
+                slot.filled.signal()
+                k += 1
+            }
+            finished.signal()
+        }
+        for c in 0..<chunks {
+            if c % 2 == 0 {
+                out.render { render(chunk(c), into: &$0) }
+            } else {
+                let slot = slots[(c / 2) % Self.slotCount]
+                slot.filled.wait()
+                out.append(slot.bytes)
+                slot.free.signal()
+            }
+        }
+        finished.wait()
+    }
+
+    static let slotCount = 3
+}
+
+/// A buffer handed between the formatting helper and the writing thread.
+///
+/// `@unchecked Sendable`: `bytes` is touched by one thread at a time, in turn, as the two semaphores say
+/// (the helper between `free` and `filled`, the writer between `filled` and `free`).
+private final class ChunkSlot: @unchecked Sendable {
+    var bytes: [UInt8] = []
+    let free = DispatchSemaphore(value: 1)
+    let filled = DispatchSemaphore(value: 0)
+}

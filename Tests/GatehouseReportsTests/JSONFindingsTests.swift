@@ -1,0 +1,133 @@
+import GatehouseReports
+import GatehouseRules
+import KubeModel
+import Testing
+
+/// The JSON report's findings section is formatted from the compact tables, in chunks and on two threads when
+/// allowed; the bytes must be those of formatting every finding field by field, and the order that of
+/// ``AuditReport/canonicalOrder(_:_:)``, whatever the strings hold.
+struct JSONFindingsTests {
+    /// Varied findings: several rules and objects, absent and empty namespaces, names sharing long prefixes,
+    /// non-ASCII and escaped text, positions past 32 bits, chains; more than four chunks of them.
+    static let findings: [Finding] = {
+        let names = ["web", "web-1", "web-10", "web-2", "wéb", "we\u{301}b", "Zeta", "a\"quoted\\name", "tab\tname", "web-1"]
+        let namespaces: [String?] = [nil, "", "shop", "monitoring", "ns-ü"]
+        var findings: [Finding] = []
+        var seed: UInt64 = 42
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        for i in 0..<18_000 {
+            let object = ObjectRef(
+                apiVersion: "apps/v1", kind: ["Deployment", "Pod", "CronJob"][next(3)],
+                namespace: namespaces[next(namespaces.count)], name: names[next(names.count)] + String(next(50)),
+                source: SourceRef(file: ["a.yaml", "b/list.json", "c\u{1}.yaml"][next(3)], document: next(3),
+                                  item: next(2) == 0 ? nil : next(4)))
+            let line = next(20) == 0 ? 5_000_000_000 : next(300)
+            var finding = Finding(
+                ruleID: "rule-\(next(12))", severity: Severity.allCases[next(5)], action: Action.allCases[next(4)],
+                message: "container \"c\(next(9))\" must not <do> this\n(\(i % 7))", path: "spec.containers[\(next(3))]",
+                position: SourcePosition(line: line, column: next(60)), container: next(3) == 0 ? nil : "c\(next(9))",
+                image: next(4) == 0 ? nil : "registry.example/é/\(next(5)):1", object: object,
+                check: next(2) == 0 ? nil : "privileged")
+            if next(10) == 0 { finding.chain = [ChainLink(object: object, detail: "because")] }
+            findings.append(finding)
+        }
+        return findings
+    }()
+
+    /// `findings` cut into per-object groups of one to five (each group about its first finding's object).
+    static func groups(_ findings: [Finding]) -> [[Finding]] {
+        var groups: [[Finding]] = []
+        var start = 0
+        while start < findings.count {
+            let end = min(findings.count, start + 1 + start % 5)
+            groups.append(findings[start..<end].map { f in
+                var f = f
+                f.object = findings[start].object
+                return f
+            })
+            start = end
+        }
+        return groups
+    }
+
+    static func report(_ findings: [Finding]) -> AuditReport {
+        var builder = FindingList.Builder()
+        for group in groups(findings) { builder.append(objectFindings: group) }
+        return AuditReport(
+            profile: .aks, activeRules: [], files: [], objectCount: 1, findings: builder.finish(), errors: [], notes: [])
+    }
+
+    /// The findings section as written one `Finding` at a time, each field through ``ReportOutput``.
+    static func fieldByField(_ findings: some Collection<Finding>) -> String {
+        let out = ReportOutput()
+        func optional(_ value: String?) { if let value { out.writeJSONString(value) } else { out.write("null") } }
+        for (i, f) in findings.enumerated() {
+            out.write(i == 0 ? "\n    " : ",\n    ")
+            out.write("{\"rule\": ")
+            out.writeJSONString(f.ruleID)
+            out.write(", \"severity\": ")
+            out.writeJSONString(f.severity.rawValue)
+            out.write(", \"action\": ")
+            out.writeJSONString(f.action.rawValue)
+            out.write(", \"message\": ")
+            out.writeJSONString(f.message)
+            out.write(", \"path\": ")
+            out.writeJSONString(f.path)
+            out.write(",\n     \"object\": {\"apiVersion\": ")
+            out.writeJSONString(f.object.apiVersion)
+            out.write(", \"kind\": ")
+            out.writeJSONString(f.object.kind)
+            out.write(", \"namespace\": ")
+            optional(f.object.namespace)
+            out.write(", \"name\": ")
+            out.writeJSONString(f.object.name)
+            out.write("},\n     \"location\": {\"file\": ")
+            out.writeJSONString(f.object.source.file)
+            out.write(", \"document\": \(f.object.source.document), \"item\": ")
+            out.write(f.object.source.item.map(String.init) ?? "null")
+            out.write(", \"line\": \(f.position.line), \"column\": \(f.position.column)}, \"container\": ")
+            optional(f.container)
+            out.write(", \"image\": ")
+            optional(f.image)
+            out.write("}")
+        }
+        return out.text
+    }
+
+    @Test func sortsAsTheCanonicalOrder() {
+        let given = Self.groups(Self.findings).flatMap { $0 }
+        #expect(Array(Self.report(Self.findings).findings) == given.sorted(by: AuditReport.canonicalOrder))
+    }
+
+    @Test(arguments: [1, 2, 4])
+    func formatsLikeFieldByField(jobs: Int) {
+        let report = Self.report(Self.findings)
+        let output = ReportOutput()
+        JSONReportWriter(jobs: jobs).write(report, to: output)
+        let text = output.text
+        #expect(text.contains("  \"findings\": [" + Self.fieldByField(report.findings) + "\n  ],\n"))
+    }
+
+    @Test func twoThreadsWriteTheSameBytesAsOne() {
+        let report = Self.report(Self.findings)
+        let one = ReportOutput()
+        JSONReportWriter(jobs: 1).write(report, to: one)
+        let two = ReportOutput()
+        ReportFormat.json.writer(color: false, jobs: 2).write(report, to: two)
+        #expect(one.bytes == two.bytes)
+    }
+
+    @Test func emptyAndSingleFindingReports() {
+        for findings in [[], [Self.findings[0]]] {
+            let report = AuditReport(
+                profile: .aks, activeRules: [], files: [], objectCount: 0, findings: findings, errors: [], notes: [])
+            let output = ReportOutput()
+            JSONReportWriter(jobs: 2).write(report, to: output)
+            let section = findings.isEmpty ? "],\n" : Self.fieldByField(findings) + "\n  ],\n"
+            #expect(output.text.contains("  \"findings\": [" + section))
+        }
+    }
+}
