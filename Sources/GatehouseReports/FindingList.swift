@@ -241,6 +241,9 @@ struct StringTable: Sendable {
     private var slots: [UInt32] = Array(repeating: 0, count: 64)
     /// Per id, its hash (probes compare hashes before bytes).
     private var hashes: [UInt64] = []
+    /// Every interned string's bytes, end to end (id `i` at `bytes[starts[i]..<starts[i + 1]]`): probes compare
+    /// against these without touching (and reference-counting) the strings themselves.
+    private var bytes = ByteTable()
 
     init() {}
 
@@ -259,24 +262,21 @@ struct StringTable: Sendable {
             let hash = Self.hash(utf8)
             let mask = slots.count - 1
             var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] != 0 {
-                let id = Int(slots[slot] - 1)
-                if hashes[id] == hash && Self.bytesEqual(strings[id], utf8) { return UInt32(id) }
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { break }
+                let id = Int(entry - 1)
+                if hashes[id] == hash && bytes.entry(id, equals: utf8) { return UInt32(id) }
                 slot = (slot + 1) & mask
             }
             let id = UInt32(hashes.count)
             hashes.append(hash)
+            bytes.bytes.append(contentsOf: utf8)
+            bytes.endEntry()
             strings.append(text)
             slots[slot] = id + 1
             if hashes.count * 2 > slots.count { grow() }
             return id
-        }
-    }
-
-    private static func bytesEqual(_ stored: String, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        var stored = stored
-        return stored.withUTF8 { s in
-            s.count == utf8.count && (s.count == 0 || memcmp(s.baseAddress!, utf8.baseAddress!, s.count) == 0)
         }
     }
 

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
 import GatehouseRules
 import KubeModel
@@ -9,6 +14,15 @@ struct ByteTable: Sendable {
 
     /// Ends the entry being appended to `bytes`.
     mutating func endEntry() { starts.append(bytes.count) }
+
+    /// Whether entry `i` holds exactly `other`.
+    func entry(_ i: Int, equals other: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[i]
+        let count = starts[i + 1] - start
+        guard count == other.count else { return false }
+        if count == 0 { return true }
+        return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, other.baseAddress!, count) == 0 }
+    }
 }
 
 /// Formats the `findings` array of the JSON report straight from a ``FindingList``'s tables.
