@@ -104,6 +104,9 @@ public struct FindingList: RandomAccessCollection, Sendable {
         var list = FindingList()
         private var stringIDs = StringTable()
         private var objectIDs: [ObjectRef: UInt32] = [:]
+        /// The object last looked up and its id: cross-object rules report several findings about one object in
+        /// a row, and comparing with the caller's value (sharing its strings) is cheaper than hashing it.
+        private var lastObject: (ref: ObjectRef, id: UInt32)?
 
         public init() {}
 
@@ -197,6 +200,13 @@ public struct FindingList: RandomAccessCollection, Sendable {
         }
 
         private mutating func objectID(_ object: ObjectRef) -> UInt32 {
+            if let lastObject, lastObject.ref == object { return lastObject.id }
+            let id = lookUpObject(object)
+            lastObject = (object, id)
+            return id
+        }
+
+        private mutating func lookUpObject(_ object: ObjectRef) -> UInt32 {
             if let known = objectIDs[object] { return known }
             let id = UInt32(list.objects.count)
             appendInterned(object)

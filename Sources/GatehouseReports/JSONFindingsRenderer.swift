@@ -168,10 +168,11 @@ struct JSONFindingsRenderer: Sendable {
     /// Writes every finding to `out` in order. With two threads, a helper formats every other chunk into one
     /// of a few reusable buffers while this thread formats the rest and writes all of them in order; at most
     /// ``slotCount`` chunks wait, so memory stays bounded for reports of any size.
-    func write(to out: ReportOutput, threads: Int) {
+    /// `chunkSize` is ``chunkSize`` but for tests that exercise many chunks with few findings.
+    func write(to out: ReportOutput, threads: Int, chunkSize: Int = Self.chunkSize) {
         let count = list.records.count
-        let chunks = (count + Self.chunkSize - 1) / Self.chunkSize
-        let chunk = { @Sendable (c: Int) -> Range<Int> in c * Self.chunkSize..<min(count, (c + 1) * Self.chunkSize) }
+        let chunks = (count + chunkSize - 1) / chunkSize
+        let chunk = { @Sendable (c: Int) -> Range<Int> in c * chunkSize..<min(count, (c + 1) * chunkSize) }
         guard threads >= 2, chunks >= 2 else {
             for c in 0..<chunks { out.render { render(chunk(c), into: &$0) } }
             return

@@ -14,8 +14,16 @@ public struct JSONReportWriter: ReportWriter {
     /// Threads the findings section may be formatted on (two at most are used; the bytes are the same).
     public let jobs: Int
 
+    /// Findings per chunk handed between threads (tests make it small to exercise many chunks).
+    let chunkSize: Int
+
     public init(jobs: Int = 1) {
+        self.init(jobs: jobs, chunkSize: JSONFindingsRenderer.chunkSize)
+    }
+
+    init(jobs: Int, chunkSize: Int) {
         self.jobs = max(1, jobs)
+        self.chunkSize = max(1, chunkSize)
     }
 
     public func write(_ report: AuditReport, to out: ReportOutput) {
@@ -43,7 +51,7 @@ public struct JSONReportWriter: ReportWriter {
         }
         out.write(report.files.isEmpty ? "],\n" : "\n  ],\n")
         out.write("  \"findings\": [")
-        JSONFindingsRenderer(report.findings).write(to: out, threads: min(jobs, 2))
+        JSONFindingsRenderer(report.findings).write(to: out, threads: min(jobs, 2), chunkSize: chunkSize)
         out.write(report.findings.isEmpty ? "],\n" : "\n  ],\n")
         out.write("  \"errors\": [")
         for (i, error) in report.errors.enumerated() {

@@ -1,4 +1,4 @@
-import GatehouseReports
+@testable import GatehouseReports
 import GatehouseRules
 import KubeModel
 import Testing
@@ -7,8 +7,9 @@ import Testing
 /// allowed; the bytes must be those of formatting every finding field by field, and the order that of
 /// ``AuditReport/canonicalOrder(_:_:)``, whatever the strings hold.
 struct JSONFindingsTests {
-    /// Varied findings: several rules and objects, absent and empty namespaces, names sharing long prefixes,
-    /// non-ASCII and escaped text, positions past 32 bits, chains; more than four chunks of them.
+    /// Varied findings: several rules and objects, absent namespaces, names sharing long prefixes, non-ASCII and
+    /// escaped text, positions past 32 bits, chains. Few (tests share the process's memory), so the writers
+    /// below use small chunks to go through many of them.
     static let findings: [Finding] = {
         // Names mix ASCII and not (`wéb`), but not one text in two normal forms: `String`'s `<` is not a strict
         // weak order over such a mix, so no sort could match `canonicalOrder` there.
@@ -22,7 +23,7 @@ struct JSONFindingsTests {
             seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((seed >> 33) % UInt64(bound))
         }
-        for i in 0..<18_000 {
+        for i in 0..<2_000 {
             let object = ObjectRef(
                 apiVersion: "apps/v1", kind: ["Deployment", "Pod", "CronJob"][next(3)],
                 namespace: namespaces[next(namespaces.count)], name: names[next(names.count)] + String(next(50)),
@@ -112,7 +113,7 @@ struct JSONFindingsTests {
     func formatsLikeFieldByField(jobs: Int) {
         let report = Self.report(Self.findings)
         let output = ReportOutput()
-        JSONReportWriter(jobs: jobs).write(report, to: output)
+        JSONReportWriter(jobs: jobs, chunkSize: 64).write(report, to: output)
         let text = output.text
         #expect(text.contains("  \"findings\": [" + Self.fieldByField(report.findings) + "\n  ],\n"))
     }
@@ -121,9 +122,14 @@ struct JSONFindingsTests {
         let report = Self.report(Self.findings)
         let one = ReportOutput()
         JSONReportWriter(jobs: 1).write(report, to: one)
-        let two = ReportOutput()
-        ReportFormat.json.writer(color: false, jobs: 2).write(report, to: two)
-        #expect(one.bytes == two.bytes)
+        for chunkSize in [1, 7, 64, 4096] {
+            let two = ReportOutput()
+            JSONReportWriter(jobs: 2, chunkSize: chunkSize).write(report, to: two)
+            #expect(one.bytes == two.bytes)
+        }
+        let viaFormat = ReportOutput()
+        ReportFormat.json.writer(color: false, jobs: 2).write(report, to: viaFormat)
+        #expect(one.bytes == viaFormat.bytes)
     }
 
     @Test func emptyAndSingleFindingReports() {
@@ -131,7 +137,7 @@ struct JSONFindingsTests {
             let report = AuditReport(
                 profile: .aks, activeRules: [], files: [], objectCount: 0, findings: findings, errors: [], notes: [])
             let output = ReportOutput()
-            JSONReportWriter(jobs: 2).write(report, to: output)
+            JSONReportWriter(jobs: 2, chunkSize: 1).write(report, to: output)
             let section = findings.isEmpty ? "],\n" : Self.fieldByField(findings) + "\n  ],\n"
             #expect(output.text.contains("  \"findings\": [" + section))
         }
