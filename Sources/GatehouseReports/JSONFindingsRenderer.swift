@@ -28,9 +28,10 @@ struct ByteTable: Sendable {
 /// Formats the `findings` array of the JSON report straight from a ``FindingList``'s tables.
 ///
 /// A report has hundreds of thousands of findings but far fewer distinct strings and objects, so each distinct
-/// string is escaped once (a table of ready JSON literals, by string id) and each object's `"object"` and
-/// `"location"` members up to the line number are rendered once (by object id). A finding is then a dozen copies
-/// of ready bytes and two numbers, with no `Finding` built (that would copy and reference-count ten strings).
+/// string is escaped once (a table of ready JSON literals, by string id) and an object's `"object"` and
+/// `"location"` members up to the line number are rendered once per run of findings about it. A finding is then
+/// a dozen copies of ready bytes and two numbers, with no `Finding` built (that would copy and reference-count
+/// ten strings).
 /// The bytes are exactly those of formatting each `Finding` field by field.
 struct JSONFindingsRenderer: Sendable {
     /// Findings per chunk: big enough that handing chunks between threads costs nothing, small enough (~2 MB of
@@ -40,8 +41,6 @@ struct JSONFindingsRenderer: Sendable {
     private let list: FindingList
     /// JSON string literal (quotes included) of each of the list's strings.
     private let literals: ByteTable
-    /// Per object: `,\n     "object": {...},\n     "location": {"file": ..., "document": D, "item": I, "line": `.
-    private let objectParts: ByteTable
     /// Per severity and action (``headIndex(_:_:)``): `, "severity": "S", "action": "A", "message": `.
     private let heads: [[UInt8]]
 
@@ -55,13 +54,6 @@ struct JSONFindingsRenderer: Sendable {
             literals.endEntry()
         }
         self.literals = literals
-        var parts = ByteTable()
-        parts.starts.reserveCapacity(list.objects.count + 1)
-        for object in list.objects {
-            Self.appendObjectPart(object, to: &parts.bytes)
-            parts.endEntry()
-        }
-        self.objectParts = parts
         var heads: [[UInt8]] = []
         for severity in Severity.allCases {
             for action in Action.allCases {
@@ -80,30 +72,39 @@ struct JSONFindingsRenderer: Sendable {
         Severity.allCases.firstIndex(of: severity)! * Action.allCases.count + Action.allCases.firstIndex(of: action)!
     }
 
-    private static func appendObjectPart(_ object: ObjectRef, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: ",\n     \"object\": {\"apiVersion\": ".utf8)
-        JSONText.appendLiteral(object.apiVersion, to: &bytes)
-        bytes.append(contentsOf: ", \"kind\": ".utf8)
-        JSONText.appendLiteral(object.kind, to: &bytes)
-        bytes.append(contentsOf: ", \"namespace\": ".utf8)
-        if let namespace = object.namespace {
-            JSONText.appendLiteral(namespace, to: &bytes)
+    /// Appends `,\n     "object": {...},\n     "location": {"file": ..., "document": D, "item": I, "line": ` for
+    /// object `o`, its shared strings from the literal table.
+    ///
+    /// Rendered per run of findings rather than kept per object: a table for a million objects would add
+    /// ~200 MB to the audit's peak memory.
+    private func appendObjectPart(
+        _ o: Int, to bytes: inout [UInt8], literal: (UInt32) -> UnsafeBufferPointer<UInt8>
+    ) {
+        let ids = list.objectStrings[o]
+        let object = list.objects[o]
+        bytes.append(contentsOf: Self.objectKey)
+        bytes.append(contentsOf: literal(ids.apiVersion))
+        bytes.append(contentsOf: Self.kindKey)
+        bytes.append(contentsOf: literal(ids.kind))
+        bytes.append(contentsOf: Self.namespaceKey)
+        if ids.namespace == FindingList.none {
+            bytes.append(contentsOf: Self.null)
         } else {
-            bytes.append(contentsOf: "null".utf8)
+            bytes.append(contentsOf: literal(ids.namespace))
         }
-        bytes.append(contentsOf: ", \"name\": ".utf8)
+        bytes.append(contentsOf: Self.nameKey)
         JSONText.appendLiteral(object.name, to: &bytes)
-        bytes.append(contentsOf: "},\n     \"location\": {\"file\": ".utf8)
-        JSONText.appendLiteral(object.source.file, to: &bytes)
-        bytes.append(contentsOf: ", \"document\": ".utf8)
+        bytes.append(contentsOf: Self.fileKey)
+        bytes.append(contentsOf: literal(ids.file))
+        bytes.append(contentsOf: Self.documentKey)
         JSONText.appendDecimal(object.source.document, to: &bytes)
-        bytes.append(contentsOf: ", \"item\": ".utf8)
+        bytes.append(contentsOf: Self.itemKey)
         if let item = object.source.item {
             JSONText.appendDecimal(item, to: &bytes)
         } else {
-            bytes.append(contentsOf: "null".utf8)
+            bytes.append(contentsOf: Self.null)
         }
-        bytes.append(contentsOf: ", \"line\": ".utf8)
+        bytes.append(contentsOf: Self.lineKey)
     }
 
     /// Appends findings `range`, each preceded by its separator in the array (`\n    ` before the first finding
@@ -112,14 +113,15 @@ struct JSONFindingsRenderer: Sendable {
         let none = FindingList.none
         literals.bytes.withUnsafeBufferPointer { literalBytes in
         literals.starts.withUnsafeBufferPointer { literalStarts in
-        objectParts.bytes.withUnsafeBufferPointer { partBytes in
-        objectParts.starts.withUnsafeBufferPointer { partStarts in
         list.records.withUnsafeBufferPointer { records in
             func literal(_ id: UInt32) -> UnsafeBufferPointer<UInt8> {
                 let i = Int(id)
                 return UnsafeBufferPointer(rebasing: literalBytes[literalStarts[i]..<literalStarts[i + 1]])
             }
-            // Findings come sorted by rule, so severity and action rarely change from one to the next.
+            // Findings come sorted by rule then object, so consecutive findings often share their object's members
+            // (rendered once into `part`), severity and action.
+            var part: [UInt8] = []
+            var partObject = -1
             var head = 0
             var headSeverity: Severity?
             var headAction: Action?
@@ -138,7 +140,12 @@ struct JSONFindingsRenderer: Sendable {
                 out.append(contentsOf: Self.pathKey)
                 out.append(contentsOf: literal(r.path))
                 let o = Int(r.object)
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: partBytes[partStarts[o]..<partStarts[o + 1]]))
+                if o != partObject {
+                    part.removeAll(keepingCapacity: true)
+                    appendObjectPart(o, to: &part, literal: literal)
+                    partObject = o
+                }
+                out.append(contentsOf: part)
                 let position = list.position(of: i)
                 JSONText.appendDecimal(position.line, to: &out)
                 out.append(contentsOf: Self.columnKey)
@@ -152,8 +159,6 @@ struct JSONFindingsRenderer: Sendable {
         }
         }
         }
-        }
-        }
     }
 
     private static let firstSeparator = Array("\n    ".utf8)
@@ -164,6 +169,14 @@ struct JSONFindingsRenderer: Sendable {
     private static let containerKey = Array("}, \"container\": ".utf8)
     private static let imageKey = Array(", \"image\": ".utf8)
     private static let null = Array("null".utf8)
+    private static let objectKey = Array(",\n     \"object\": {\"apiVersion\": ".utf8)
+    private static let kindKey = Array(", \"kind\": ".utf8)
+    private static let namespaceKey = Array(", \"namespace\": ".utf8)
+    private static let nameKey = Array(", \"name\": ".utf8)
+    private static let fileKey = Array("},\n     \"location\": {\"file\": ".utf8)
+    private static let documentKey = Array(", \"document\": ".utf8)
+    private static let itemKey = Array(", \"item\": ".utf8)
+    private static let lineKey = Array(", \"line\": ".utf8)
 
     /// Writes every finding to `out` in order. With two threads, a helper formats every other chunk into one
     /// of a few reusable buffers while this thread formats the rest and writes all of them in order; at most
