@@ -51,15 +51,17 @@ public struct CheckContext {
         self.pss = pss
     }
 
-    /// Checks the context's object with `rule` (whose scope the caller has checked), reporting as `ruleID`
+    /// Checks the context's object (`object`, the one the context was made for) with `rule` (whose scope the
+    /// caller has checked), reporting as `ruleID`
     /// with `severity`, and returns its findings. The engine runs all rules of an object through one context
     /// this way: building a context per rule copied the object, template and request (a dozen reference
     /// counts) for every rule.
-    public mutating func run(_ rule: some Rule, ruleID: String, severity: Severity) -> [Finding] {
+    public mutating func run(_ rule: some Rule, on object: KubeObject, ruleID: String, severity: Severity) -> [Finding] {
         self.ruleID = ruleID
         self.severity = severity
         findings = []
-        let object = self.object
+        // `object` is the caller's (the context's own): passing it in, rather than copying `self.object` out
+        // for the call, saves a copy of the object per rule.
         rule.check(object, &self)
         defer { findings = [] }
         return findings

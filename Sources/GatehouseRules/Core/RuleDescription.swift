@@ -58,6 +58,25 @@ public enum Scope: Sendable, Hashable {
     /// Pods and pod-template owners, and also objects of these kinds (e.g. ServiceAccount).
     case podSpecOrKinds(Set<String>)
 
+    /// ``applies(to:template:)`` when the caller already knows whether the scope's kinds name the object's
+    /// kind (`kindNamed`): the engine looks the kind up once per object for all rules.
+    public func applies(template: PodTemplate?, kindNamed: Bool) -> Bool {
+        switch self {
+        case .podSpec: template != nil
+        case .podsOnly: template?.isPod == true
+        case .kinds: kindNamed
+        case .podSpecOrKinds: template != nil || kindNamed
+        }
+    }
+
+    /// The kinds the scope names (empty for the pod scopes).
+    public var kinds: Set<String> {
+        switch self {
+        case .podSpec, .podsOnly: []
+        case .kinds(let kinds), .podSpecOrKinds(let kinds): kinds
+        }
+    }
+
     public func applies(to object: KubeObject, template: PodTemplate?) -> Bool {
         switch self {
         case .podSpec: template != nil

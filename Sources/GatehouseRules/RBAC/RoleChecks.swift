@@ -19,13 +19,13 @@ enum RoleChecks {
     /// The message names the verbs and resources granted, in the order of `permissions`.
     static func reportGrants(
         _ object: KubeObject, _ context: inout CheckContext, includeSystem: Bool, permissions: [Permission],
-        reason: String
+        reason: @autoclosure () -> String
     ) {
         guard includeSystem || !isBuiltIn(object) else { return }
         for (rule, value) in context.rbacRules() {
             let granted = grants(rule, permissions)
             guard !granted.isEmpty else { continue }
-            context.report("\(reason): rules[\(rule.index)] grants \(granted)", path: "rules[\(rule.index)]", at: value)
+            context.report("\(reason()): rules[\(rule.index)] grants \(granted)", path: "rules[\(rule.index)]", at: value)
         }
     }
 
