@@ -161,8 +161,10 @@ public struct Auditor: Sendable {
         let evaluate = self.evaluate
         let crossObject = self.crossObject
         let frozenContext = context
-        // With at least two cores per input, each input is parsed on one thread and evaluated on another.
-        let pipelined = inputs.count * 2 <= options.jobs
+        // With more cores than inputs, each input's objects are evaluated on the spare cores too (one big
+        // `kubectl get -o json` export would otherwise keep one core busy and leave the others idle).
+        let pipelined = inputs.count < options.jobs
+        let evaluators = max(1, options.jobs / max(1, inputs.count) - 1)
         WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
             let input = inputs[index]
             var outcome = FileOutcome()
@@ -172,13 +174,12 @@ public struct Auditor: Sendable {
             }
             let loaded: LoadOutcome
             if pipelined {
-                let pipeline = EvaluationPipeline(evaluate: evaluateOne)
+                let pipeline = EvaluationPipeline(evaluators: evaluators, evaluate: evaluateOne)
                 loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
                     outcome.objectCount += 1
                     pipeline.submit(object)
                 }
-                pipeline.finish()
-                outcome.findings = pipeline.findings
+                outcome.findings = pipeline.finish()
             } else {
                 loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
                     outcome.objectCount += 1

@@ -36,6 +36,8 @@ public struct CheckContext {
     public private(set) var findings: [Finding] = []
     public private(set) var ruleID: String
     private(set) var severity: Severity
+    /// The object's RBAC `rules`, read on first use: a dozen RBAC rules look at every Role and ClusterRole.
+    private var rbacRulesRead: [(rule: RBACRule, value: Value)]?
 
     public init(
         object: KubeObject, template: PodTemplate?, ruleID: String, severity: Severity,
@@ -61,6 +63,14 @@ public struct CheckContext {
         rule.check(object, &self)
         defer { findings = [] }
         return findings
+    }
+
+    /// ``RBACRule/rules(of:)`` of the context's object, read once for all the rules that ask.
+    public mutating func rbacRules() -> [(rule: RBACRule, value: Value)] {
+        if let rbacRulesRead { return rbacRulesRead }
+        let read = RBACRule.rules(of: object)
+        rbacRulesRead = read
+        return read
     }
 
     /// Reports a violation at `path`, positioned at `value` (or at the nearest existing parent when the

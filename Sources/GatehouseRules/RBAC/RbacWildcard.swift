@@ -61,7 +61,7 @@ public struct RbacWildcard: Rule {
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard includeSystem || !RoleChecks.isBuiltIn(object) else { return }
-        for (rule, value) in RBACRule.rules(of: object) {
+        for (rule, value) in context.rbacRules() {
             if rule.verbs.contains("*") {
                 context.report(
                     "\(object.kind) uses a wildcard: rules[\(rule.index)] grants every verb (`*`)",

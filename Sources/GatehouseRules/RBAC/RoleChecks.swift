@@ -22,7 +22,7 @@ enum RoleChecks {
         reason: String
     ) {
         guard includeSystem || !isBuiltIn(object) else { return }
-        for (rule, value) in RBACRule.rules(of: object) {
+        for (rule, value) in context.rbacRules() {
             let granted = grants(rule, permissions)
             guard !granted.isEmpty else { continue }
             context.report("\(reason): rules[\(rule.index)] grants \(granted)", path: "rules[\(rule.index)]", at: value)
