@@ -95,6 +95,25 @@ struct DeleteDecisionTests {
         #expect(quiet.findings.isEmpty)
     }
 
+    @Test("the policy's exemptions and the rule's parameters apply to DELETE as to any request")
+    func policyApplies() throws {
+        var exempt = Policy()
+        exempt.exemptUsers = ["alice@*"]
+        let (skipped, _) = try Self.process(Self.deleteEvent(), policy: exempt)
+        #expect(skipped.allowed)
+        #expect(skipped.reason == .exemptUser)
+        #expect(skipped.findings.isEmpty)
+
+        var allowed = Policy()
+        allowed.rules["events-deleted"] = RuleSettings(
+            action: .audit, parameters: ParsedYAML.firstDocument("{allowedUsers: ['alice@example.com']}"))
+        let (quiet, _) = try Self.process(Self.deleteEvent(), policy: allowed)
+        #expect(quiet.allowed)
+        #expect(quiet.findings.isEmpty)
+        let (bob, _) = try Self.process(Self.deleteEvent(user: "bob"), policy: allowed)
+        #expect(bob.ruleIDs == ["events-deleted"])
+    }
+
     @Test("only the rules that judge deletes run: deleting a privileged Pod is not evaluated")
     func otherRulesDoNotJudgeDeletes() throws {
         let body = Reviews.review(operation: "DELETE", object: nil, oldObject: Reviews.pod(privileged: true))
