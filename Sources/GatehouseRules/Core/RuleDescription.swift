@@ -22,13 +22,18 @@ public struct RuleDescription: Sendable {
     public let remediation: String
     public let references: [Reference]
     public let parameters: [ParameterSpec]
+    /// Whether the rule judges DELETE requests at admission. The webhook evaluates the object being deleted
+    /// (`request.oldObject`) with only these rules, and never refuses a DELETE: their findings are recorded as
+    /// audit annotations (or warnings), so deleting stays possible whatever they find. Such a rule reads
+    /// ``CheckContext/request`` to tell a deletion from a CREATE or UPDATE, and from the auditor's `nil`.
+    public let judgesDeletes: Bool
     public let passing: [Example]
     public let failing: [Example]
 
     public init(
         id: String, title: String, category: Category, severity: Severity, action: Action, scope: Scope,
         profiles: Set<Profile>, spec: String, rationale: String, remediation: String, references: [Reference],
-        parameters: [ParameterSpec] = [], passing: [Example], failing: [Example]
+        parameters: [ParameterSpec] = [], judgesDeletes: Bool = false, passing: [Example], failing: [Example]
     ) {
         self.id = id
         self.title = title
@@ -42,6 +47,7 @@ public struct RuleDescription: Sendable {
         self.remediation = remediation
         self.references = references
         self.parameters = parameters
+        self.judgesDeletes = judgesDeletes
         self.passing = passing
         self.failing = failing
     }

@@ -83,14 +83,20 @@ public enum JSONLoader {
     }
 
     /// As ``stream(_:limits:onValue:)``, releasing the pages of a file mapping behind the parse and the skim.
+    /// A stream resumed after an error (JSON Lines) starts at byte `start`, which begins line `line`; its
+    /// ``Place/document`` counts from 0 again and ``Place/consumed`` stays an offset into `bytes`.
     static func stream(
-        _ bytes: UnsafeRawBufferPointer, limits: LoadLimits, releaser: PageReleaser?,
-        onValue: (Tree, Place) -> Void
+        _ bytes: UnsafeRawBufferPointer, limits: LoadLimits, releaser: PageReleaser?, from start: Int = 0,
+        line: Int = 1, onValue: (Tree, Place) -> Void
     ) -> LoadProblem? {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
+        guard let base = bytes.baseAddress, bytes.count > start else { return nil }
         var scanner = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count, limits: limits)
         scanner.releaser = releaser
-        scanner.skipByteOrderMark()
+        if start > 0 {
+            scanner.resume(at: start, line: line)
+        } else {
+            scanner.skipByteOrderMark()
+        }
         var builder = TreeBuilder(tracksExpansion: false)
         var document = 0
         do throws(LoadProblem) {
@@ -152,6 +158,14 @@ struct JSONScanner: ~Copyable {
 
     func problem(_ message: String, at index: Int? = nil) -> LoadProblem {
         LoadProblem(position: position(at: index ?? offset), message: message)
+    }
+
+    /// Moves to `index`, the first byte of line `line`, before any parse.
+    mutating func resume(at index: Int, line: Int) {
+        offset = index
+        lineStart = index
+        self.line = line
+        lineContinuations = 0
     }
 
     mutating func skipByteOrderMark() {
