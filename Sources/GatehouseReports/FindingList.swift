@@ -184,12 +184,11 @@ public struct FindingList: RandomAccessCollection, Sendable {
 
         /// The object with its repeated strings (API version, kind, namespace, file) shared with earlier ones.
         private mutating func internedObject(_ object: ObjectRef) -> ObjectRef {
-            var object = object
-            object.apiVersion = shared(object.apiVersion)
-            object.kind = shared(object.kind)
-            if let namespace = object.namespace { object.namespace = shared(namespace) }
-            object.source.file = shared(object.source.file)
-            return object
+            var source = object.source
+            source.file = shared(source.file)
+            return ObjectRef(
+                apiVersion: shared(object.apiVersion), kind: shared(object.kind), namespace: object.namespace.map { shared($0) },
+                name: object.name, source: source)
         }
 
         private mutating func shared(_ text: String) -> String {

@@ -36,6 +36,8 @@ public struct CheckContext {
     public private(set) var findings: [Finding] = []
     public private(set) var ruleID: String
     private(set) var severity: Severity
+    /// The identity every finding of this object carries, made on the first finding and shared by the rest.
+    private var objectRef: ObjectRef?
     /// The object's RBAC `rules`, read on first use: a dozen RBAC rules look at every Role and ClusterRole.
     private var rbacRulesRead: [(rule: RBACRule, value: Value)]?
 
@@ -81,11 +83,13 @@ public struct CheckContext {
     public mutating func report(
         _ message: String, path: String, at value: Value?, container: Container? = nil, check: String? = nil
     ) {
+        let ref = objectRef ?? ObjectRef(object)
+        objectRef = ref
         findings.append(
             Finding(
                 ruleID: ruleID, severity: severity, message: message, path: path,
                 position: value?.position ?? object.position,
-                container: container?.name, image: container?.image, object: ObjectRef(object), check: check))
+                container: container?.name, image: container?.image, object: ref, check: check))
     }
 }
 
