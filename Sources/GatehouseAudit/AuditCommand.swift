@@ -38,7 +38,7 @@ public struct AuditRequest: Sendable {
     /// Throws ``ParameterError`` when the policy gives a rule parameters it cannot use.
     public func run(to output: ReportOutput) throws -> AuditExitStatus {
         let engine = try Engine(policy: policy)
-        let crossObject = try ClusterIndexAnalysis(policy: policy)
+        let crossObject = try ClusterIndexAnalysis(policy: policy, jobs: jobs)
         var options = AuditOptions(jobs: jobs)
         options.clock = clock
         let auditor = Auditor(
