@@ -60,3 +60,28 @@ struct AdmissionRulesTests {
         #expect(try Self.findings(service, policy: policy).map(\.path) == ["spec.ports[0].port"])
     }
 }
+
+/// API audit log entries have no metadata: they are known by their audit ID and belong to the namespace of the
+/// request they record, so the policy's namespace exclusions apply to them as they do at admission.
+struct AuditLogEntryIdentityTests {
+    static func entry(namespace: String) -> String {
+        """
+        {"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a1","stage":"ResponseComplete","verb":"delete",\
+        "user":{"username":"mallory@example.com"},"objectRef":{"resource":"events","namespace":"\(namespace)",\
+        "name":"web.17a1","apiVersion":"v1"},"responseStatus":{"code":200}}
+        """
+    }
+
+    @Test func identityIsTheAuditIDInTheRequestsNamespace() throws {
+        let entry = try object(Self.entry(namespace: "shop"))
+        #expect(entry.name == "a1")
+        #expect(entry.namespace == "shop")
+        #expect(try Engine(policy: Policy()).evaluate(entry).map(\.ruleID) == ["events-deleted"])
+    }
+
+    @Test func excludedNamespacesCoverAuditLogEntries() throws {
+        let result = try Engine(policy: Policy()).evaluate(object(Self.entry(namespace: "kube-system")), admission: nil)
+        #expect(result.findings.isEmpty)
+        #expect(result.skipped == .excludedNamespace("kube-system"))
+    }
+}

@@ -54,9 +54,10 @@ public struct EventsDeleted: Rule {
             namespace empties it of its Events, which must stay silent. Expiry by `--event-ttl` is not an API \
             call and is never seen. `allowedGroups` is empty: cluster administrators are reported, as Defender does.
             Without a request and for objects other than audit Events (an Event exported with `kubectl get \
-            events`) nothing is reported. NOTE: the default policy excludes kube-system from every rule, so the \
-            webhook does not report Events deleted there; audit-log entries carry no namespace of their own for \
-            the policy to match, so the auditor reports them wherever they happened.
+            events`) nothing is reported. An audit-log entry is reported under its audit ID in the namespace of the \
+            deleted Events (`objectRef.namespace`), so the policy's namespace exclusions apply to it as at \
+            admission. NOTE: the default policy excludes kube-system from every rule, so neither the webhook nor \
+            the auditor reports Events deleted there until the policy stops excluding kube-system for this rule.
             """,
         rationale: """
             Events record scheduling, image pulls, probe failures and evictions. An attacker deletes them to hide \
