@@ -19,6 +19,8 @@ public struct AuditOptions: Sendable {
     public var collectNamespacesFirst: Bool
     /// Where `-` reads from: standard input (0) unless a test passes a pipe.
     public var standardInputDescriptor: Int32
+    /// Records how long each phase takes (`--timings`), when set.
+    public var clock: PhaseClock?
 
     public init(
         jobs: Int = AuditOptions.availableCores, limits: LoadLimits = .default, collectNamespacesFirst: Bool = false,
@@ -203,12 +205,16 @@ public struct Auditor: Sendable {
             errors.append(contentsOf: outcome.errors)
             notes.append(contentsOf: outcome.notes)
         }
+        options.clock?.mark("read, parse, evaluate")
         if let crossObject {
             for finding in crossObject.findings() { findings.append(finding) }
+            options.clock?.mark("cross-object analysis")
         }
-        return AuditReport(
+        let report = AuditReport(
             profile: profile, activeRules: activeRules, files: inputs.map(\.description), objectCount: objectCount,
             findings: findings.finish(), errors: errors, notes: notes)
+        options.clock?.mark("order findings")
+        return report
     }
 
     private func collectNamespaces(

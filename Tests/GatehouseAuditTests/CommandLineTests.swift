@@ -77,6 +77,17 @@ struct CommandLineTests {
         #expect(try Self.run(["audit", "examples/", "--fail-on", "never"]).status == 0)
     }
 
+    @Test func timingsGoToStandardErrorAndLeaveTheReportAlone() throws {
+        let plain = try Self.run(["audit", "examples/", "--format", "json", "--fail-on", "never"])
+        let timed = try Self.run(["audit", "examples/", "--format", "json", "--fail-on", "never", "--timings"])
+        #expect(timed.status == 0)
+        #expect(timed.stdout == plain.stdout)
+        let phases = timed.stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        for phase in ["read, parse, evaluate", "cross-object analysis", "order findings", "write report", "total"] {
+            #expect(phases.contains { $0.hasPrefix(phase) && $0.hasSuffix("s CPU") }, "no \(phase) line in \(timed.stderr)")
+        }
+    }
+
     @Test(arguments: [
         ["audit"],
         ["audit", "examples/", "--fail-on", "severe"],
