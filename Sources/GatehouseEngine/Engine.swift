@@ -27,7 +27,11 @@ public struct Engine: Sendable {
         /// `description` per object copied the whole description (texts, examples) for every rule.
         let scope: Scope
         let defaultSeverity: Severity
+        /// The policy's severity for the rule, or the rule's default when the policy sets none.
         let severity: Severity
+        /// Whether the policy set the rule's severity. Only then does `severity` replace the severity a rule
+        /// gave a finding itself: a user who writes `severity: low` for a rule means every finding of it.
+        let policySetsSeverity: Bool
         let action: Action
         let namespaceActions: [NamespaceAction]
         /// Indices into `policy.exemptions` of the exemptions that name this rule.
@@ -36,14 +40,15 @@ public struct Engine: Sendable {
         let annotationExemptible: Bool
 
         init(
-            rule: any Rule, description: RuleDescription, severity: Severity, action: Action,
+            rule: any Rule, description: RuleDescription, policySeverity: Severity?, action: Action,
             namespaceActions: [NamespaceAction], exemptions: [Int], annotationExemptible: Bool
         ) {
             self.rule = rule
             self.id = description.id
             self.scope = description.scope
             self.defaultSeverity = description.severity
-            self.severity = severity
+            self.severity = policySeverity ?? description.severity
+            self.policySetsSeverity = policySeverity != nil
             self.action = action
             self.namespaceActions = namespaceActions
             self.exemptions = exemptions
@@ -73,7 +78,7 @@ public struct Engine: Sendable {
             let rule = try type.init(parameters: RuleParameters(settings?.parameters))
             active.append(
                 ActiveRule(
-                    rule: rule, description: d, severity: settings?.severity ?? d.severity, action: action,
+                    rule: rule, description: d, policySeverity: settings?.severity, action: action,
                     namespaceActions: settings?.namespaceActions ?? [],
                     exemptions: policy.exemptions.indices.filter { policy.exemptions[$0].covers(rule: d.id) },
                     annotationExemptible: annotations.allowed && annotations.rules.anyMatches(d.id)))
@@ -189,7 +194,8 @@ public struct Engine: Sendable {
                 entry.annotationExemptible && annotation!.exempts(entry.id) ? .annotation(reason: annotation!.reason) : nil
 
             for var finding in found {
-                finding.severity = entry.severity
+                // The rule set each finding's severity (its default, or its own grading); the policy's wins.
+                if entry.policySetsSeverity { finding.severity = entry.severity }
                 finding.action = action
                 // Policy exemptions first (they name their reason in the policy file), then the annotation.
                 if let source = entry.exemptions.isEmpty

@@ -85,7 +85,8 @@ public struct ObjectRef: Sendable, Hashable, Comparable {
 /// The same text reaches the webhook's denial, its warnings and every audit report.
 public struct Finding: Sendable, Hashable {
     public var ruleID: String
-    /// Set from the rule's default; the engine applies the policy's override.
+    /// The rule's default, or the severity the rule gave this finding (``CheckContext/report(_:path:at:container:check:severity:)``);
+    /// the engine replaces it with the policy's severity for the rule when the policy sets one.
     public var severity: Severity
     /// Set by the engine from the policy; `.deny` until then.
     public var action: Action = .deny

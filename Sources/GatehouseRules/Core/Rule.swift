@@ -80,14 +80,19 @@ public struct CheckContext {
     /// Reports a violation at `path`, positioned at `value` (or at the nearest existing parent when the
     /// offending field is missing). `container` scopes the finding so a container exemption can cover it.
     /// `check` names the PSS check the finding fails, when it was judged by a PSS level.
+    ///
+    /// `severity` gives this finding another severity than the rule's default, for rules whose facts grade
+    /// their findings (a ClusterRole reading Secrets is worse than a Role doing so). The rule's spec must say
+    /// when it does. A severity the policy sets for the rule still wins over it, for every finding of the rule.
     public mutating func report(
-        _ message: String, path: String, at value: Value?, container: Container? = nil, check: String? = nil
+        _ message: String, path: String, at value: Value?, container: Container? = nil, check: String? = nil,
+        severity: Severity? = nil
     ) {
         let ref = objectRef ?? ObjectRef(object)
         objectRef = ref
         findings.append(
             Finding(
-                ruleID: ruleID, severity: severity, message: message, path: path,
+                ruleID: ruleID, severity: severity ?? self.severity, message: message, path: path,
                 position: value?.position ?? object.position,
                 container: container?.name, image: container?.image, object: ref, check: check))
     }

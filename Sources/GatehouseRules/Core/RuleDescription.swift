@@ -101,6 +101,9 @@ public struct Example: Sendable {
     public let parameters: String?
     /// For failing examples: the field paths the findings must name, in report order.
     public let paths: [String]
+    /// For failing examples of rules that grade their findings: the severity of each finding, in the order
+    /// of `paths`. `nil` asserts nothing about severities.
+    public let severities: [Severity]?
     /// The admission request to evaluate the example under, for rules about the requester; `nil` evaluates
     /// it as the auditor does.
     public let request: AdmissionInfo?
@@ -110,11 +113,12 @@ public struct Example: Sendable {
 
     public init(
         _ yaml: String, parameters: String? = nil, request: AdmissionInfo? = nil, paths: [String] = [],
-        file: String = #filePath, line: Int = #line
+        severities: [Severity]? = nil, file: String = #filePath, line: Int = #line
     ) {
         self.yaml = yaml
         self.parameters = parameters
         self.paths = paths
+        self.severities = severities
         self.request = request
         self.file = file
         self.line = line
