@@ -61,6 +61,14 @@ for kind in yaml json; do
         "$(python3 -c "print(f'{$wall1 / $wall2:.2f}')")" "$(mbps "$b" "$cpu1")" "$(python3 -c "print(f'{$cpu1:.2f} / {$cpu2:.2f}')")"
 done
 
+# Where the time goes: one run per format and job count with --timings (phases in wall and CPU seconds).
+for input in "$CORPUS/yaml" "$CORPUS/list.json"; do
+    for jobs in 1 2; do
+        echo "phases, $(basename "$input"), --jobs $jobs:"
+        "$BIN" audit "$input" --format json --fail-on never --jobs "$jobs" --timings 2>&1 >/dev/null | tail -n +2
+    done
+done
+
 if [[ -f "$CORPUS/million.json" ]]; then
     rss=$( { /usr/bin/time -v "$BIN" audit "$CORPUS/million.json" --format json --fail-on never >/dev/null; } 2>&1 \
         | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}')

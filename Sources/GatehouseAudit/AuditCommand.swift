@@ -15,6 +15,8 @@ public struct AuditRequest: Sendable {
     public var color: Bool
     /// Whether to run the cross-object rules (they index every input; large exports cost memory).
     public var crossObject: Bool
+    /// Where to record each phase's time (`--timings`), when set.
+    public var clock: PhaseClock?
 
     public init(
         paths: [String], format: ReportFormat = .text, failOn: FailThreshold = .severity(.high),
@@ -36,13 +38,15 @@ public struct AuditRequest: Sendable {
     /// Throws ``ParameterError`` when the policy gives a rule parameters it cannot use.
     public func run(to output: ReportOutput) throws -> AuditExitStatus {
         let engine = try Engine(policy: policy)
-        let crossObject = try ClusterIndexAnalysis(policy: policy)
+        let crossObject = try ClusterIndexAnalysis(policy: policy, jobs: jobs)
+        var options = AuditOptions(jobs: jobs)
+        options.clock = clock
         let auditor = Auditor(
-            engine: engine, options: AuditOptions(jobs: jobs),
-            crossObject: self.crossObject && crossObject.isActive ? crossObject : nil)
+            engine: engine, options: options, crossObject: self.crossObject && crossObject.isActive ? crossObject : nil)
         let report = auditor.audit(paths: paths)
         format.writer(color: color, jobs: jobs).write(report, to: output)
         output.flush()
+        clock?.mark("write report")
         return AuditExitStatus(report: report, failOn: failOn)
     }
 }

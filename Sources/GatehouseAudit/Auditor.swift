@@ -19,6 +19,8 @@ public struct AuditOptions: Sendable {
     public var collectNamespacesFirst: Bool
     /// Where `-` reads from: standard input (0) unless a test passes a pipe.
     public var standardInputDescriptor: Int32
+    /// Records how long each phase takes (`--timings`), when set.
+    public var clock: PhaseClock?
 
     public init(
         jobs: Int = AuditOptions.availableCores, limits: LoadLimits = .default, collectNamespacesFirst: Bool = false,
@@ -161,8 +163,10 @@ public struct Auditor: Sendable {
         let evaluate = self.evaluate
         let crossObject = self.crossObject
         let frozenContext = context
-        // With at least two cores per input, each input is parsed on one thread and evaluated on another.
-        let pipelined = inputs.count * 2 <= options.jobs
+        // With more cores than inputs, each input's objects are evaluated on the spare cores too (one big
+        // `kubectl get -o json` export would otherwise keep one core busy and leave the others idle).
+        let pipelined = inputs.count < options.jobs
+        let evaluators = max(1, options.jobs / max(1, inputs.count) - 1)
         WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
             let input = inputs[index]
             var outcome = FileOutcome()
@@ -172,13 +176,12 @@ public struct Auditor: Sendable {
             }
             let loaded: LoadOutcome
             if pipelined {
-                let pipeline = EvaluationPipeline(evaluate: evaluateOne)
+                let pipeline = EvaluationPipeline(evaluators: evaluators, evaluate: evaluateOne)
                 loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
                     outcome.objectCount += 1
                     pipeline.submit(object)
                 }
-                pipeline.finish()
-                outcome.findings = pipeline.findings
+                outcome.findings = pipeline.finish()
             } else {
                 loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
                     outcome.objectCount += 1
@@ -202,12 +205,16 @@ public struct Auditor: Sendable {
             errors.append(contentsOf: outcome.errors)
             notes.append(contentsOf: outcome.notes)
         }
+        options.clock?.mark("read, parse, evaluate")
         if let crossObject {
             for finding in crossObject.findings() { findings.append(finding) }
+            options.clock?.mark("cross-object analysis")
         }
-        return AuditReport(
+        let report = AuditReport(
             profile: profile, activeRules: activeRules, files: inputs.map(\.description), objectCount: objectCount,
             findings: findings.finish(), errors: errors, notes: notes)
+        options.clock?.mark("order findings")
+        return report
     }
 
     private func collectNamespaces(

@@ -7,15 +7,19 @@ import GatehouseReports
 import GatehouseRules
 import KubeModel
 
-/// Evaluates one file's objects on a second thread while the first keeps parsing.
+/// Evaluates one file's objects on every spare core while the thread reading the file keeps parsing.
 ///
 /// Files are the unit of parallel work, so one big input (a `kubectl get -o json` export) would leave every
 /// other core idle. When there are spare cores, the thread parsing a file hands its objects over in batches
-/// through a small bounded queue to an evaluating thread. The bound keeps memory flat: the parser waits when
-/// the evaluator falls behind, so at most a few batches of trees are alive at once.
+/// through a small bounded queue to evaluating threads. Parsing is cheaper than evaluating, so when the queue
+/// is full the parsing thread does not wait: it evaluates the oldest queued batch itself, and every core stays
+/// busy. The bound keeps memory flat: at most a few batches of trees are alive at once.
+///
+/// Each thread collects its findings in its own builder; which thread evaluated which object does not show in
+/// the report, because the report sorts findings canonically (``FindingList``).
 final class EvaluationPipeline: @unchecked Sendable {
-    // @unchecked: `queue`, `finished` are guarded by `lock`; `findings` and `objectCount` are written only by
-    // the evaluating thread and read after it is joined.
+    // @unchecked: `queue` and `finished` are guarded by `lock`; each builder in `findingsByThread` is written by
+    // one thread only (slot 0 by the parsing thread) and all are read after the evaluating threads are joined.
     typealias Evaluate = (KubeObject) -> [Finding]
 
     private static let batchSize = 64
@@ -26,64 +30,93 @@ final class EvaluationPipeline: @unchecked Sendable {
     private var queue: [[KubeObject]] = []
     private var finished = false
     private var pending: [KubeObject] = []
-    private var thread = pthread_t()
-    private var started = false
+    private var threads: [pthread_t] = []
     private let evaluate: Evaluate
-    private(set) var findings = FindingList.Builder()
+    /// One builder per thread. Raw storage: threads write their own slots at the same time, which a Swift
+    /// array property would flag as overlapping accesses.
+    private let findingsByThread: UnsafeMutableBufferPointer<FindingList.Builder>
 
-    init(evaluate: @escaping Evaluate) {
+    /// A pipeline with `evaluators` threads besides the caller's.
+    init(evaluators: Int, evaluate: @escaping Evaluate) {
         self.evaluate = evaluate
+        let evaluators = max(1, evaluators)
+        findingsByThread = .allocate(capacity: evaluators + 1)
+        findingsByThread.initialize(repeating: FindingList.Builder())
         pthread_mutex_init(&lock, nil)
         pthread_cond_init(&changed, nil)
         pending.reserveCapacity(Self.batchSize)
-        let box = Unmanaged.passRetained(self).toOpaque()
-        started = pthread_create(&thread, nil, { raw in
-            let pipeline = Unmanaged<EvaluationPipeline>.fromOpaque(raw!).takeRetainedValue()
-            pipeline.consume()
-            return nil
-        }, box) == 0
-        if !started { Unmanaged<EvaluationPipeline>.fromOpaque(box).release() }
+        for slot in 1...evaluators {
+            let context = Unmanaged.passRetained(ThreadStart(pipeline: self, slot: slot)).toOpaque()
+            var thread = pthread_t()
+            let started = pthread_create(&thread, nil, { raw in
+                let start = Unmanaged<ThreadStart>.fromOpaque(raw!).takeRetainedValue()
+                start.pipeline.consume(slot: start.slot)
+                return nil
+            }, context)
+            if started == 0 {
+                threads.append(thread)
+            } else {
+                Unmanaged<ThreadStart>.fromOpaque(context).release()
+            }
+        }
     }
 
     deinit {
+        findingsByThread.deinitialize()
+        findingsByThread.deallocate()
         pthread_cond_destroy(&changed)
         pthread_mutex_destroy(&lock)
     }
 
-    /// Queues `object` for evaluation (evaluates it here if the second thread could not start).
+    /// Queues `object` for evaluation.
     func submit(_ object: KubeObject) {
-        guard started else {
-            findings.append(objectFindings: evaluate(object))
-            return
-        }
         pending.append(object)
         if pending.count >= Self.batchSize { push() }
     }
 
-    /// Waits until every submitted object is evaluated; then ``findings`` is complete.
-    func finish() {
-        guard started else { return }
+    /// Evaluates what is left, waits for the evaluating threads and returns every finding.
+    func finish() -> FindingList.Builder {
         push()
         pthread_mutex_lock(&lock)
         finished = true
         pthread_cond_broadcast(&changed)
         pthread_mutex_unlock(&lock)
-        pthread_join(thread, nil)
-        started = false
+        for thread in threads { pthread_join(thread, nil) }
+        threads = []
+        // No thread could start: evaluate the rest here.
+        for batch in queue { evaluate(batch, slot: 0) }
+        queue = []
+        var all = FindingList.Builder()
+        for slot in findingsByThread.indices {
+            all.append(contentsOf: findingsByThread[slot])
+            findingsByThread[slot] = FindingList.Builder()
+        }
+        return all
     }
 
+    /// Hands the pending batch to the queue; when the queue is full, evaluates its oldest batch on this thread
+    /// first rather than waiting.
     private func push() {
         guard !pending.isEmpty else { return }
         let batch = pending
         pending.removeAll(keepingCapacity: true)
         pthread_mutex_lock(&lock)
-        while queue.count >= Self.maxQueuedBatches { pthread_cond_wait(&changed, &lock) }
+        while !threads.isEmpty, queue.count >= Self.maxQueuedBatches {
+            let oldest = queue.removeFirst()
+            pthread_mutex_unlock(&lock)
+            evaluate(oldest, slot: 0)
+            pthread_mutex_lock(&lock)
+        }
         queue.append(batch)
         pthread_cond_broadcast(&changed)
         pthread_mutex_unlock(&lock)
     }
 
-    private func consume() {
+    private func evaluate(_ batch: [KubeObject], slot: Int) {
+        for object in batch { findingsByThread[slot].append(objectFindings: evaluate(object)) }
+    }
+
+    private func consume(slot: Int) {
         while true {
             pthread_mutex_lock(&lock)
             while queue.isEmpty && !finished { pthread_cond_wait(&changed, &lock) }
@@ -94,7 +127,16 @@ final class EvaluationPipeline: @unchecked Sendable {
             let batch = queue.removeFirst()
             pthread_cond_broadcast(&changed)
             pthread_mutex_unlock(&lock)
-            for object in batch { findings.append(objectFindings: evaluate(object)) }
+            evaluate(batch, slot: slot)
+        }
+    }
+
+    private final class ThreadStart {
+        let pipeline: EvaluationPipeline
+        let slot: Int
+        init(pipeline: EvaluationPipeline, slot: Int) {
+            self.pipeline = pipeline
+            self.slot = slot
         }
     }
 }

@@ -21,13 +21,19 @@ public enum AuditInput: Sendable, Hashable, CustomStringConvertible {
 
 /// Expands the paths given on the command line into the files to audit.
 ///
-/// A file argument is read whatever its extension (the user named it). A directory is walked recursively and
-/// yields files ending in `.yaml`, `.yml` or `.json`, each directory's entries sorted by name so the order is
+/// A file argument is read whatever its extension (the user named it): `gatehouse audit audit.log` reads an API
+/// server audit log (JSON Lines, recognised by the loader from the `.log`, `.jsonl` or `.ndjson` name). A
+/// directory is walked recursively and yields files ending in `.yaml`, `.yml`, `.json` or `.jsonl`, each
+/// directory's entries sorted by name so the order is
 /// the same on every machine. Symbolic links are followed, but a directory already entered (same device and
 /// inode) is not entered again, which stops link loops and duplicate visits. Hidden entries (`.git`) are
 /// skipped inside walked directories. `-` stands for standard input (once).
+///
+/// A walk never picks up `*.log` files: directories hold logs of every kind, most of them not JSON, and a
+/// log of megabytes read by accident would bury the report in errors. Name an audit log on the command line,
+/// or keep audit-log exports as `*.jsonl`.
 public struct InputWalker {
-    public static let extensions = [".yaml", ".yml", ".json"]
+    public static let extensions = [".yaml", ".yml", ".json", ".jsonl"]
 
     public init() {}
 

@@ -15,6 +15,9 @@ public struct Engine: Sendable {
     let exemptGroups: [Glob]
     let exemptNamespaces: [Glob]
     let knownRuleIDs: Set<String>
+    /// For each kind some active rule's scope names: whether each active rule (by index) names it. One
+    /// dictionary lookup of the object's kind replaces a set lookup per kind-scoped rule.
+    let rulesNamingKind: [String: [Bool]]
 
     /// A class, so walking the list per object costs one reference count per rule rather than one per field.
     final class ActiveRule: Sendable {
@@ -24,7 +27,11 @@ public struct Engine: Sendable {
         /// `description` per object copied the whole description (texts, examples) for every rule.
         let scope: Scope
         let defaultSeverity: Severity
+        /// The policy's severity for the rule, or the rule's default when the policy sets none.
         let severity: Severity
+        /// Whether the policy set the rule's severity. Only then does `severity` replace the severity a rule
+        /// gave a finding itself: a user who writes `severity: low` for a rule means every finding of it.
+        let policySetsSeverity: Bool
         let action: Action
         let namespaceActions: [NamespaceAction]
         /// Indices into `policy.exemptions` of the exemptions that name this rule.
@@ -33,14 +40,15 @@ public struct Engine: Sendable {
         let annotationExemptible: Bool
 
         init(
-            rule: any Rule, description: RuleDescription, severity: Severity, action: Action,
+            rule: any Rule, description: RuleDescription, policySeverity: Severity?, action: Action,
             namespaceActions: [NamespaceAction], exemptions: [Int], annotationExemptible: Bool
         ) {
             self.rule = rule
             self.id = description.id
             self.scope = description.scope
             self.defaultSeverity = description.severity
-            self.severity = severity
+            self.severity = policySeverity ?? description.severity
+            self.policySetsSeverity = policySeverity != nil
             self.action = action
             self.namespaceActions = namespaceActions
             self.exemptions = exemptions
@@ -70,12 +78,19 @@ public struct Engine: Sendable {
             let rule = try type.init(parameters: RuleParameters(settings?.parameters))
             active.append(
                 ActiveRule(
-                    rule: rule, description: d, severity: settings?.severity ?? d.severity, action: action,
+                    rule: rule, description: d, policySeverity: settings?.severity, action: action,
                     namespaceActions: settings?.namespaceActions ?? [],
                     exemptions: policy.exemptions.indices.filter { policy.exemptions[$0].covers(rule: d.id) },
                     annotationExemptible: annotations.allowed && annotations.rules.anyMatches(d.id)))
         }
         self.active = active.sorted { $0.id < $1.id }
+        var rulesNamingKind: [String: [Bool]] = [:]
+        for (i, entry) in self.active.enumerated() {
+            for kind in entry.scope.kinds {
+                rulesNamingKind[kind, default: Array(repeating: false, count: self.active.count)][i] = true
+            }
+        }
+        self.rulesNamingKind = rulesNamingKind
         self.excludedNamespaces = policy.excludedNamespaces.map(Glob.init)
         self.exemptUsers = policy.exemptUsers.map(Glob.init)
         self.exemptGroups = policy.exemptGroups.map(Glob.init)
@@ -159,15 +174,16 @@ public struct Engine: Sendable {
         var context = CheckContext(
             object: object, template: template, ruleID: "", severity: .info, request: admission, pss: pss)
 
-        for entry in active {
-            // The action first: a rule that is off here is not run at all.
+        let namedKind = rulesNamingKind[object.kind]
+        for (i, entry) in active.enumerated() {
+            // `Rule.evaluate`'s work, with the scope and severity read once per rule rather than per object.
+            guard entry.scope.applies(template: template, kindNamed: namedKind?[i] ?? false) else { continue }
+            // A rule that is off here is not run at all.
             let action = Policy.resolve(
                 entry.action, overrides: entry.namespaceActions, templateAction: templateAction,
                 limits: namespaceLimits, namespace: namespace, isTemplate: isTemplate)
             if action == .off { continue }
-            // `Rule.evaluate`'s work, with the scope and severity read once per rule rather than per object.
-            guard entry.scope.applies(to: object, template: template) else { continue }
-            let found = context.run(entry.rule, ruleID: entry.id, severity: entry.defaultSeverity)
+            let found = context.run(entry.rule, on: object, ruleID: entry.id, severity: entry.defaultSeverity)
             if found.isEmpty { continue }
             if annotation == nil {
                 annotation = AnnotationExemption(
@@ -178,7 +194,8 @@ public struct Engine: Sendable {
                 entry.annotationExemptible && annotation!.exempts(entry.id) ? .annotation(reason: annotation!.reason) : nil
 
             for var finding in found {
-                finding.severity = entry.severity
+                // The rule set each finding's severity (its default, or its own grading); the policy's wins.
+                if entry.policySetsSeverity { finding.severity = entry.severity }
                 finding.action = action
                 // Policy exemptions first (they name their reason in the policy file), then the annotation.
                 if let source = entry.exemptions.isEmpty

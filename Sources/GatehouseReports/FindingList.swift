@@ -217,15 +217,16 @@ public struct FindingList: RandomAccessCollection, Sendable {
         /// Appends the object with its repeated strings (API version, kind, namespace, file) shared with
         /// earlier ones, and their ids.
         private mutating func appendInterned(_ object: ObjectRef) {
-            var object = object
             let ids = ObjectStrings(
                 apiVersion: intern(object.apiVersion), kind: intern(object.kind), namespace: intern(object.namespace),
                 file: intern(object.source.file))
-            object.apiVersion = list.strings[Int(ids.apiVersion)]
-            object.kind = list.strings[Int(ids.kind)]
-            if ids.namespace != none { object.namespace = list.strings[Int(ids.namespace)] }
-            object.source.file = list.strings[Int(ids.file)]
-            list.objects.append(object)
+            var source = object.source
+            source.file = list.strings[Int(ids.file)]
+            // Built whole: ObjectRef keeps its fields in one box, which each field setter would copy.
+            list.objects.append(ObjectRef(
+                apiVersion: list.strings[Int(ids.apiVersion)], kind: list.strings[Int(ids.kind)],
+                namespace: ids.namespace == none ? nil : list.strings[Int(ids.namespace)], name: object.name,
+                source: source))
             list.objectStrings.append(ids)
         }
 

@@ -49,6 +49,9 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Skip the cross-object rules (network policy coverage, RBAC paths): per-object rules only.")
     var noCrossObject = false
 
+    @Flag(help: "Print how long each phase took (wall and CPU seconds) to standard error.")
+    var timings = false
+
     @Flag(help: "No colour in the text report (also when NO_COLOR is set or the output is not a terminal).")
     var noColor = false
 
@@ -74,10 +77,11 @@ struct AuditCommand: ParsableCommand {
         }
         if let profile { policy.profile = profile }
         if let pssVersion { policy.pssVersion = pssVersion }
-        let request = AuditRequest(
+        var request = AuditRequest(
             paths: paths, format: format, failOn: FailThreshold(failOn)!, policy: policy,
             jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor,
             crossObject: !noCrossObject)
+        if timings { request.clock = PhaseClock() }
         let output = ReportOutput(descriptor: 1)
         let status: AuditExitStatus
         do {
@@ -85,6 +89,11 @@ struct AuditCommand: ParsableCommand {
         } catch {
             printError("\(error)")
             throw ExitCode(2)
+        }
+        if let clock = request.clock {
+            let standardError = ReportOutput(descriptor: 2)
+            standardError.write(clock.summary)
+            standardError.flush()
         }
         if status != .passed { throw ExitCode(status.rawValue) }
     }

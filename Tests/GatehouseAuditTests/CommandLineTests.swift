@@ -77,6 +77,17 @@ struct CommandLineTests {
         #expect(try Self.run(["audit", "examples/", "--fail-on", "never"]).status == 0)
     }
 
+    @Test func timingsGoToStandardErrorAndLeaveTheReportAlone() throws {
+        let plain = try Self.run(["audit", "examples/", "--format", "json", "--fail-on", "never"])
+        let timed = try Self.run(["audit", "examples/", "--format", "json", "--fail-on", "never", "--timings"])
+        #expect(timed.status == 0)
+        #expect(timed.stdout == plain.stdout)
+        let phases = timed.stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        for phase in ["read, parse, evaluate", "cross-object analysis", "order findings", "write report", "total"] {
+            #expect(phases.contains { $0.hasPrefix(phase) && $0.hasSuffix("s CPU") }, "no \(phase) line in \(timed.stderr)")
+        }
+    }
+
     @Test(arguments: [
         ["audit"],
         ["audit", "examples/", "--fail-on", "severe"],
@@ -115,6 +126,31 @@ struct CommandLineTests {
         #expect(privileged.count == 1)
         #expect((privileged.first?["location"] as? [String: Any])?["file"] as? String == "-")
         #expect((privileged.first?["location"] as? [String: Any])?["line"] as? Int == 6)
+    }
+
+    /// An API server audit log (JSON Lines) named on the command line: Event deletions by users are reported
+    /// with their lines; the namespace controller, other stages, failed deletes and other verbs are not.
+    @Test func auditLogReportsEventDeletions() throws {
+        let log = "Tests/Fixtures/audit-log/audit.log"
+        let run = try Self.run(["audit", log, "--format", "json"])
+        #expect(run.status == 0, "events-deleted is low severity, under the default --fail-on high: \(run.stderr)")
+        let report = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect((report["errors"] as? [Any] ?? []).isEmpty)
+        let findings = (report["findings"] as? [[String: Any]] ?? [])
+        #expect(Set(findings.compactMap { $0["rule"] as? String }) == ["events-deleted"])
+        #expect(findings.compactMap { $0["message"] as? String } == [
+            "Event \"shop/web-7d9c5b7f4-x2x8q.17a1c2d3e4f5a6b7\" deleted by alice@example.com "
+                + "(audit ID 8b5c1e2a-4f0e-4a52-9d57-2f0d6c1a7e02)",
+            "all events in namespace \"shop\" deleted by system:serviceaccount:shop:janitor "
+                + "(audit ID 8b5c1e2a-4f0e-4a52-9d57-2f0d6c1a7e03)",
+        ])
+        let locations = findings.compactMap { $0["location"] as? [String: Any] }
+        #expect(locations.compactMap { $0["file"] as? String } == [log, log])
+        #expect(locations.compactMap { $0["line"] as? Int } == [3, 4])
+
+        let text = try Self.run(["audit", log])
+        #expect(text.stdout.contains("\(log):3:"))
+        #expect(text.stdout.contains("events-deleted"))
     }
 
     @Test func rulesCommands() throws {

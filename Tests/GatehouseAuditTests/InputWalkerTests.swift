@@ -17,6 +17,20 @@ struct InputWalkerTests {
         #expect(tree.relative(inputs.map(\.description)) == ["a/UPPER.YAML", "a/deeper/x.yml", "a/z.json", "b.yaml"])
     }
 
+    /// Audit logs: `*.jsonl` exports are picked up in directories, `*.log` files only when named.
+    @Test func auditLogsAreReadWhenNamedOrExportedAsJSONLines() throws {
+        let tree = try TempTree()
+        try tree.write("logs/audit.log", "")
+        try tree.write("logs/kubelet.log", "")
+        try tree.write("logs/export.jsonl", "")
+        let (walked, walkErrors) = InputWalker().expand([tree.path])
+        #expect(walkErrors.isEmpty)
+        #expect(tree.relative(walked.map(\.description)) == ["logs/export.jsonl"])
+        let (named, namedErrors) = InputWalker().expand([tree.root.appendingPathComponent("logs/audit.log").path])
+        #expect(namedErrors.isEmpty)
+        #expect(tree.relative(named.map(\.description)) == ["logs/audit.log"])
+    }
+
     @Test func followsSymlinksButNotLoops() throws {
         let tree = try TempTree()
         try tree.write("real/app.yaml", "")

@@ -18,8 +18,12 @@ struct AdmissionRulesTests {
             roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
             subjects: [{kind: Group, name: "system:authenticated"}]
             """)
-        #expect(f.map(\.ruleID) == ["rbac-cluster-admin-binding", "rbac-privileged-groups-binding"])
-        #expect(f.map(\.action) == [.warn, .deny])
+        // cluster-admin also holds exec and attach into every pod (`*`), which rbac-pod-exec-attach reports at roleRef.
+        #expect(f.map(\.ruleID) == ["rbac-cluster-admin-binding", "rbac-pod-exec-attach", "rbac-privileged-groups-binding"])
+        #expect(f.map(\.action) == [.warn, .warn, .deny])
+        #expect(f[1].path == "roleRef")
+        #expect(f[1].message == "ClusterRoleBinding grants ClusterRole cluster-admin, which can exec and attach into pods, "
+            + "in every namespace to Group:system:authenticated")
         #expect(f.last?.message == "ClusterRoleBinding grants cluster-admin to Group:system:authenticated, which is everyone or bypasses RBAC")
     }
 
@@ -58,5 +62,30 @@ struct AdmissionRulesTests {
         var policy = Policy()
         policy.rules["svc-allowed-ports"] = RuleSettings(action: .warn)
         #expect(try Self.findings(service, policy: policy).map(\.path) == ["spec.ports[0].port"])
+    }
+}
+
+/// API audit log entries have no metadata: they are known by their audit ID and belong to the namespace of the
+/// request they record, so the policy's namespace exclusions apply to them as they do at admission.
+struct AuditLogEntryIdentityTests {
+    static func entry(namespace: String) -> String {
+        """
+        {"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a1","stage":"ResponseComplete","verb":"delete",\
+        "user":{"username":"mallory@example.com"},"objectRef":{"resource":"events","namespace":"\(namespace)",\
+        "name":"web.17a1","apiVersion":"v1"},"responseStatus":{"code":200}}
+        """
+    }
+
+    @Test func identityIsTheAuditIDInTheRequestsNamespace() throws {
+        let entry = try object(Self.entry(namespace: "shop"))
+        #expect(entry.name == "a1")
+        #expect(entry.namespace == "shop")
+        #expect(try Engine(policy: Policy()).evaluate(entry).map(\.ruleID) == ["events-deleted"])
+    }
+
+    @Test func excludedNamespacesCoverAuditLogEntries() throws {
+        let result = try Engine(policy: Policy()).evaluate(object(Self.entry(namespace: "kube-system")), admission: nil)
+        #expect(result.findings.isEmpty)
+        #expect(result.skipped == .excludedNamespace("kube-system"))
     }
 }

@@ -99,6 +99,46 @@ struct EngineRuleSelectionTests {
         #expect(findings.first { $0.ruleID == "test-host-network" }?.severity == .high)
     }
 
+    /// Rules that grade their findings keep their grades, unless the policy sets the rule's severity: then
+    /// every finding of the rule has the policy's.
+    @Test func perFindingSeverityUnlessThePolicySetsOne() throws {
+        let rules: [any Rule.Type] = [RbacSecretsAccess.self, RbacWildcard.self]
+        func severities(_ yaml: String, _ policy: Policy = Policy()) throws -> [String] {
+            try Engine(policy: policy, rules: rules).evaluate(object(yaml)).map { "\($0.ruleID) \($0.path) \($0.severity)" }
+        }
+        let role = """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: reader, namespace: app}
+            rules:
+            - {apiGroups: [""], resources: [secrets], verbs: [get]}
+            - {apiGroups: ["*"], resources: [pods], verbs: [get]}
+            - {apiGroups: [""], resources: ["*"], verbs: [get]}
+            """
+        let clusterRole = role.replacingOccurrences(of: "kind: Role", with: "kind: ClusterRole")
+            .replacingOccurrences(of: ", namespace: app", with: "")
+        #expect(try severities(role) == [
+            "rbac-secrets-access rules[0] medium", "rbac-secrets-access rules[2] medium",
+            "rbac-wildcard rules[1].apiGroups low", "rbac-wildcard rules[2].resources high",
+        ])
+        #expect(try severities(clusterRole) == [
+            "rbac-secrets-access rules[0] high", "rbac-secrets-access rules[2] high",
+            "rbac-wildcard rules[1].apiGroups low", "rbac-wildcard rules[2].resources high",
+        ])
+        var policy = Policy()
+        policy.rules["rbac-secrets-access"] = RuleSettings(severity: .critical)
+        policy.rules["rbac-wildcard"] = RuleSettings(severity: .medium)
+        #expect(try severities(role, policy) == [
+            "rbac-secrets-access rules[0] critical", "rbac-secrets-access rules[2] critical",
+            "rbac-wildcard rules[1].apiGroups medium", "rbac-wildcard rules[2].resources medium",
+        ])
+        // An action alone leaves the rule's grades alone.
+        policy.rules["rbac-wildcard"] = RuleSettings(action: .audit)
+        #expect(try severities(role, policy).suffix(2) == [
+            "rbac-wildcard rules[1].apiGroups low", "rbac-wildcard rules[2].resources high",
+        ])
+    }
+
     @Test func actionOverrideAndOff() throws {
         let findings = try engine("rules: {pod-privileged: {action: audit}, test-image-tag: {action: \"off\"}}").evaluate(pod())
         #expect(findings.map(\.ruleID) == ["pod-privileged", "pod-privileged", "test-host-network"])

@@ -174,6 +174,37 @@ struct ShippedManifestsTests {
             ])
     }
 
+    /// The second webhook entry observes Event deletions (events-deleted) without ever putting the API at risk:
+    /// DELETE of events only, fail open, a short timeout, the same service and namespaces as the main entry;
+    /// the chart's values describe the same entry.
+    @Test func eventDeletionWebhook() throws {
+        let objects = try Self.loadManifests()
+        let configuration = try Self.object("ValidatingWebhookConfiguration", in: objects)
+        let webhooks = items(configuration.root["webhooks"])
+        #expect(webhooks.count == 2)
+        let main = try #require(webhooks.first)
+        let events = try #require(webhooks.last)
+        #expect(events["name"]?.string == "events.gatehouse.io")
+        #expect(events["name"]?.string != main["name"]?.string)
+        #expect(events["failurePolicy"]?.string == "Ignore")
+        #expect((events["timeoutSeconds"]?.int ?? 99) <= 3)
+        #expect(events["sideEffects"]?.string == "None")
+        #expect(canonical(events["clientConfig"]) == canonical(main["clientConfig"]))
+        #expect(canonical(events["namespaceSelector"]) == canonical(main["namespaceSelector"]))
+        let rules = items(events["rules"])
+        #expect(rules.count == 1)
+        let rule = try #require(rules.first)
+        #expect(rule["operations"]?.items.compactMap(\.string) == ["DELETE"])
+        #expect(rule["resources"]?.items.compactMap(\.string) == ["events"])
+        #expect(Set(rule["apiGroups"]?.items.compactMap(\.string) ?? []) == ["", "events.k8s.io"])
+
+        let text = try String(contentsOfFile: Self.valuesFile, encoding: .utf8)
+        let values = try #require(ParsedYAML.firstDocument(text))
+        #expect(values.at("webhook", "eventDeletes", "enabled")?.bool == true)
+        #expect(values.at("webhook", "eventDeletes", "name")?.string == events["name"]?.string)
+        #expect(values.at("webhook", "eventDeletes", "timeoutSeconds")?.int == events["timeoutSeconds"]?.int)
+    }
+
     /// The chart's values.yaml holds the same security context, resources, replicas, policy and webhook rules
     /// as the manifests, since the chart's templates copy them verbatim (toYaml).
     @Test func chartDefaultsMatchManifests() throws {

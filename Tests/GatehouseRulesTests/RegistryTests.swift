@@ -23,6 +23,9 @@ struct RegistryTests {
         #expect(!d.failing.isEmpty, "\(id) has no failing example")
         for example in d.failing {
             #expect(!example.paths.isEmpty, "\(id): a failing example must name the paths it reports")
+            if let severities = example.severities {
+                #expect(severities.count == example.paths.count, "\(id): one severity per reported path")
+            }
         }
     }
 

@@ -23,6 +23,9 @@ struct RuleExamplesTests {
         if c.shouldFail {
             #expect(!findings.isEmpty, "failing example passed", sourceLocation: location)
             #expect(findings.map(\.path) == c.example.paths, sourceLocation: location)
+            if let severities = c.example.severities {
+                #expect(findings.map(\.severity) == severities, sourceLocation: location)
+            }
             for f in findings {
                 #expect(f.ruleID == c.rule.description.id)
                 #expect(f.position != .unknown, "finding without a position", sourceLocation: location)

@@ -16,6 +16,21 @@ struct ImageReferenceTests {
         #expect(try #require(ImageReference(input)).normalized == expected)
     }
 
+    /// Printable-ASCII references take a byte-level parser; anything with surrounding whitespace takes the
+    /// general one. Both must read every reference the same way.
+    @Test(arguments: [
+        "nginx", "nginx:1.27", "Nginx", "docker.io/library/nginx", "index.docker.io/nginx", "INDEX.DOCKER.IO/x/y",
+        "registry-1.docker.io/a/b:1", "bitnami/redis:7", "MyACR.azurecr.io/Team/App:v2", "localhost/app",
+        "localhost:5000/app", "LOCALHOST/app", "host:5000", "a:b:c", "a/b:c/d", "registry.k8s.io/pause@sha256:abc",
+        "ghcr.io/o/r:1.0@sha256:abc", "@sha256:x", ":tag", "/", "a/", "x@y@z", "r.io/p:1@", "r.io:80/p",
+    ])
+    func byteParserAgreesWithGeneralParser(_ input: String) {
+        let fast = ImageReference(input)
+        let general = ImageReference(" " + input + "\t")
+        #expect(fast == general)
+        #expect(fast?.normalized == general?.normalized)
+    }
+
     @Test func exemptionPatterns() throws {
         let image = try #require(ImageReference("docker.io/library/nginx:latest"))
         #expect(image.matches("nginx"))

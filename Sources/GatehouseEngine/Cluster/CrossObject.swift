@@ -55,6 +55,12 @@ public struct CrossObjectReport {
         finding.chain = chain
         findings.append(finding)
     }
+
+    /// Hands the findings over without copying them.
+    mutating func takeFindings() -> [Finding] {
+        defer { findings = [] }
+        return findings
+    }
 }
 
 /// The index plus what every cross-object rule derives from it, computed once: the RBAC graph, and objects
@@ -62,29 +68,31 @@ public struct CrossObjectReport {
 public struct ClusterAnalysis: Sendable {
     public let index: ClusterIndex
     public let rbac: RBACGraph
-    public let policiesByNamespace: [String: [NetworkPolicyEntry]]
+    public let policiesByNamespace: [String: EntryGroup<NetworkPolicyEntry>]
     /// Workloads whose controller is not in the input (a Deployment, not its ReplicaSets and Pods), by namespace,
     /// in input order.
-    public let workloadsByNamespace: [String: [WorkloadEntry]]
-    public let servicesByNamespace: [String: [ServiceEntry]]
+    public let workloadsByNamespace: [String: EntryGroup<WorkloadEntry>]
+    public let servicesByNamespace: [String: EntryGroup<ServiceEntry>]
 
     public init(_ index: ClusterIndex) {
         self.index = index
         rbac = RBACGraph(index)
         // Grouped in input order: rules sort what they report, so findings do not depend on how the input
-        // was split between indexes, and a 100,000-object audit does not pay for sorting everything.
-        policiesByNamespace = Dictionary(grouping: index.networkPolicies, by: \.namespace)
+        // was split between indexes, and a 100,000-object audit does not pay for sorting everything. The
+        // groups hold positions in the index's arrays, not copies of the entries: a million-object audit
+        // would otherwise hold every workload twice.
+        policiesByNamespace = EntryGroup.grouping(index.networkPolicies, by: \.namespace)
         var present: [String: Set<String>] = [:]
         for w in index.workloads { present[w.namespace, default: []].insert(w.key) }
-        workloadsByNamespace = Dictionary(
-            grouping: index.workloads.filter { w in w.owner.map { present[w.namespace]?.contains($0) != true } ?? true },
-            by: \.namespace)
-        servicesByNamespace = Dictionary(grouping: index.services, by: \.namespace)
+        workloadsByNamespace = EntryGroup.grouping(index.workloads, by: \.namespace) { w in
+            w.owner.map { present[w.namespace]?.contains($0) != true } ?? true
+        }
+        servicesByNamespace = EntryGroup.grouping(index.services, by: \.namespace)
     }
 
     /// Top-level workloads of every namespace, in namespace then object order.
-    public var allWorkloads: [WorkloadEntry] {
-        workloadsByNamespace.keys.sorted().flatMap { workloadsByNamespace[$0]! }
+    public var allWorkloads: EntryGroup<WorkloadEntry> {
+        EntryGroup(index.workloads, positions: workloadsByNamespace.keys.sorted().flatMap { workloadsByNamespace[$0]!.positions })
     }
 
     /// The ServiceAccount object a workload runs as, when it is in the input.
@@ -123,11 +131,42 @@ public struct ClusterAnalysis: Sendable {
     }
 }
 
+/// Some entries of one of the index's arrays, in the array's order: a position list over the shared array
+/// (copy-on-write: grouping does not copy the entries).
+public struct EntryGroup<Entry: Sendable>: RandomAccessCollection, ExpressibleByArrayLiteral, Sendable {
+    let base: [Entry]
+    let positions: [Int32]
+
+    init(_ base: [Entry], positions: [Int32]) {
+        self.base = base
+        self.positions = positions
+    }
+
+    public init(arrayLiteral elements: Entry...) {
+        self.init(elements, positions: elements.indices.map { Int32($0) })
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { positions.count }
+    public subscript(position: Int) -> Entry { base[Int(positions[position])] }
+
+    /// The entries of `base` that pass `include`, grouped by `key`, each group in `base` order.
+    static func grouping(
+        _ base: [Entry], by key: (Entry) -> String, where include: (Entry) -> Bool = { _ in true }
+    ) -> [String: EntryGroup] {
+        var positions: [String: [Int32]] = [:]
+        for (i, entry) in base.enumerated() where include(entry) { positions[key(entry), default: []].append(Int32(i)) }
+        return positions.mapValues { EntryGroup(base, positions: $0) }
+    }
+}
+
 /// Runs the cross-object rules a policy enables over a cluster index, applying the policy's severities,
 /// actions and namespace exclusions. Build it once per policy; ``findings(_:)`` is pure.
 public struct CrossObjectEngine: Sendable {
     public let policy: Policy
+    /// In rule id order, so that concatenating each rule's sorted findings sorts them all.
     let active: [Active]
+    let excludedNamespaces: [Glob]
 
     struct Active: Sendable {
         let rule: any CrossObjectRule
@@ -147,7 +186,8 @@ public struct CrossObjectEngine: Sendable {
             let rule = try type.init(parameters: RuleParameters(settings?.parameters))
             active.append(Active(rule: rule, id: d.id, severity: settings?.severity ?? d.severity, action: action))
         }
-        self.active = active
+        self.active = active.sorted { $0.id < $1.id }
+        excludedNamespaces = policy.excludedNamespaces.map(Glob.init)
     }
 
     public var activeRuleIDs: [String] { active.map(\.id) }
@@ -161,20 +201,95 @@ public struct CrossObjectEngine: Sendable {
 
     public func findings(_ analysis: ClusterAnalysis) -> [Finding] {
         var result: [Finding] = []
-        for entry in active {
-            var report = CrossObjectReport(ruleID: entry.id, severity: entry.severity)
-            entry.rule.check(analysis, &report)
-            for var finding in report.findings {
-                let namespace = finding.object.kind == "Namespace" ? finding.object.name : finding.object.namespace
-                if let namespace, policy.excludedNamespaces.contains(where: { Glob($0).matches(namespace) }) { continue }
-                // The index keeps no labels, so exemptions by label selector cannot match cross-object findings;
-                // namespace, name, kind and rule exemptions do.
-                if policy.exemption(for: finding) != nil { continue }
-                finding.action = policy.action(entry.action, rule: entry.id, namespace: namespace)
-                result.append(finding)
+        for rule in active.indices { result += findings(ofRule: rule, in: analysis) }
+        return result
+    }
+
+    /// How many rules ``findings(ofRule:in:)`` takes.
+    public var ruleCount: Int { active.count }
+
+    /// The findings of the `rule`-th active rule (in id order), filtered and sorted as `findings(_:)`
+    /// sorts them. The rules share nothing but the read-only analysis, so they may run on several threads at
+    /// once; concatenating their results in rule order gives exactly ``findings(_:)``.
+    public func findings(ofRule rule: Int, in analysis: ClusterAnalysis) -> [Finding] {
+        let entry = active[rule]
+        var report = CrossObjectReport(ruleID: entry.id, severity: entry.severity)
+        entry.rule.check(analysis, &report)
+        // A rule reports about a few hundred namespaces at most: whether each is excluded and the action it
+        // gets are worked out once per namespace, not per finding.
+        var namespaceOutcome: [String: Action?] = [:]
+        var rootOutcome: Action??
+        // Filtered in place (kept findings are moved to the front): a rule may report hundreds of thousands.
+        var found = report.takeFindings()
+        var kept = 0
+        for i in found.indices {
+            let object = found[i].object
+            let namespace = object.kind == "Namespace" ? object.name : object.namespace
+            let outcome: Action?
+            if let namespace {
+                if let known = namespaceOutcome[namespace] {
+                    outcome = known
+                } else {
+                    outcome = excludedNamespaces.contains { $0.matches(namespace) }
+                        ? nil : policy.action(entry.action, rule: entry.id, namespace: namespace)
+                    namespaceOutcome[namespace] = outcome
+                }
+            } else {
+                if rootOutcome == nil { rootOutcome = .some(policy.action(entry.action, rule: entry.id, namespace: nil)) }
+                outcome = rootOutcome!
+            }
+            guard let action = outcome else { continue }
+            // The index keeps no labels, so exemptions by label selector cannot match cross-object findings;
+            // namespace, name, kind and rule exemptions do.
+            if !policy.exemptions.isEmpty, policy.exemption(for: found[i]) != nil { continue }
+            found[i].action = action
+            if kept != i { found.swapAt(kept, i) }
+            kept += 1
+        }
+        found.removeLast(found.count - kept)
+        Self.sort(&found)
+        return found
+    }
+
+    /// Sorts `findings` (all of one rule) in (object, path, message) order, ties kept in reporting order: the
+    /// order `(ruleID, object, path, message) <` on the tuples with a stable sort gives. Sorts indices,
+    /// comparing fields in place, then moves each finding once: the fat findings are not moved at every
+    /// merge step, and no second array of them is made.
+    static func sort(_ findings: inout [Finding]) {
+        guard findings.count > 1 else { return }
+        var order = Array(findings.indices)
+        findings.withUnsafeBufferPointer { f in
+            order.sort { a, b in
+                let x = f[a].object, y = f[b].object
+                // ObjectRef's order: namespace (none as empty), kind, name, source. Refs that differ but order
+                // equal (in apiVersion, say) are, for the tuple comparison, neither smaller: reporting order.
+                let s = x.namespace ?? "", t = y.namespace ?? ""
+                if s != t { return s < t }
+                if x.kind != y.kind { return x.kind < y.kind }
+                if x.name != y.name { return x.name < y.name }
+                if x.source < y.source { return true }
+                if y.source < x.source { return false }
+                if x != y { return a < b }
+                let p = f[a].path, q = f[b].path
+                if p != q { return p < q }
+                let m = f[a].message, n = f[b].message
+                if m != n { return m < n }
+                return a < b
             }
         }
-        return result.sorted { ($0.ruleID, $0.object, $0.path, $0.message) < ($1.ruleID, $1.object, $1.path, $1.message) }
+        // Apply the permutation cycle by cycle: position k receives the finding from order[k].
+        for start in order.indices where order[start] != start {
+            let first = findings[start]
+            var k = start
+            while order[k] != start {
+                let from = order[k]
+                findings[k] = findings[from]
+                order[k] = k
+                k = from
+            }
+            findings[k] = first
+            order[k] = k
+        }
     }
 }
 

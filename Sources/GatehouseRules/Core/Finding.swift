@@ -1,19 +1,52 @@
 import KubeModel
 
 /// The identity of the object a finding is about.
+///
+/// Its fields live in one shared, immutable box: every finding of an object carries the object's identity, and
+/// copying findings (the engine, the audit's finding store, sorting) then costs one reference count instead of
+/// one per string. Setting a field gives this value a box of its own.
 public struct ObjectRef: Sendable, Hashable, Comparable {
-    public var apiVersion: String
-    public var kind: String
-    public var namespace: String?
-    public var name: String
-    public var source: SourceRef
+    private final class Box: Sendable {
+        let apiVersion: String
+        let kind: String
+        let namespace: String?
+        let name: String
+        let source: SourceRef
+
+        init(apiVersion: String, kind: String, namespace: String?, name: String, source: SourceRef) {
+            self.apiVersion = apiVersion
+            self.kind = kind
+            self.namespace = namespace
+            self.name = name
+            self.source = source
+        }
+    }
+
+    private var box: Box
+
+    public var apiVersion: String {
+        get { box.apiVersion }
+        set { box = Box(apiVersion: newValue, kind: kind, namespace: namespace, name: name, source: source) }
+    }
+    public var kind: String {
+        get { box.kind }
+        set { box = Box(apiVersion: apiVersion, kind: newValue, namespace: namespace, name: name, source: source) }
+    }
+    public var namespace: String? {
+        get { box.namespace }
+        set { box = Box(apiVersion: apiVersion, kind: kind, namespace: newValue, name: name, source: source) }
+    }
+    public var name: String {
+        get { box.name }
+        set { box = Box(apiVersion: apiVersion, kind: kind, namespace: namespace, name: newValue, source: source) }
+    }
+    public var source: SourceRef {
+        get { box.source }
+        set { box = Box(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name, source: newValue) }
+    }
 
     public init(apiVersion: String, kind: String, namespace: String?, name: String, source: SourceRef) {
-        self.apiVersion = apiVersion
-        self.kind = kind
-        self.namespace = namespace
-        self.name = name
-        self.source = source
+        box = Box(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name, source: source)
     }
 
     public init(_ object: KubeObject) {
@@ -22,8 +55,23 @@ public struct ObjectRef: Sendable, Hashable, Comparable {
             source: object.source)
     }
 
+    public static func == (a: ObjectRef, b: ObjectRef) -> Bool {
+        if a.box === b.box { return true }
+        return a.apiVersion == b.apiVersion && a.kind == b.kind && a.namespace == b.namespace && a.name == b.name
+            && a.source == b.source
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(apiVersion)
+        hasher.combine(kind)
+        hasher.combine(namespace)
+        hasher.combine(name)
+        hasher.combine(source)
+    }
+
     public static func < (a: ObjectRef, b: ObjectRef) -> Bool {
-        (a.namespace ?? "", a.kind, a.name, a.source) < (b.namespace ?? "", b.kind, b.name, b.source)
+        if a.box === b.box { return false }
+        return (a.namespace ?? "", a.kind, a.name, a.source) < (b.namespace ?? "", b.kind, b.name, b.source)
     }
 
     public var displayName: String {
@@ -37,7 +85,8 @@ public struct ObjectRef: Sendable, Hashable, Comparable {
 /// The same text reaches the webhook's denial, its warnings and every audit report.
 public struct Finding: Sendable, Hashable {
     public var ruleID: String
-    /// Set from the rule's default; the engine applies the policy's override.
+    /// The rule's default, or the severity the rule gave this finding (``CheckContext/report(_:path:at:container:check:severity:)``);
+    /// the engine replaces it with the policy's severity for the rule when the policy sets one.
     public var severity: Severity
     /// Set by the engine from the policy; `.deny` until then.
     public var action: Action = .deny

@@ -28,6 +28,30 @@ enum Matching {
         return p[pi...].allSatisfy { $0 == UInt8(ascii: "*") }
     }
 
+    /// Whether `text` contains `needle` (already lowercased), ignoring case. ASCII text is compared byte by
+    /// byte; other text is lowercased with Unicode rules first. The standard library's generic substring
+    /// search walks grapheme clusters and cost more than the rest of a Service's checks together.
+    static func containsIgnoringCase(_ text: String, lowercased needle: String) -> Bool {
+        var text = text
+        var needle = needle
+        let ascii: Bool? = text.withUTF8 { t in
+            needle.withUTF8 { n in
+                guard t.allSatisfy({ $0 < 0x80 }), n.allSatisfy({ $0 < 0x80 }) else { return nil }
+                if n.isEmpty { return true }
+                guard n.count <= t.count else { return false }
+                outer: for start in 0...(t.count - n.count) {
+                    for k in 0..<n.count {
+                        let b = t[start + k]
+                        if (b >= 65 && b <= 90 ? b | 0x20 : b) != n[k] { continue outer }
+                    }
+                    return true
+                }
+                return false
+            }
+        }
+        return ascii ?? text.lowercased().contains(needle)
+    }
+
     /// Whether any glob in `patterns` matches `text`.
     static func anyGlob(_ patterns: [String], _ text: String) -> Bool {
         patterns.contains { glob($0, text) }

@@ -36,6 +36,10 @@ public struct CheckContext {
     public private(set) var findings: [Finding] = []
     public private(set) var ruleID: String
     private(set) var severity: Severity
+    /// The identity every finding of this object carries, made on the first finding and shared by the rest.
+    private var objectRef: ObjectRef?
+    /// The object's RBAC `rules`, read on first use: a dozen RBAC rules look at every Role and ClusterRole.
+    private var rbacRulesRead: [(rule: RBACRule, value: Value)]?
 
     public init(
         object: KubeObject, template: PodTemplate?, ruleID: String, severity: Severity,
@@ -49,31 +53,48 @@ public struct CheckContext {
         self.pss = pss
     }
 
-    /// Checks the context's object with `rule` (whose scope the caller has checked), reporting as `ruleID`
+    /// Checks the context's object (`object`, the one the context was made for) with `rule` (whose scope the
+    /// caller has checked), reporting as `ruleID`
     /// with `severity`, and returns its findings. The engine runs all rules of an object through one context
     /// this way: building a context per rule copied the object, template and request (a dozen reference
     /// counts) for every rule.
-    public mutating func run(_ rule: some Rule, ruleID: String, severity: Severity) -> [Finding] {
+    public mutating func run(_ rule: some Rule, on object: KubeObject, ruleID: String, severity: Severity) -> [Finding] {
         self.ruleID = ruleID
         self.severity = severity
         findings = []
-        let object = self.object
+        // `object` is the caller's (the context's own): passing it in, rather than copying `self.object` out
+        // for the call, saves a copy of the object per rule.
         rule.check(object, &self)
         defer { findings = [] }
         return findings
     }
 
+    /// ``RBACRule/rules(of:)`` of the context's object, read once for all the rules that ask.
+    public mutating func rbacRules() -> [(rule: RBACRule, value: Value)] {
+        if let rbacRulesRead { return rbacRulesRead }
+        let read = RBACRule.rules(of: object)
+        rbacRulesRead = read
+        return read
+    }
+
     /// Reports a violation at `path`, positioned at `value` (or at the nearest existing parent when the
     /// offending field is missing). `container` scopes the finding so a container exemption can cover it.
     /// `check` names the PSS check the finding fails, when it was judged by a PSS level.
+    ///
+    /// `severity` gives this finding another severity than the rule's default, for rules whose facts grade
+    /// their findings (a ClusterRole reading Secrets is worse than a Role doing so). The rule's spec must say
+    /// when it does. A severity the policy sets for the rule still wins over it, for every finding of the rule.
     public mutating func report(
-        _ message: String, path: String, at value: Value?, container: Container? = nil, check: String? = nil
+        _ message: String, path: String, at value: Value?, container: Container? = nil, check: String? = nil,
+        severity: Severity? = nil
     ) {
+        let ref = objectRef ?? ObjectRef(object)
+        objectRef = ref
         findings.append(
             Finding(
-                ruleID: ruleID, severity: severity, message: message, path: path,
+                ruleID: ruleID, severity: severity ?? self.severity, message: message, path: path,
                 position: value?.position ?? object.position,
-                container: container?.name, image: container?.image, object: ObjectRef(object), check: check))
+                container: container?.name, image: container?.image, object: ref, check: check))
     }
 }
 

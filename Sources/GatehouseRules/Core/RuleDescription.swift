@@ -22,13 +22,18 @@ public struct RuleDescription: Sendable {
     public let remediation: String
     public let references: [Reference]
     public let parameters: [ParameterSpec]
+    /// Whether the rule judges DELETE requests at admission. The webhook evaluates the object being deleted
+    /// (`request.oldObject`) with only these rules, and never refuses a DELETE: their findings are recorded as
+    /// audit annotations (or warnings), so deleting stays possible whatever they find. Such a rule reads
+    /// ``CheckContext/request`` to tell a deletion from a CREATE or UPDATE, and from the auditor's `nil`.
+    public let judgesDeletes: Bool
     public let passing: [Example]
     public let failing: [Example]
 
     public init(
         id: String, title: String, category: Category, severity: Severity, action: Action, scope: Scope,
         profiles: Set<Profile>, spec: String, rationale: String, remediation: String, references: [Reference],
-        parameters: [ParameterSpec] = [], passing: [Example], failing: [Example]
+        parameters: [ParameterSpec] = [], judgesDeletes: Bool = false, passing: [Example], failing: [Example]
     ) {
         self.id = id
         self.title = title
@@ -42,6 +47,7 @@ public struct RuleDescription: Sendable {
         self.remediation = remediation
         self.references = references
         self.parameters = parameters
+        self.judgesDeletes = judgesDeletes
         self.passing = passing
         self.failing = failing
     }
@@ -57,6 +63,25 @@ public enum Scope: Sendable, Hashable {
     case kinds(Set<String>)
     /// Pods and pod-template owners, and also objects of these kinds (e.g. ServiceAccount).
     case podSpecOrKinds(Set<String>)
+
+    /// ``applies(to:template:)`` when the caller already knows whether the scope's kinds name the object's
+    /// kind (`kindNamed`): the engine looks the kind up once per object for all rules.
+    public func applies(template: PodTemplate?, kindNamed: Bool) -> Bool {
+        switch self {
+        case .podSpec: template != nil
+        case .podsOnly: template?.isPod == true
+        case .kinds: kindNamed
+        case .podSpecOrKinds: template != nil || kindNamed
+        }
+    }
+
+    /// The kinds the scope names (empty for the pod scopes).
+    public var kinds: Set<String> {
+        switch self {
+        case .podSpec, .podsOnly: []
+        case .kinds(let kinds), .podSpecOrKinds(let kinds): kinds
+        }
+    }
 
     public func applies(to object: KubeObject, template: PodTemplate?) -> Bool {
         switch self {
@@ -76,6 +101,9 @@ public struct Example: Sendable {
     public let parameters: String?
     /// For failing examples: the field paths the findings must name, in report order.
     public let paths: [String]
+    /// For failing examples of rules that grade their findings: the severity of each finding, in the order
+    /// of `paths`. `nil` asserts nothing about severities.
+    public let severities: [Severity]?
     /// The admission request to evaluate the example under, for rules about the requester; `nil` evaluates
     /// it as the auditor does.
     public let request: AdmissionInfo?
@@ -85,11 +113,12 @@ public struct Example: Sendable {
 
     public init(
         _ yaml: String, parameters: String? = nil, request: AdmissionInfo? = nil, paths: [String] = [],
-        file: String = #filePath, line: Int = #line
+        severities: [Severity]? = nil, file: String = #filePath, line: Int = #line
     ) {
         self.yaml = yaml
         self.parameters = parameters
         self.paths = paths
+        self.severities = severities
         self.request = request
         self.file = file
         self.line = line

@@ -107,9 +107,17 @@ public struct AksReservedLabels: Rule {
     }
 
     static func isReserved(_ key: String) -> Bool {
-        guard let slash = key.firstIndex(of: "/") else { return false }
-        let prefix = key[..<slash]
-        return prefix == "kubernetes.azure.com" || prefix.hasSuffix(".kubernetes.azure.com")
+        var key = key
+        return key.withUTF8 { isReserved(bytes: $0) }
+    }
+
+    /// ``isReserved(_:)`` on the key's bytes: every label of every object is tested, and nearly none is reserved,
+    /// so the test runs without building a String.
+    static func isReserved(bytes key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let slash = key.firstIndex(of: UInt8(ascii: "/")) else { return false }
+        let domain = "kubernetes.azure.com".utf8
+        guard slash >= domain.count, key[(slash - domain.count)..<slash].elementsEqual(domain) else { return false }
+        return slash == domain.count || key[slash - domain.count - 1] == UInt8(ascii: ".")
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
@@ -129,7 +137,7 @@ public struct AksReservedLabels: Rule {
     private func report(_ labels: Value?, at path: String, _ object: KubeObject, _ context: inout CheckContext) {
         guard let labels else { return }
         for (key, _) in labels.pairs {
-            guard let name = key.string, Self.isReserved(name) else { continue }
+            guard key.withScalarBytes(Self.isReserved(bytes:)) == true, let name = key.string else { continue }
             context.report(
                 "\(object.kind) \"\(object.name)\" sets the AKS-reserved label \(name)",
                 path: path + Matching.keySegment(name), at: key)

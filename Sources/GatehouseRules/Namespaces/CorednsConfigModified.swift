@@ -18,6 +18,10 @@ public struct CorednsConfigModified: Rule {
             kube-system/coredns-custom by a user not in `allowedUsers` and in no group of `allowedGroups` (globs) \
             is reported, with the user's name. The default action is audit (recorded, not refused): on AKS, \
             coredns-custom is the supported place for custom DNS, so changes are legitimate but worth a trace.
+            The rule judges deletes: on a DELETE the webhook evaluates the ConfigMap being deleted \
+            (`request.oldObject`) and allows the deletion, recording the finding (a DELETE is never refused). \
+            The shipped webhook configuration does not send kube-system requests to the webhook; register \
+            DELETE of `configmaps` there for this case to be seen.
             Without a request (the auditor) nothing is reported: the configuration's content is not judged.
             NOTE: the default policy excludes kube-system from every rule, so this rule reports nothing until \
             the policy stops excluding kube-system for it. Default allowed users: the AKS resource provider's \
@@ -37,6 +41,7 @@ public struct CorednsConfigModified: Rule {
                 "Request users (globs) whose changes are not reported."),
             ParameterSpec("allowedGroups", .stringList, default: "[]", "Request groups (globs) whose changes are not reported."),
         ],
+        judgesDeletes: true,
         passing: [
             Example(
                 """
@@ -63,6 +68,15 @@ public struct CorednsConfigModified: Rule {
                 data: {test.server: "example.com:53 { forward . 203.0.113.7 }"}
                 """,
                 request: AdmissionInfo(user: "alice@example.com", groups: ["system:masters"], operation: .update),
+                paths: ["data"]),
+            Example(
+                """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: coredns, namespace: kube-system}
+                data: {Corefile: ".:53 { forward . /etc/resolv.conf }"}
+                """,
+                request: AdmissionInfo(user: "alice@example.com", operation: .delete, namespace: "kube-system"),
                 paths: ["data"]),
         ]
     )

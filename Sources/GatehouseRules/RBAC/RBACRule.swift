@@ -61,11 +61,12 @@ public struct RBACRule: Sendable, Hashable {
 
     /// `resource` in combined form: `pods`, `pods/exec`.
     public func matchesResource(_ resource: String) -> Bool {
-        let subresource = resource.firstIndex(of: "/").map { String(resource[resource.index(after: $0)...]) }
+        for entry in resources where entry == "*" || entry == resource { return true }
+        // `*/exec` grants the exec subresource of every resource.
+        guard let slash = resource.utf8.firstIndex(of: UInt8(ascii: "/")) else { return false }
+        let subresource = resource.utf8[slash...]
         return resources.contains { entry in
-            if entry == "*" || entry == resource { return true }
-            if let subresource, entry == "*/" + subresource { return true }
-            return false
+            entry.utf8.first == UInt8(ascii: "*") && entry.utf8.dropFirst().elementsEqual(subresource)
         }
     }
 

@@ -63,7 +63,7 @@ public struct RbacCsrApproval: Rule {
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard includeSystem || !RoleChecks.isBuiltIn(object) else { return }
-        let rules = RBACRule.rules(of: object)
+        let rules = context.rbacRules()
         guard rules.contains(where: { !Self.signers.granted(by: $0.rule).isEmpty }),
             let approving = rules.first(where: { !Self.approval.granted(by: $0.rule).isEmpty })
         else { return }

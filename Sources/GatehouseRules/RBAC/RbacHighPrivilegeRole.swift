@@ -60,7 +60,7 @@ public struct RbacHighPrivilegeRole: Rule {
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard includeSystem || !RoleChecks.isBuiltIn(object) else { return }
         let dangerous = RbacEscalateBindImpersonate.permissions + RbacWebhookConfig.permissions
-        for (rule, value) in RBACRule.rules(of: object) {
+        for (rule, value) in context.rbacRules() {
             let everything = rule.verbs.contains("*") && rule.resources.contains("*") && rule.apiGroups.contains("*")
             let granted = everything ? "every verb on every resource" : RoleChecks.grants(rule, dangerous)
             guard !granted.isEmpty else { continue }

@@ -14,8 +14,10 @@ public struct RbacSecretsAccess: Rule {
             Fails for each rules[] entry of a Role or ClusterRole that grants get, list, watch, create, update, \
             patch, delete or deletecollection on `secrets` in the core group, wildcards included (`*` verbs, \
             `*` resources, `*` apiGroups). An entry limited by resourceNames still fails (it names the secrets \
-            it grants; list and watch ignore names). Roles named system:* or labelled \
-            kubernetes.io/bootstrapping=rbac-defaults are skipped unless includeSystem is true.
+            it grants; list and watch ignore names). Severity: high for a ClusterRole (bound by a \
+            ClusterRoleBinding it reaches the Secrets of every namespace), medium for a Role (one namespace); \
+            a severity set for the rule in the policy applies to both. Roles named \
+            system:* or labelled kubernetes.io/bootstrapping=rbac-defaults are skipped unless includeSystem is true.
             Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """
@@ -57,7 +59,7 @@ public struct RbacSecretsAccess: Rule {
                 - {apiGroups: [""], resources: [secrets], verbs: [get, list, watch]}
                 - {apiGroups: ["*"], resources: ["*"], verbs: [delete]}
                 """,
-                paths: ["rules[1]", "rules[2]"]),
+                paths: ["rules[1]", "rules[2]"], severities: [.high, .high]),
             Example(
                 """
                 apiVersion: rbac.authorization.k8s.io/v1
@@ -67,7 +69,16 @@ public struct RbacSecretsAccess: Rule {
                 - {apiGroups: [""], resources: [secrets], verbs: ["*"]}
                 """,
                 parameters: "includeSystem: true",
-                paths: ["rules[0]"]),
+                paths: ["rules[0]"], severities: [.high]),
+            Example(
+                """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: secret-reader, namespace: app}
+                rules:
+                - {apiGroups: [""], resources: [secrets], verbs: [get]}
+                """,
+                paths: ["rules[0]"], severities: [.medium]),
         ]
     )
 
@@ -82,8 +93,9 @@ public struct RbacSecretsAccess: Rule {
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        // A Role reaches one namespace's Secrets; a ClusterRole (the default severity) can reach them all.
         RoleChecks.reportGrants(
             object, &context, includeSystem: includeSystem, permissions: Self.permissions,
-            reason: "\(object.kind) gives access to Secrets")
+            severity: object.kind == "Role" ? .medium : nil, reason: "\(object.kind) gives access to Secrets")
     }
 }

@@ -15,17 +15,20 @@ enum RoleChecks {
     static let roleKinds: Scope = .kinds(["Role", "ClusterRole"])
     static let bindingKinds: Scope = .kinds(["RoleBinding", "ClusterRoleBinding"])
 
-    /// Reports each rule entry of `object` that grants some verbs of `permissions`, once per entry, at `rules[i]`.
-    /// The message names the verbs and resources granted, in the order of `permissions`.
+    /// Reports each rule entry of `object` that grants some verbs of `permissions`, once per entry, at `rules[i]`,
+    /// at `severity` (`nil`: the rule's default). The message names the verbs and resources granted, in the
+    /// order of `permissions`.
     static func reportGrants(
         _ object: KubeObject, _ context: inout CheckContext, includeSystem: Bool, permissions: [Permission],
-        reason: String
+        severity: Severity? = nil, reason: @autoclosure () -> String
     ) {
         guard includeSystem || !isBuiltIn(object) else { return }
-        for (rule, value) in RBACRule.rules(of: object) {
+        for (rule, value) in context.rbacRules() {
             let granted = grants(rule, permissions)
             guard !granted.isEmpty else { continue }
-            context.report("\(reason): rules[\(rule.index)] grants \(granted)", path: "rules[\(rule.index)]", at: value)
+            context.report(
+                "\(reason()): rules[\(rule.index)] grants \(granted)", path: "rules[\(rule.index)]", at: value,
+                severity: severity)
         }
     }
 

@@ -130,7 +130,8 @@ enum ResourceField {
         let resourcesValue = container.value["resources"]
         let sectionValue = resourcesValue?[section]
         for resource in resources {
-            let path = container.path("resources.\(section).\(resource)")
+            // Built only for a finding: most containers of most objects have none.
+            var path: String { container.path("resources.\(section).\(resource)") }
             let value = sectionValue?[resource]
             let text = value?.string ?? ""
             if value == nil || (text.isEmpty && value?.isMapping != true && value?.isSequence != true) {
@@ -147,7 +148,7 @@ enum ResourceField {
                     path: path, at: value, container: container)
                 continue
             }
-            if let maximum = maxima[resource], maximum < quantity {
+            if !maxima.isEmpty, let maximum = maxima[resource], maximum < quantity {
                 context.report(
                     "container \"\(container.name)\" has \(section).\(resource) \(text), above the maximum \(maximum.text)",
                     path: path, at: value, container: container)

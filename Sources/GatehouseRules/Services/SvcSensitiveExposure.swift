@@ -79,7 +79,7 @@ public struct SvcSensitiveExposure: Rule {
         guard service.isPublicLoadBalancer || service.type == "NodePort" else { return }
         let exposure = service.isLoadBalancer ? "a public LoadBalancer" : "a NodePort"
         let names = [object.name] + service.selector.keys.sorted().compactMap { service.selector[$0] }
-        if let app = apps.first(where: { app in names.contains { $0.lowercased().contains(app) } }) {
+        if let app = apps.first(where: { app in names.contains { Matching.containsIgnoringCase($0, lowercased: app) } }) {
             context.report(
                 "Service exposes \(app) on \(exposure)", path: "metadata.name",
                 at: object.metadata?["name"] ?? object.root)

@@ -11,9 +11,14 @@ public enum OnErrorPolicy: String, Sendable, CaseIterable {
 /// Turns an admission request into a decision with the engine and the policy's admission settings.
 ///
 /// The rules, in order:
-/// 1. DELETE and CONNECT are allowed without evaluation; so is any subresource other than
-///    `pods/ephemeralcontainers` (status, exec, log, binding, eviction...), whose object is not the pod spec
-///    the user controls.
+/// 1. CONNECT is allowed without evaluation; so is any subresource other than `pods/ephemeralcontainers`
+///    (status, exec, log, binding, eviction...), whose object is not the pod spec the user controls.
+///    A DELETE is NEVER denied. It is evaluated only by the rules that judge deletes
+///    (``RuleDescription/judgesDeletes``: `events-deleted`, `coredns-config-modified`), on the object being
+///    deleted (`request.oldObject`, or, when the API server sends none, a minimal object built from the
+///    request's kind, namespace and name); every finding is answered as an audit annotation, and also as a
+///    warning when its action is warn. A DELETE of a kind no such rule reads is allowed without evaluation.
+///    Deleting a Namespace also forgets its pod-security labels.
 /// 2. The engine evaluates the object with the request (``AdmissionInfo``): requests by exempt users or
 ///    groups, or in exempt or excluded namespaces, are skipped (allowed, with an `exempt` audit annotation
 ///    saying why); per-namespace actions and the policy's `templateAction` (which replaces `deny` and `warn`
@@ -32,9 +37,13 @@ public struct AdmissionDecider: Sendable {
     /// Namespaces admitted so far, whose pod-security labels decide their pods' level under `pss-*` profiles.
     public let namespaces: NamespaceLabels
     let remediations: [String: String]
+    /// The rules of `engine` that judge DELETE requests, with the same policy.
+    let deletions: Engine?
 
     public init(engine: Engine, onError: OnErrorPolicy = .deny, namespaces: NamespaceLabels = NamespaceLabels()) {
         self.engine = engine
+        // Cannot throw: `engine` was built from the same policy and rules.
+        self.deletions = try? engine.restricted(to: \.judgesDeletes)
         self.onError = onError
         self.namespaces = namespaces
         var remediations: [String: String] = [:]
@@ -51,7 +60,7 @@ public struct AdmissionDecider: Sendable {
         switch request.operation {
         case .delete:
             if request.kind.kind == "Namespace", request.kind.group.isEmpty { namespaces.forget(request.name) }
-            return AdmissionDecision(allowed: true, reason: .operationNotEvaluated)
+            return decideDeletion(request)
         case .connect:
             return AdmissionDecision(allowed: true, reason: .operationNotEvaluated)
         case .create:
@@ -99,6 +108,62 @@ public struct AdmissionDecider: Sendable {
         let decision = decision(for: object, findings: findings)
         if decision.allowed, object.kind == "Namespace", !request.dryRun { namespaces.record(object) }
         return decision
+    }
+
+    /// A DELETE, judged by the rules that judge deletes and always allowed (see the type's documentation).
+    func decideDeletion(_ request: AdmissionRequest) -> AdmissionDecision {
+        guard let deletions, !deletions.activeRuleIDs.isEmpty, request.subResource.isEmpty else {
+            return AdmissionDecision(allowed: true, reason: .operationNotEvaluated)
+        }
+        let source = SourceRef(file: "admission:\(request.uid)")
+        var object: KubeObject?
+        if let old = request.oldObject, old.isMapping {
+            object = KubeObject(admitted: old, source: source, requestNamespace: request.namespace)
+        }
+        if object == nil {
+            object = Self.deletedObject(request, source: source)
+        }
+        guard let object, deletions.hasRule(applyingTo: object) else {
+            return AdmissionDecision(allowed: true, reason: .operationNotEvaluated)
+        }
+        let admission = AdmissionInfo(
+            user: request.username, groups: request.groups, operation: .delete, namespace: request.namespace)
+        let result = deletions.evaluate(object, admission: admission)
+        if let skipped = result.skipped {
+            var decision = AdmissionDecision(allowed: true, reason: Self.reason(for: skipped))
+            decision.auditAnnotations.append(("exempt", skipped.description))
+            return decision
+        }
+        var findings: [Finding] = []
+        for var finding in result.findings where finding.action != .off {
+            if finding.action == .deny { finding.action = .audit }
+            findings.append(finding)
+        }
+        var decision = AdmissionDecision(allowed: true, reason: .evaluated)
+        decision.findings = findings
+        decision.warnings = WarningList.make(findings.filter { $0.action == .warn })
+        decision.auditAnnotations = AuditAnnotationList.make(findings)
+        return decision
+    }
+
+    /// The object a DELETE names, for a request without `oldObject`: apiVersion, kind, namespace and name
+    /// only, so rules about who deletes what still see it.
+    static func deletedObject(_ request: AdmissionRequest, source: SourceRef) -> KubeObject? {
+        guard !request.kind.kind.isEmpty, !request.kind.version.isEmpty else { return nil }
+        var json = JSONWriter(capacity: 160)
+        json.beginObject()
+        let group = request.kind.group
+        json.field("apiVersion", group.isEmpty ? request.kind.version : "\(group)/\(request.kind.version)")
+        json.field("kind", request.kind.kind)
+        json.key("metadata")
+        json.beginObject()
+        json.field("name", request.name)
+        if let namespace = request.namespace, !namespace.isEmpty { json.field("namespace", namespace) }
+        json.endObject()
+        json.endObject()
+        let parsed = json.bytes.withUnsafeBytes { JSONLoader.parse($0) }
+        guard case .success(let tree) = parsed else { return nil }
+        return KubeObject(admitted: tree.root, source: source, requestNamespace: request.namespace)
     }
 
     static func reason(for skipped: SkipReason) -> AdmissionDecision.Reason {

@@ -6,7 +6,7 @@ public struct AdmissionDecision: Sendable {
     public enum Reason: String, Sendable, CaseIterable {
         /// The object was evaluated: the findings decided.
         case evaluated
-        /// DELETE and CONNECT are not evaluated.
+        /// CONNECT, and a DELETE of a kind no rule that judges deletes reads, are not evaluated.
         case operationNotEvaluated = "operation-not-evaluated"
         /// A subresource other than `pods/ephemeralcontainers`.
         case subresourceNotEvaluated = "subresource-not-evaluated"

@@ -83,14 +83,20 @@ public enum JSONLoader {
     }
 
     /// As ``stream(_:limits:onValue:)``, releasing the pages of a file mapping behind the parse and the skim.
+    /// A stream resumed after an error (JSON Lines) starts at byte `start`, which begins line `line`; its
+    /// ``Place/document`` counts from 0 again and ``Place/consumed`` stays an offset into `bytes`.
     static func stream(
-        _ bytes: UnsafeRawBufferPointer, limits: LoadLimits, releaser: PageReleaser?,
-        onValue: (Tree, Place) -> Void
+        _ bytes: UnsafeRawBufferPointer, limits: LoadLimits, releaser: PageReleaser?, from start: Int = 0,
+        line: Int = 1, onValue: (Tree, Place) -> Void
     ) -> LoadProblem? {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
+        guard let base = bytes.baseAddress, bytes.count > start else { return nil }
         var scanner = JSONScanner(base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count, limits: limits)
         scanner.releaser = releaser
-        scanner.skipByteOrderMark()
+        if start > 0 {
+            scanner.resume(at: start, line: line)
+        } else {
+            scanner.skipByteOrderMark()
+        }
         var builder = TreeBuilder(tracksExpansion: false)
         var document = 0
         do throws(LoadProblem) {
@@ -152,6 +158,14 @@ struct JSONScanner: ~Copyable {
 
     func problem(_ message: String, at index: Int? = nil) -> LoadProblem {
         LoadProblem(position: position(at: index ?? offset), message: message)
+    }
+
+    /// Moves to `index`, the first byte of line `line`, before any parse.
+    mutating func resume(at index: Int, line: Int) {
+        offset = index
+        lineStart = index
+        self.line = line
+        lineContinuations = 0
     }
 
     mutating func skipByteOrderMark() {
@@ -730,6 +744,38 @@ struct JSONScanner: ~Copyable {
         }
     }
 
+    /// Index of the first byte at or after `start` that is `"`, `{`, `}`, `[` or `]`: the only bytes the skim
+    /// of a container looks at. Eight bytes at a time; pretty-printed exports are mostly indentation.
+    @inline(__always)
+    private func scanStructural(from start: Int) -> Int {
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawPointer(p)
+        #if _endian(little)
+        while i + 8 <= end {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // `[` and `]` are `{` and `}` without the 0x20 bit: fold them together.
+            let folded = x | (ones &* 0x20)
+            let q = x ^ (ones &* 0x22)
+            let open = folded ^ (ones &* 0x7B)
+            let close = folded ^ (ones &* 0x7D)
+            let found = (((q &- ones) & ~q) | ((open &- ones) & ~open) | ((close &- ones) & ~close)) & highs
+            if found != 0 {
+                // Borrows only run upwards, so the lowest flagged byte is a real stop.
+                return i + found.trailingZeroBitCount >> 3
+            }
+            i += 8
+        }
+        #endif
+        while i < end {
+            let c = p[i]
+            if c == 0x22 || c == 0x7B || c == 0x7D || c == 0x5B || c == 0x5D { break }
+            i += 1
+        }
+        return i
+    }
+
     /// Index after the value starting at `start` (a container is skipped by bracket counting); `nil` if the
     /// input ends first.
     private func skipValue(from start: Int) -> Int? {
@@ -739,6 +785,11 @@ struct JSONScanner: ~Copyable {
         // the whole file resident before the first item is parsed.
         var skimReleased = start
         while i < end {
+            // Inside a container only strings and brackets matter (a comma only ends a scalar at depth 0).
+            if depth > 0 {
+                i = scanStructural(from: i)
+                guard i < end else { return nil }
+            }
             let c = p[i]
             switch c {
             case UInt8(ascii: "\""):

@@ -58,12 +58,13 @@ extension Manifests {
         limits: LoadLimits = .default, checkShapes: Bool = true, onObject: (KubeObject) -> Void
     ) -> LoadOutcome {
         let name = displayName ?? path
-        let resolved = format == .auto && path.lowercased().hasSuffix(".json") ? .json : format
+        let jsonLines = format != .yaml && JSONLines.hasExtension(path)
+        let resolved = format == .auto && (jsonLines || path.lowercased().hasSuffix(".json")) ? .json : format
         var outcome = LoadOutcome(file: name, format: resolved == .auto ? .yaml : resolved)
         let result = FileBytes.withContents(of: path) { bytes, releaser in
             outcome = load(
                 bytes, file: name, format: resolved, limits: limits, checkShapes: checkShapes, releaser: releaser,
-                onObject: onObject)
+                jsonLines: jsonLines, onObject: onObject)
         }
         if case .failure(let failure) = result {
             outcome.errors.append(LoadError(file: name, position: .unknown, message: failure.message))
@@ -73,12 +74,15 @@ extension Manifests {
 
     /// Reads bytes held in memory (stdin, a request body, a test string) the same way as
     /// ``load(contentsOf:displayName:format:limits:checkShapes:onObject:)``. `file` names the input in sources
-    /// and errors (`-` for stdin).
+    /// and errors (`-` for stdin); a JSON Lines name (`audit.log`, `*.jsonl`) is read as JSON Lines.
     public static func load(
         _ bytes: UnsafeRawBufferPointer, file: String, format: ManifestFormat = .auto,
         limits: LoadLimits = .default, checkShapes: Bool = true, onObject: (KubeObject) -> Void
     ) -> LoadOutcome {
-        load(bytes, file: file, format: format, limits: limits, checkShapes: checkShapes, releaser: nil, onObject: onObject)
+        let jsonLines = format != .yaml && JSONLines.hasExtension(file)
+        return load(
+            bytes, file: file, format: jsonLines ? .json : format, limits: limits, checkShapes: checkShapes,
+            releaser: nil, jsonLines: jsonLines, onObject: onObject)
     }
 
     /// Collects every object of in-memory text (tests, small inputs).
@@ -96,9 +100,11 @@ extension Manifests {
         return (objects, outcome)
     }
 
+    /// `jsonLines`: the input is known to be JSON Lines (by its file name), so a syntax error costs only its
+    /// line (see ``JSONLines``).
     static func load(
         _ bytes: UnsafeRawBufferPointer, file: String, format: ManifestFormat, limits: LoadLimits, checkShapes: Bool,
-        releaser: PageReleaser?, onObject: (KubeObject) -> Void
+        releaser: PageReleaser?, jsonLines: Bool = false, onObject: (KubeObject) -> Void
     ) -> LoadOutcome {
         let splitter = ObjectSplitter(file: file)
         var outcome = LoadOutcome(file: file, format: .yaml)
@@ -117,16 +123,40 @@ extension Manifests {
         func readJSON() -> LoadProblem? {
             outcome.format = .json
             var lastDocument = -1
-            return JSONLoader.stream(bytes, limits: limits, releaser: releaser) { tree, place in
-                if place.document != lastDocument {
-                    outcome.documents += 1
-                    lastDocument = place.document
+            // JSON Lines recovery (see `JSONLines`): where the current stream started, the document number it
+            // starts at, and whether the first value fitted on one line.
+            var recovery = JSONLines.Recovery(bytes: bytes, known: jsonLines)
+            while true {
+                let base = recovery.documentBase
+                let problem = JSONLoader.stream(
+                    bytes, limits: limits, releaser: releaser, from: recovery.start, line: recovery.line
+                ) { tree, place in
+                    let document = base + place.document
+                    if document != lastDocument {
+                        outcome.documents += 1
+                        lastDocument = document
+                    }
+                    recovery.delivered(place)
+                    if let item = place.item {
+                        splitter.listItem(tree.root, document: document, index: item, onObject: deliver, onNote: note)
+                    } else {
+                        splitter.split(tree, document: document, onObject: deliver, onNote: note)
+                    }
                 }
-                if let item = place.item {
-                    splitter.listItem(tree.root, document: place.document, index: item, onObject: deliver, onNote: note)
-                } else {
-                    splitter.split(tree, document: place.document, onObject: deliver, onNote: note)
+                guard let problem else { return nil }
+                guard recovery.isLines else { return problem }
+                // One bad line: report it and go on with the next line. The bad line counts as a document, so
+                // document numbers keep following the lines.
+                recovery.failures += 1
+                if recovery.failures > JSONLines.maxErrors {
+                    return LoadProblem(
+                        position: problem.position,
+                        message: "\(problem.message); stopped after \(JSONLines.maxErrors) malformed lines "
+                            + "(is this really a JSON Lines file?)")
                 }
+                fail(problem)
+                outcome.documents += 1
+                guard recovery.skipFailedLine(nextDocument: outcome.documents) else { return nil }
             }
         }
         func readYAML() -> LoadProblem? {
@@ -184,6 +214,92 @@ extension Manifests {
             }
         }
         return false
+    }
+}
+
+/// JSON Lines: one JSON value per line, as the Kubernetes API server's audit log backend writes
+/// (`audit.log`, `*.jsonl`). The JSON stream reader already reads several top-level values in one input; what
+/// JSON Lines adds is recovery: a malformed line (a line cut short when the log rotated, a stray text line)
+/// is reported with its line number and reading goes on at the next line, so one bad line does not hide the
+/// rest of the log.
+///
+/// An input is read this way when its name ends in `.jsonl`, `.ndjson` or `.log`, or when it is JSON whose
+/// first value fits on one line and more values follow (a `.json` or stdin stream of one object per line).
+/// Other JSON keeps the strict behaviour: the first syntax error stops the input.
+enum JSONLines {
+    static let extensions = [".jsonl", ".ndjson", ".log"]
+    /// Malformed lines reported per input before giving up on it (a text log named by mistake).
+    static let maxErrors = 100
+
+    static func hasExtension(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return extensions.contains { lower.hasSuffix($0) }
+    }
+
+    /// Where to resume reading after an error, tracked while values are delivered.
+    struct Recovery {
+        let bytes: UnsafeRawBufferPointer
+        /// Known to be JSON Lines from the file name.
+        let known: Bool
+        /// Where the current stream starts, and its 1-based line.
+        var start = 0
+        var line = 1
+        /// The document number of the current stream's first value.
+        var documentBase = 0
+        /// Malformed lines so far.
+        var failures = 0
+        /// Offset just past the last value delivered.
+        private var consumed = 0
+        /// Whether the input's first value fits on one line; `nil` before it is delivered.
+        private var firstValueOnOneLine: Bool?
+
+        init(bytes: UnsafeRawBufferPointer, known: Bool) {
+            self.bytes = bytes
+            self.known = known
+        }
+
+        /// Whether an error should cost one line rather than the rest of the input.
+        var isLines: Bool { known || firstValueOnOneLine == true }
+
+        mutating func delivered(_ place: JSONLoader.Place) {
+            if firstValueOnOneLine == nil {
+                var i = skipBlanks(from: 0).offset
+                let end = min(place.consumed, bytes.count)
+                while i < end, bytes[i] != 0x0A { i += 1 }
+                firstValueOnOneLine = place.item == nil && i >= end
+            }
+            consumed = place.consumed
+        }
+
+        /// Moves past the line where the failed value starts (the first non-blank byte after the last value
+        /// delivered): a value cut short at the end of its line makes the parser fail on the next line, which
+        /// must not be lost. Returns `false` when no line follows.
+        mutating func skipFailedLine(nextDocument: Int) -> Bool {
+            let (valueStart, valueLine) = skipBlanks(from: max(consumed, start))
+            var i = valueStart
+            while i < bytes.count, bytes[i] != 0x0A { i += 1 }
+            guard i + 1 < bytes.count else { return false }
+            start = i + 1
+            line = valueLine + 1
+            consumed = start
+            documentBase = nextDocument
+            return true
+        }
+
+        /// The first byte at or after `from` that is not JSON whitespace, and its line (counting from `start`).
+        private func skipBlanks(from: Int) -> (offset: Int, line: Int) {
+            var current = line
+            var i = start
+            while i < from {
+                if bytes[i] == 0x0A { current += 1 }
+                i += 1
+            }
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D || bytes[i] == 0x0A {
+                if bytes[i] == 0x0A { current += 1 }
+                i += 1
+            }
+            return (i, current)
+        }
     }
 }
 

@@ -40,6 +40,13 @@ public struct KubeObject: Sendable {
         self.apiVersion = apiVersion
         self.kind = kind
         let metadata = root["metadata"]
+        if metadata == nil, kind == "Event", apiVersion.hasPrefix("audit.k8s.io/") {
+            // An API audit log entry has no metadata: it is known by its audit ID, and belongs to the namespace
+            // of the request it records, so reports group it there and namespace exclusions apply to it.
+            self.name = root["auditID"]?.string ?? ""
+            self.namespace = root.at("objectRef", "namespace")?.string
+            return
+        }
         self.name = metadata?["name"]?.string ?? metadata?["generateName"]?.string ?? ""
         self.namespace = metadata?["namespace"]?.string
     }

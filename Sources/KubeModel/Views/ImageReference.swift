@@ -12,6 +12,60 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses an image reference. Returns `nil` for an empty string.
     public init?(_ reference: String) {
+        var copy = reference
+        if let parsed = copy.withUTF8({ Self.parsePrintableASCII($0) }) {
+            self = parsed
+            return
+        }
+        self.init(general: reference)
+    }
+
+    private init(registry: String, repository: String, tag: String?, digest: String?) {
+        self.registry = registry
+        self.repository = repository
+        self.tag = tag
+        self.digest = digest
+    }
+
+    /// ``init(_:)`` on bytes, for references of printable ASCII without spaces (every real one): several image
+    /// rules parse each container's image, and character-by-character String work cost more than the rules.
+    /// `nil` for anything else (empty, whitespace, non-ASCII), which the general parser handles.
+    private static func parsePrintableASCII(_ b: UnsafeBufferPointer<UInt8>) -> ImageReference? {
+        guard !b.isEmpty, b.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self) }
+        var end = b.count
+        var digest: String?
+        if let at = b.firstIndex(of: UInt8(ascii: "@")) {
+            digest = text((at + 1)..<end)
+            end = at
+        }
+        // A tag is after the last ':' that comes after the last '/' (a ':' before it is a registry port).
+        var tag: String?
+        let lastSlash = b[..<end].lastIndex(of: UInt8(ascii: "/"))
+        if let colon = b[..<end].lastIndex(of: UInt8(ascii: ":")), lastSlash.map({ colon > $0 }) ?? true {
+            tag = text((colon + 1)..<end)
+            end = colon
+        }
+        var registry = "docker.io"
+        var repositoryStart = 0
+        if let slash = b[..<end].firstIndex(of: UInt8(ascii: "/")) {
+            let first = b[..<slash]
+            if first.contains(UInt8(ascii: ".")) || first.contains(UInt8(ascii: ":")) || first.elementsEqual("localhost".utf8) {
+                registry = text(0..<slash)
+                repositoryStart = slash + 1
+            }
+        }
+        if registry == "index.docker.io" || registry == "registry-1.docker.io" { registry = "docker.io" }
+        if registry.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) { registry = registry.lowercased() }
+        var repository = text(repositoryStart..<end)
+        if registry == "docker.io", !b[repositoryStart..<end].contains(UInt8(ascii: "/")) {
+            repository = "library/" + repository
+        }
+        return ImageReference(registry: registry, repository: repository, tag: tag, digest: digest)
+    }
+
+    /// The parser for any text: trims Unicode whitespace and works on characters.
+    private init?(general reference: String) {
         var rest = Substring(reference.trimmingWhitespace())
         guard !rest.isEmpty else { return nil }
         var digest: String?
