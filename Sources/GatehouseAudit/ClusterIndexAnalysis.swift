@@ -72,7 +72,7 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         let slots = ResultSlots<[Finding]>(count: engine.ruleCount)
         // In a function of its own, so the index and the analysis are freed before the findings are gathered.
         runRules(into: slots, taking: takeShards())
-        releaseFreedMemory()
+        FreedMemory.giveBack()
         var perRule = (0..<engine.ruleCount).map { slots.take($0) ?? [] }
         var result: [Finding] = []
         result.reserveCapacity(perRule.reduce(0) { $0 + $1.count })
@@ -80,7 +80,7 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
             result += perRule[rule]
             perRule[rule] = []  // freed as soon as copied: one rule's findings held twice at most, not all
         }
-        releaseFreedMemory()
+        FreedMemory.giveBack()
         return result
     }
 
@@ -111,17 +111,4 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         }
     }
 
-    /// Gives the pages the index occupied back to the system. Its many small entries were allocated between
-    /// the audit's long-lived ones, so freeing them leaves holes the allocator keeps; on a million objects
-    /// they are hundreds of megabytes of resident memory the report's sorting would otherwise add to.
-    private func releaseFreedMemory() {
-        #if canImport(Glibc)
-        // glibc's malloc_trim, looked up at run time: Swift's Glibc module does not import <malloc.h>, and
-        // another C library simply has none.
-        typealias Trim = @convention(c) (Int) -> Int32
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
-            _ = unsafeBitCast(symbol, to: Trim.self)(0)
-        }
-        #endif
-    }
 }

@@ -332,62 +332,82 @@ extension FindingList {
     /// Sorts in ``AuditReport/canonicalOrder(_:_:)``: by rule, object, line and column as integer keys (the
     /// distinct rules and objects are ranked once), comparing path and message strings only on ties, then by
     /// arrival. Objects that compare equal keep the order they were first seen in.
+    ///
+    /// Rule is the first key, so the findings are first bucketed by rule (a counting sort of indexes) and each
+    /// rule's findings are sorted on their own: the sort keys then exist for one rule at a time. With a
+    /// million objects and four million findings, keys for all findings at once (plus the sort's buffer) were
+    /// the audit's peak memory.
     mutating func sortCanonically() {
         guard records.count > 1 else { return }
         let ruleRank = ranks(of: records.lazy.map(\.rule))
         let objectRank = rankObjects()
 
+        // Indexes grouped by rule rank, ascending within each rule (a stable counting sort).
+        var bucketStart = [Int](repeating: 0, count: Int(ruleRank.max() ?? 0) + 2)
+        for r in records { bucketStart[Int(ruleRank[Int(r.rule)]) + 1] += 1 }
+        for b in 1..<bucketStart.count { bucketStart[b] += bucketStart[b - 1] }
+        var order = [UInt32](repeating: 0, count: records.count)
+        var next = bucketStart
+        for (i, r) in records.enumerated() {
+            let b = Int(ruleRank[Int(r.rule)])
+            order[next[b]] = UInt32(i)
+            next[b] += 1
+        }
+
         struct Key {
-            var rule: Int32
             var object: Int32
             var line: Int32
             var column: Int32
-            var index: Int32
-        }
-        var keys = records.indices.map { i in
-            let p = position(of: i)
-            return Key(
-                rule: ruleRank[Int(records[i].rule)], object: objectRank[Int(records[i].object)],
-                line: Int32(clamping: p.line), column: Int32(clamping: p.column), index: Int32(i))
+            var index: UInt32
         }
         do {
-        let records = self.records
-        let strings = self.strings
-        keys.sort { a, b in
-            if a.rule != b.rule { return a.rule < b.rule }
-            if a.object != b.object { return a.object < b.object }
-            if a.line != b.line { return a.line < b.line }
-            if a.column != b.column { return a.column < b.column }
-            let x = records[Int(a.index)]
-            let y = records[Int(b.index)]
-            if x.path != y.path, strings[Int(x.path)] != strings[Int(y.path)] {
-                return strings[Int(x.path)] < strings[Int(y.path)]
+            let records = self.records
+            let strings = self.strings
+            var keys: [Key] = []
+            for b in 0..<(bucketStart.count - 1) where bucketStart[b + 1] - bucketStart[b] > 1 {
+                let range = bucketStart[b]..<bucketStart[b + 1]
+                keys.removeAll(keepingCapacity: true)
+                for i in order[range] {
+                    let p = position(of: Int(i))
+                    keys.append(
+                        Key(
+                            object: objectRank[Int(records[Int(i)].object)], line: Int32(clamping: p.line),
+                            column: Int32(clamping: p.column), index: i))
+                }
+                keys.sort { a, b in
+                    if a.object != b.object { return a.object < b.object }
+                    if a.line != b.line { return a.line < b.line }
+                    if a.column != b.column { return a.column < b.column }
+                    let x = records[Int(a.index)]
+                    let y = records[Int(b.index)]
+                    if x.path != y.path, strings[Int(x.path)] != strings[Int(y.path)] {
+                        return strings[Int(x.path)] < strings[Int(y.path)]
+                    }
+                    if x.message != y.message, strings[Int(x.message)] != strings[Int(y.message)] {
+                        return strings[Int(x.message)] < strings[Int(y.message)]
+                    }
+                    return a.index < b.index
+                }
+                for (k, key) in zip(range, keys) { order[k] = key.index }
             }
-            if x.message != y.message, strings[Int(x.message)] != strings[Int(y.message)] {
-                return strings[Int(x.message)] < strings[Int(y.message)]
-            }
-            return a.index < b.index
         }
-        }
-        // Apply the permutation in place, cycle by cycle: position k receives the record from source[k].
-        var source = keys.map { Int($0.index) }
-        keys = []
+        // Apply the permutation in place, cycle by cycle: position k receives the record from order[k].
         if !wide.isEmpty {
             var moved: [Int: SourcePosition] = [:]
-            for (k, from) in source.enumerated() { if let p = wide[from] { moved[k] = p } }
+            for (k, from) in order.enumerated() { if let p = wide[Int(from)] { moved[k] = p } }
             wide = moved
         }
-        for start in source.indices where source[start] != start {
+        for start in order.indices where order[start] != UInt32(start) {
             let first = self.records[start]
             var k = start
-            while source[k] != start {
-                let from = source[k]
+            while order[k] != UInt32(start) {
+                let from = Int(order[k])
                 self.records[k] = self.records[from]
-                source[k] = k
+                order[k] = UInt32(k)
                 k = from
             }
             self.records[k] = first
-            source[k] = k
+            order[k] = UInt32(k)
         }
     }
 
