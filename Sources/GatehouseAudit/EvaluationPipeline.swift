@@ -22,8 +22,10 @@ final class EvaluationPipeline: @unchecked Sendable {
     // one thread only (slot 0 by the parsing thread) and all are read after the evaluating threads are joined.
     typealias Evaluate = (KubeObject) -> [Finding]
 
-    private static let batchSize = 64
-    private static let maxQueuedBatches = 8
+    // Small batches and a short queue: an object is evaluated soon after it was parsed, while its tree is still
+    // in the cache. Batches of 64 and a queue of 8 cost a sixth more CPU time on a large export.
+    private static let batchSize = 16
+    private static let maxQueuedBatches = 4
 
     private var lock = pthread_mutex_t()
     private var changed = pthread_cond_t()
