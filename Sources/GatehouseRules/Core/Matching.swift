@@ -79,6 +79,23 @@ enum Matching {
     }
 }
 
+/// The `allowedUsers` and `allowedGroups` parameters (globs) of the rules about who made a request: the
+/// requesters whose changes a rule leaves alone.
+struct AllowedRequesters: Sendable {
+    let users: [String]
+    let groups: [String]
+
+    init(_ parameters: RuleParameters, users defaultUsers: [String], groups defaultGroups: [String] = []) {
+        users = parameters.strings("allowedUsers", default: defaultUsers)
+        groups = parameters.strings("allowedGroups", default: defaultGroups)
+    }
+
+    /// Whether `request`'s user, or one of its groups, is allowed; `false` without a request.
+    func contain(_ request: AdmissionInfo?) -> Bool {
+        Matching.requesterAllowed(request, users: users, groups: groups)
+    }
+}
+
 /// A compiled regular expression a rule keeps between checks.
 ///
 /// `Regex` is not declared `Sendable`, but a compiled regex is immutable after construction and the

@@ -63,17 +63,15 @@ public struct AdmissionWebhookCreated: Rule {
         ]
     )
 
-    let users: [String]
-    let groups: [String]
+    let allowed: AllowedRequesters
 
     public init(parameters: RuleParameters) {
-        users = parameters.strings("allowedUsers", default: [])
-        groups = parameters.strings("allowedGroups", default: [])
+        allowed = AllowedRequesters(parameters, users: [])
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard let request = context.request, request.operation == .create || request.operation == .update,
-            !Matching.requesterAllowed(request, users: users, groups: groups)
+            !allowed.contain(request)
         else { return }
         let verb = request.operation == .create ? "created" : "changed"
         context.report(

@@ -98,12 +98,10 @@ public struct AksReservedLabels: Rule {
         ]
     )
 
-    let users: [String]
-    let groups: [String]
+    let allowed: AllowedRequesters
 
     public init(parameters: RuleParameters) {
-        users = parameters.strings("allowedUsers", default: Self.defaultUsers)
-        groups = parameters.strings("allowedGroups", default: Self.defaultGroups)
+        allowed = AllowedRequesters(parameters, users: Self.defaultUsers, groups: Self.defaultGroups)
     }
 
     static func isReserved(_ key: String) -> Bool {
@@ -123,7 +121,7 @@ public struct AksReservedLabels: Rule {
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         if let request = context.request {
             guard request.operation == .create || request.operation == .update,
-                !Matching.requesterAllowed(request, users: users, groups: groups)
+                !allowed.contain(request)
             else { return }
         } else if object.kind == "Node" {
             return

@@ -81,18 +81,16 @@ public struct CorednsConfigModified: Rule {
         ]
     )
 
-    let users: [String]
-    let groups: [String]
+    let allowed: AllowedRequesters
 
     public init(parameters: RuleParameters) {
-        users = parameters.strings("allowedUsers", default: Self.defaultUsers)
-        groups = parameters.strings("allowedGroups", default: [])
+        allowed = AllowedRequesters(parameters, users: Self.defaultUsers)
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard let request = context.request, request.operation != .connect, object.group == "",
             Self.names.contains(object.name), Matching.namespace(of: object, request) == "kube-system",
-            !Matching.requesterAllowed(request, users: users, groups: groups)
+            !allowed.contain(request)
         else { return }
         let verb = ["CREATE": "created", "UPDATE": "changed", "DELETE": "deleted"][request.operation.rawValue] ?? "changed"
         context.report(

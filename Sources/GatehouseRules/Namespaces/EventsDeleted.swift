@@ -205,19 +205,17 @@ public struct EventsDeleted: Rule {
         ]
     )
 
-    let users: [String]
-    let groups: [String]
+    let allowed: AllowedRequesters
 
     public init(parameters: RuleParameters) {
-        users = parameters.strings("allowedUsers", default: Self.defaultUsers)
-        groups = parameters.strings("allowedGroups", default: [])
+        allowed = AllowedRequesters(parameters, users: Self.defaultUsers)
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         if object.group == "audit.k8s.io" {
             checkAuditEntry(object, &context)
         } else if let request = context.request, request.operation == .delete, Self.eventGroups.contains(object.group),
-            !Matching.requesterAllowed(request, users: users, groups: groups)
+            !allowed.contain(request)
         {
             let namespace = Matching.namespace(of: object, request) ?? ""
             context.report(
@@ -241,15 +239,15 @@ public struct EventsDeleted: Rule {
         let username = user?["username"]?.string ?? ""
         let requester = AdmissionInfo(
             user: username, groups: user?["groups"]?.items.compactMap(\.string) ?? [], operation: .delete)
-        var allowed = Matching.requesterAllowed(requester, users: users, groups: groups)
+        var permitted = allowed.contain(requester)
         var who = username.isEmpty ? "an unnamed user" : username
         if let impersonated = root["impersonatedUser"], let name = impersonated["username"]?.string {
             let impersonation = AdmissionInfo(
                 user: name, groups: impersonated["groups"]?.items.compactMap(\.string) ?? [], operation: .delete)
-            allowed = allowed && Matching.requesterAllowed(impersonation, users: users, groups: groups)
+            permitted = permitted && allowed.contain(impersonation)
             who += " (as \(name))"
         }
-        guard !allowed else { return }
+        guard !permitted else { return }
 
         let namespace = target["namespace"]?.string
         let what: String
