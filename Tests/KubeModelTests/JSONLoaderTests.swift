@@ -298,11 +298,17 @@ struct JSONStreamTests {
         #expect(p.position == SourcePosition(line: 1, column: 54))
     }
 
-    @Test func truncatedListIsAnError() {
+    @Test func truncatedListIsAnErrorAfterItsCompleteItems() {
+        // A cut-off export: the complete item before the cut is delivered, then the error.
         let (values, problem) = stream(#"{"apiVersion":"v1","items":[{"kind":"Pod"},{"kind":"P"#)
-        // Not skimmable, so built whole, and the syntax error is reported.
-        #expect(values.isEmpty)
+        #expect(values.count == 1)
         #expect(problem?.message.contains("unterminated string") == true)
+        // Cut after the items, before `kind`: still a list.
+        #expect(stream(#"{"apiVersion":"v1","items":[{"kind":"Pod"}],"ki"#).0.count == 1)
+        // A kind seen before the items that is not a list keeps the object whole: nothing is delivered.
+        let (whole, wholeProblem) = stream(#"{"kind":"Thing","items":[{"kind":"Pod"},{"kind":"P"#)
+        #expect(whole.isEmpty)
+        #expect(wholeProblem != nil)
     }
 
     @Test func listItemsRespectTheDepthLimit() {

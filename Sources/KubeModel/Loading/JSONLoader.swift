@@ -70,9 +70,11 @@ public enum JSONLoader {
     /// `kubectl` writes keys in alphabetical order, so `items` comes before `kind`. When the parser reaches a
     /// top-level `items` array it looks ahead with a structural skip (strings and brackets only, no tree, no
     /// validation) over the array and the remaining top-level members to find the last `kind`, the one
-    /// ``Value``'s subscript would return. Any surprise in that skim (an escaped `kind` key, a truncated file)
-    /// makes it answer "not a list", and the object is built whole: the slower path, never a wrong one. The
-    /// skim reads the items once more than parsing does, at several times the parser's speed.
+    /// ``Value``'s subscript would return. Any surprise in that skim (an escaped `kind` key) makes it answer
+    /// "not a list", and the object is built whole: the slower path, never a wrong one. A file that ends
+    /// before the object closes is read as a list unless a `kind` seen says otherwise, so a cut-off export
+    /// still delivers its complete items before the error. The skim reads the items once more than parsing
+    /// does, at several times the parser's speed.
     ///
     /// Returns the error that stopped the stream, if any; values before it have been delivered.
     public static func stream(
@@ -688,27 +690,33 @@ struct JSONScanner: ~Copyable {
 
     /// Skims from the `items` array at `start` to the end of the enclosing top-level object and says whether
     /// the object's last `kind` (or `kindSoFar`, when none follows) is a string ending in `List`. Answers
-    /// `false` at anything it cannot skim with certainty.
+    /// `false` at anything it cannot skim with certainty, except the end of the input: a file cut off before
+    /// the object closes (an interrupted `kubectl get -o json` download) is read as a list unless a `kind` seen
+    /// says otherwise, so the complete items before the cut are still audited and the error names where the
+    /// file ends, rather than the whole file yielding nothing.
     func listAhead(from start: Int, kindSoFar: Bool?) -> Bool {
-        guard var i = skipValue(from: start) else { return false }
-        var isList = kindSoFar ?? false
+        var isList = kindSoFar
+        let cutOff = isList ?? true
+        guard var i = skipValue(from: start) else { return cutOff }
         while true {
             i = skipSpace(from: i)
-            guard i < end else { return false }
-            if p[i] == UInt8(ascii: "}") { return isList }
+            guard i < end else { return isList ?? true }
+            if p[i] == UInt8(ascii: "}") { return isList ?? false }
             guard p[i] == UInt8(ascii: ",") else { return false }
             i = skipSpace(from: i + 1)
-            guard i < end, p[i] == UInt8(ascii: "\"") else { return false }
-            guard let keyEnd = skipString(from: i) else { return false }
+            guard i < end else { return isList ?? true }
+            guard p[i] == UInt8(ascii: "\"") else { return false }
+            guard let keyEnd = skipString(from: i) else { return isList ?? true }
             let key = UnsafeRawBufferPointer(start: p + i + 1, count: keyEnd - i - 2)
             if key.contains(0x5C) { return false }
             i = skipSpace(from: keyEnd)
-            guard i < end, p[i] == UInt8(ascii: ":") else { return false }
+            guard i < end else { return isList ?? true }
+            guard p[i] == UInt8(ascii: ":") else { return false }
             i = skipSpace(from: i + 1)
-            guard i < end else { return false }
+            guard i < end else { return isList ?? true }
             if Self.equals(key, "kind") {
                 if p[i] == UInt8(ascii: "\"") {
-                    guard let valueEnd = skipString(from: i) else { return false }
+                    guard let valueEnd = skipString(from: i) else { return isList ?? true }
                     let value = UnsafeRawBufferPointer(start: p + i + 1, count: valueEnd - i - 2)
                     if value.contains(0x5C) { return false }
                     isList = Self.hasListSuffix(value)
@@ -717,7 +725,7 @@ struct JSONScanner: ~Copyable {
                 }
                 isList = false
             }
-            guard let next = skipValue(from: i) else { return false }
+            guard let next = skipValue(from: i) else { return isList ?? true }
             i = next
         }
     }
