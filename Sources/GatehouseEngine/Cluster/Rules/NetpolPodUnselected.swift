@@ -44,6 +44,23 @@ public struct NetpolPodUnselected: CrossObjectRule {
                   podSelector: {matchExpressions: [{key: tier, operator: In, values: [front, edge]}]}
                   policyTypes: [Ingress]
                 """),
+            Example(
+                """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api, namespace: shop}
+                spec: {template: {metadata: {labels: {app: shop, tier: back, version: v2}}, spec: {containers: [{name: app, image: api:1}]}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: front, namespace: shop}
+                spec: {podSelector: {matchLabels: {app: shop, tier: front}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: back, namespace: shop}
+                spec: {podSelector: {matchLabels: {tier: back, app: shop}}}
+                """),
         ],
         failing: [
             Example(
@@ -70,6 +87,19 @@ public struct NetpolPodUnselected: CrossObjectRule {
                   podSelector: {matchExpressions: [{key: canary, operator: DoesNotExist}, {key: app, operator: NotIn, values: [web]}]}
                 """,
                 paths: ["Deployment shop/web: spec.template.metadata.labels", "StatefulSet shop/db: spec.template.metadata.labels"]),
+            Example(
+                """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api, namespace: shop}
+                spec: {template: {metadata: {labels: {app: shop, version: v2}}, spec: {containers: [{name: app, image: api:1}]}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: back, namespace: shop}
+                spec: {podSelector: {matchLabels: {app: shop, tier: back}}}
+                """,
+                paths: ["Deployment shop/api: spec.template.metadata.labels"]),
         ]
     )
 
