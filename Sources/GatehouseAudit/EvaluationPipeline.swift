@@ -48,18 +48,7 @@ final class EvaluationPipeline: @unchecked Sendable {
         pthread_cond_init(&changed, nil)
         pending.reserveCapacity(Self.batchSize)
         for slot in 1...evaluators {
-            let context = Unmanaged.passRetained(ThreadStart(pipeline: self, slot: slot)).toOpaque()
-            var thread = pthread_t()
-            let started = pthread_create(&thread, nil, { raw in
-                let start = Unmanaged<ThreadStart>.fromOpaque(raw!).takeRetainedValue()
-                start.pipeline.consume(slot: start.slot)
-                return nil
-            }, context)
-            if started == 0 {
-                threads.append(thread)
-            } else {
-                Unmanaged<ThreadStart>.fromOpaque(context).release()
-            }
+            if let thread = startThread({ [self] in consume(slot: slot) }) { threads.append(thread) }
         }
     }
 
@@ -130,15 +119,6 @@ final class EvaluationPipeline: @unchecked Sendable {
             pthread_cond_broadcast(&changed)
             pthread_mutex_unlock(&lock)
             evaluate(batch, slot: slot)
-        }
-    }
-
-    private final class ThreadStart {
-        let pipeline: EvaluationPipeline
-        let slot: Int
-        init(pipeline: EvaluationPipeline, slot: Int) {
-            self.pipeline = pipeline
-            self.slot = slot
         }
     }
 }

@@ -20,24 +20,25 @@ enum WorkerPool {
         let work: @Sendable () -> Void = {
             while let i = queue.next() { body(i) }
         }
-        var threads: [pthread_t] = []
-        for _ in 1..<workers {
-            let box = Unmanaged.passRetained(WorkBox(work)).toOpaque()
-            var thread = pthread_t()
-            let started = pthread_create(&thread, nil, { raw in
-                let box = Unmanaged<WorkBox>.fromOpaque(raw!).takeRetainedValue()
-                box.work()
-                return nil
-            }, box)
-            if started == 0 {
-                threads.append(thread)
-            } else {
-                Unmanaged<WorkBox>.fromOpaque(box).release()
-            }
-        }
+        let threads = (1..<workers).compactMap { _ in startThread(work) }
         work()  // the calling thread is a worker too
         for thread in threads { pthread_join(thread, nil) }
     }
+}
+
+/// Starts a POSIX thread running `body`; `nil` when the system refuses one (the caller does the work itself).
+func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
+    let box = Unmanaged.passRetained(WorkBox(body)).toOpaque()
+    var thread = pthread_t()
+    let started = pthread_create(&thread, nil, { raw in
+        Unmanaged<WorkBox>.fromOpaque(raw!).takeRetainedValue().work()
+        return nil
+    }, box)
+    guard started == 0 else {
+        Unmanaged<WorkBox>.fromOpaque(box).release()
+        return nil
+    }
+    return thread
 }
 
 private final class WorkBox: @unchecked Sendable {
