@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import GatehouseEngine
+import GatehouseReports
 import GatehouseRules
 import KubeModel
 
@@ -71,7 +72,7 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         let engine = self.engine
         let slots = ResultSlots<[Finding]>(count: engine.ruleCount)
         // In a function of its own, so the index and the analysis are freed before the findings are gathered.
-        runRules(into: slots, taking: takeShards())
+        runRules(taking: takeShards()) { rule, analysis in slots.set(rule, engine.findings(ofRule: rule, in: analysis)) }
         FreedMemory.giveBack()
         var perRule = (0..<engine.ruleCount).map { slots.take($0) ?? [] }
         var result: [Finding] = []
@@ -84,6 +85,25 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         return result
     }
 
+    /// The same findings, stored compactly and in canonical order: each rule's findings are stored and sorted on
+    /// their own once the index is freed, then the per-rule lists are merged (rules never share findings).
+    public func orderedFindings() -> FindingList {
+        let engine = self.engine
+        let slots = ResultSlots<[Finding]>(count: engine.ruleCount)
+        runRules(taking: takeShards()) { rule, analysis in
+            slots.set(rule, engine.findings(ofRule: rule, in: analysis, sorted: false))
+        }
+        FreedMemory.giveBack()
+        var merged = FindingList()
+        for rule in 0..<engine.ruleCount {
+            guard let findings = slots.take(rule) else { continue }
+            var list = FindingList(consume findings)
+            list.sortCanonically()
+            merged = FindingList.merging(consume merged, consume list)
+        }
+        return merged
+    }
+
     private func takeShards() -> [Shard] {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
@@ -92,8 +112,9 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         return taken
     }
 
-    /// Merges the shards' indexes (each freed once merged) and runs every rule over the result.
-    private func runRules(into slots: ResultSlots<[Finding]>, taking shards: [Shard]) {
+    /// Merges the shards' indexes (each freed once merged) and runs `rule` for every rule index over the
+    /// result.
+    private func runRules(taking shards: [Shard], _ rule: @escaping @Sendable (Int, ClusterAnalysis) -> Void) {
         var index = ClusterIndex()
         var first = true
         for shard in shards {
@@ -105,10 +126,7 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         }
         let analysis = ClusterAnalysis(index)
         index = ClusterIndex()
-        let engine = self.engine
-        WorkerPool.run(count: engine.ruleCount, jobs: jobs) { rule in
-            slots.set(rule, engine.findings(ofRule: rule, in: analysis))
-        }
+        WorkerPool.run(count: engine.ruleCount, jobs: jobs) { index in rule(index, analysis) }
     }
 
 }

@@ -50,11 +50,22 @@ public struct AuditReport: Sendable {
         profile: Profile, activeRules: [String], files: [String], objectCount: Int, findings: consuming FindingList,
         errors: [LoadError], notes: [LoadNote]
     ) {
+        findings.sortCanonically()
+        self.init(
+            profile: profile, activeRules: activeRules, files: files, objectCount: objectCount,
+            orderedFindings: findings, errors: errors, notes: notes)
+    }
+
+    /// A report over findings already in canonical order (``FindingList/sortCanonically()``,
+    /// ``FindingList/merging(_:_:)``).
+    public init(
+        profile: Profile, activeRules: [String], files: [String], objectCount: Int,
+        orderedFindings findings: consuming FindingList, errors: [LoadError], notes: [LoadNote]
+    ) {
         self.profile = profile
         self.activeRules = activeRules.sorted()
         self.files = files
         self.objectCount = objectCount
-        findings.sortCanonically()
         self.findings = findings
         self.errors = errors
         self.notes = notes

@@ -329,6 +329,72 @@ struct StringTable: Sendable {
 }
 
 extension FindingList {
+    /// `first` and `second` merged into one list in canonical order, both already sorted
+    /// (``sortCanonically()``).
+    ///
+    /// When no rule has findings in both (per-object and cross-object rules, say), canonical order is each
+    /// rule's run of findings taken in rule order, so the merge moves runs and compares nothing else. Lists
+    /// that share a rule are concatenated and sorted again.
+    public static func merging(_ first: consuming FindingList, _ second: consuming FindingList) -> FindingList {
+        let firstRuns = first.ruleRuns()
+        let secondRuns = second.ruleRuns()
+        // The second list's tables go after the first's, as they are: a string both hold is stored twice, which
+        // the sort and the writers do not mind (they compare and write strings by their text), and nothing
+        // is hashed again.
+        var merged = first
+        let stringBase = UInt32(merged.strings.count)
+        let objectBase = UInt32(merged.objects.count)
+        let chainBase = UInt32(merged.chains.count - 1)
+        merged.strings += second.strings
+        merged.objects += second.objects
+        func moved(_ id: UInt32) -> UInt32 { id == none ? none : id + stringBase }
+        merged.objectStrings += second.objectStrings.map {
+            ObjectStrings(
+                apiVersion: $0.apiVersion + stringBase, kind: $0.kind + stringBase, namespace: moved($0.namespace),
+                file: $0.file + stringBase)
+        }
+        merged.chains += second.chains.dropFirst()
+        let offset = merged.records.count
+        // Appended in place (lazily mapped): with a million objects the first list's records alone are
+        // hundreds of megabytes, and a second array of them would be the audit's peak memory.
+        merged.records.append(contentsOf: second.records.lazy.map { r in
+            var r = r
+            r.rule += stringBase
+            r.message += stringBase
+            r.path += stringBase
+            r.container = moved(r.container)
+            r.image = moved(r.image)
+            r.check = moved(r.check)
+            r.object += objectBase
+            if r.chain != 0 { r.chain += chainBase }
+            return r
+        })
+        for (i, position) in second.wide { merged.wide[offset + i] = position }
+        if !Set(firstRuns.map(\.rule)).isDisjoint(with: secondRuns.map(\.rule)) {
+            merged.sortCanonically()
+            return merged
+        }
+        var runs = firstRuns
+        runs += secondRuns.map { ($0.rule, $0.range.lowerBound + offset..<$0.range.upperBound + offset) }
+        runs.sort { $0.rule < $1.rule }
+        var order: [UInt32] = []
+        order.reserveCapacity(merged.records.count)
+        for run in runs { order.append(contentsOf: run.range.lazy.map { UInt32($0) }) }
+        merged.reorder(by: &order)
+        return merged
+    }
+
+    /// The runs of consecutive findings with the same rule, with that rule's id.
+    private func ruleRuns() -> [(rule: String, range: Range<Int>)] {
+        var runs: [(rule: String, range: Range<Int>)] = []
+        var start = 0
+        for i in records.indices where i + 1 == records.count || records[i + 1].rule != records[i].rule {
+            runs.append((strings[Int(records[i].rule)], start..<i + 1))
+            start = i + 1
+        }
+        return runs
+    }
+
     /// Sorts in ``AuditReport/canonicalOrder(_:_:)``: by rule, object, line and column as integer keys (the
     /// distinct rules and objects are ranked once), comparing path and message strings only on ties, then by
     /// arrival. Objects that compare equal keep the order they were first seen in.
@@ -337,7 +403,7 @@ extension FindingList {
     /// rule's findings are sorted on their own: the sort keys then exist for one rule at a time. With a
     /// million objects and four million findings, keys for all findings at once (plus the sort's buffer) were
     /// the audit's peak memory.
-    mutating func sortCanonically() {
+    public mutating func sortCanonically() {
         guard records.count > 1 else { return }
         let ruleRank = ranks(of: records.lazy.map(\.rule))
         let objectRank = rankObjects()
@@ -391,7 +457,12 @@ extension FindingList {
                 for (k, key) in zip(range, keys) { order[k] = key.index }
             }
         }
-        // Apply the permutation in place, cycle by cycle: position k receives the record from order[k].
+        reorder(by: &order)
+    }
+
+    /// Puts the record at `order[k]` at position `k`, for every `k`, in place (cycle by cycle: no second array
+    /// of records). `order` is used up.
+    private mutating func reorder(by order: inout [UInt32]) {
         if !wide.isEmpty {
             var moved: [Int: SourcePosition] = [:]
             for (k, from) in order.enumerated() { if let p = wide[Int(from)] { moved[k] = p } }

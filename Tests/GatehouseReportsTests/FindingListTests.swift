@@ -67,4 +67,33 @@ struct FindingListTests {
             profile: .aks, activeRules: [], files: [], objectCount: 3, findings: combined.finish(), errors: [], notes: [])
         #expect(Array(report.findings) == expected.sorted(by: AuditReport.canonicalOrder))
     }
+
+    /// Two sorted lists merge into the canonical order of all their findings: rule by rule when their rules are
+    /// disjoint (per-object and cross-object findings), by sorting again when a rule is in both.
+    @Test(arguments: [false, true])
+    func mergingSortedListsGivesTheCanonicalOrder(shareARule: Bool) {
+        func finding(_ rule: String, _ name: String, line: Int, chain: Bool = false) -> Finding {
+            var f = Finding(
+                ruleID: rule, severity: .medium, message: "about \(name)", path: "spec",
+                position: SourcePosition(line: line, column: 1), container: chain ? nil : "app", image: nil,
+                object: object(name, item: line))
+            if chain { f.chain = [ChainLink(object: object("policy"), detail: "selects nothing")] }
+            return f
+        }
+        let perObject = [
+            finding("pod-b", "web", line: 7), finding("pod-d", "db", line: 2), finding("pod-b", "api", line: 1),
+            finding("pod-a", "web", line: 5_000_000_000),
+        ]
+        let crossObject = [
+            finding("netpol-c", "web", line: 3, chain: true), finding(shareARule ? "pod-b" : "netpol-a", "db", line: 2, chain: true),
+            finding("netpol-c", "api", line: 9, chain: true),
+        ]
+        var first = FindingList(perObject)
+        first.sortCanonically()
+        var second = FindingList(crossObject)
+        second.sortCanonically()
+        let merged = FindingList.merging(first, second)
+        #expect(Array(merged) == (perObject + crossObject).sorted(by: AuditReport.canonicalOrder))
+        #expect(Array(FindingList.merging(FindingList(), second)) == Array(second))
+    }
 }

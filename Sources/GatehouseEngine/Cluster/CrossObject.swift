@@ -211,7 +211,10 @@ public struct CrossObjectEngine: Sendable {
     /// The findings of the `rule`-th active rule (in id order), filtered and sorted as `findings(_:)`
     /// sorts them. The rules share nothing but the read-only analysis, so they may run on several threads at
     /// once; concatenating their results in rule order gives exactly ``findings(_:)``.
-    public func findings(ofRule rule: Int, in analysis: ClusterAnalysis) -> [Finding] {
+    ///
+    /// `sorted: false` leaves them in reporting order, for a caller that puts them in the report's order
+    /// anyway (that order compares the same fields, and findings it cannot tell apart are equal).
+    public func findings(ofRule rule: Int, in analysis: ClusterAnalysis, sorted: Bool = true) -> [Finding] {
         let entry = active[rule]
         var report = CrossObjectReport(ruleID: entry.id, severity: entry.severity)
         entry.rule.check(analysis, &report)
@@ -247,7 +250,7 @@ public struct CrossObjectEngine: Sendable {
             kept += 1
         }
         found.removeLast(found.count - kept)
-        Self.sort(&found)
+        if sorted { Self.sort(&found) }
         return found
     }
 
