@@ -82,6 +82,7 @@ struct AuditCommand: ParsableCommand {
             jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor,
             crossObject: !noCrossObject)
         if timings { request.clock = PhaseClock() }
+        request.leavesReportToExit = true
         let output = ReportOutput(descriptor: 1)
         let status: AuditExitStatus
         do {
