@@ -221,9 +221,12 @@ public struct RbacExposedWorkload: CrossObjectRule {
     }
 
     public func check(_ cluster: ClusterAnalysis, _ report: inout CrossObjectReport) {
+        var reach = Reach(cluster)
+        // Most exposed Services reach no workload with a dangerous grant: entry points are described and
+        // sorted only for those that do (a large cluster has thousands of exposed Services).
         var entries: [EntryPoint] = []
         let exposed = cluster.index.services.filter {
-            $0.isExternallyExposed || (includeInternal && $0.type == "LoadBalancer")
+            ($0.isExternallyExposed || (includeInternal && $0.type == "LoadBalancer")) && reach.reachesDanger($0)
         }
         for service in exposed.sorted(by: { $0.anchor.ref < $1.anchor.ref }) {
             let kind = service.exposure
@@ -233,7 +236,9 @@ public struct RbacExposedWorkload: CrossObjectRule {
         }
         for ingress in cluster.index.ingresses.sorted(by: { $0.anchor.ref < $1.anchor.ref }) {
             for name in ingress.backendServices {
-                guard let service = cluster.servicesByNamespace[ingress.namespace]?.first(where: { $0.name == name }) else { continue }
+                guard let service = cluster.servicesByNamespace[ingress.namespace]?.first(where: { $0.name == name }),
+                    reach.reachesDanger(service)
+                else { continue }
                 let hosts = ingress.hosts.map(\.host).joined(separator: ",")
                 entries.append(EntryPoint(
                     links: [
@@ -244,39 +249,10 @@ public struct RbacExposedWorkload: CrossObjectRule {
                     text: "Ingress \(ingress.namespace)/\(ingress.anchor.ref.name) → Service \(service.namespace)/\(service.name)"))
             }
         }
-        // The dangerous grants of each service account, worked out once however many workloads use it.
-        var dangersBySubject: [String: [(danger: Danger, grant: Grant)]] = [:]
         var reported: Set<String> = []
-        // Per namespace, the workloads carrying each pod label (key, value), in input order: a Service is then
-        // matched against the workloads that have one of its selector's labels, not every workload of the
-        // namespace (a big namespace has thousands of workloads and hundreds of exposed Services).
-        var byLabel: [String: [LabelPair: [Int]]] = [:]
         for entry in entries {
-            let namespace = entry.service.namespace
-            let workloads = cluster.workloadsByNamespace[namespace] ?? []
-            guard let first = entry.service.selector.first else { continue }  // selects nothing
-            if byLabel[namespace] == nil {
-                var table: [LabelPair: [Int]] = [:]
-                for (i, workload) in workloads.enumerated() {
-                    for (k, v) in workload.podLabels { table[LabelPair(key: k, value: v), default: []].append(i) }
-                }
-                byLabel[namespace] = table
-            }
-            for i in byLabel[namespace]![LabelPair(key: first.key, value: first.value)] ?? [] {
-                let workload = workloads[i]
-                guard entry.service.selects(workload.podLabels) && cluster.mountsToken(workload) else { continue }
-                let subject = Subject(kind: .serviceAccount, name: workload.serviceAccount, namespace: workload.namespace)
-                let key = subject.description
-                if dangersBySubject[key] == nil {
-                    let grants = cluster.rbac.grants(to: subject)
-                    dangersBySubject[key] = Self.dangers.compactMap { danger in
-                        grants.first { grant in
-                            (!danger.clusterWideOnly || grant.namespace == nil)
-                                && danger.requests.contains { RBACGraph.covers(grant, $0, anyName: true) }
-                        }.map { (danger, $0) }
-                    }
-                }
-                for (danger, grant) in dangersBySubject[key]! {
+            for workload in reach.workloads(selectedBy: entry.service) {
+                for (danger, grant) in reach.dangers(of: workload) {
                     let source = workload.anchor.ref.source
                     let id = "\(workload.anchor.ref.displayName)|\(source.file)|\(source.document)|\(source.item ?? -1)|\(danger.label)"
                     guard reported.insert(id).inserted else { continue }
@@ -294,6 +270,58 @@ public struct RbacExposedWorkload: CrossObjectRule {
                         about: workload.anchor, path: ClusterAnalysis.serviceAccountPath(workload), chain: chain)
                 }
             }
+        }
+    }
+
+    /// Which workloads a Service routes to, and what their service accounts can do, worked out once per
+    /// namespace and per service account however many Services and workloads share them.
+    private struct Reach {
+        let cluster: ClusterAnalysis
+        /// The dangerous grants of each service account.
+        var dangersBySubject: [String: [(danger: Danger, grant: Grant)]] = [:]
+        /// Per namespace, the workloads carrying each pod label (key, value), in input order: a Service is then
+        /// matched against the workloads that have one of its selector's labels, not every workload of the
+        /// namespace (a big namespace has thousands of workloads and hundreds of exposed Services).
+        var byLabel: [String: [LabelPair: [Int]]] = [:]
+
+        init(_ cluster: ClusterAnalysis) { self.cluster = cluster }
+
+        /// The workloads `service` selects whose pods mount their service account's token, in input order.
+        mutating func workloads(selectedBy service: ServiceEntry) -> [WorkloadEntry] {
+            let namespace = service.namespace
+            let workloads = cluster.workloadsByNamespace[namespace] ?? []
+            guard let first = service.selector.first else { return [] }  // selects nothing
+            if byLabel[namespace] == nil {
+                var table: [LabelPair: [Int]] = [:]
+                for (i, workload) in workloads.enumerated() {
+                    for (k, v) in workload.podLabels { table[LabelPair(key: k, value: v), default: []].append(i) }
+                }
+                byLabel[namespace] = table
+            }
+            return (byLabel[namespace]![LabelPair(key: first.key, value: first.value)] ?? []).map { workloads[$0] }.filter {
+                service.selects($0.podLabels) && cluster.mountsToken($0)
+            }
+        }
+
+        /// The dangerous permissions `workload`'s service account holds, each with the first grant giving it.
+        mutating func dangers(of workload: WorkloadEntry) -> [(danger: Danger, grant: Grant)] {
+            let subject = Subject(kind: .serviceAccount, name: workload.serviceAccount, namespace: workload.namespace)
+            let key = subject.description
+            if let known = dangersBySubject[key] { return known }
+            let grants = cluster.rbac.grants(to: subject)
+            let found = RbacExposedWorkload.dangers.compactMap { danger in
+                grants.first { grant in
+                    (!danger.clusterWideOnly || grant.namespace == nil)
+                        && danger.requests.contains { RBACGraph.covers(grant, $0, anyName: true) }
+                }.map { (danger, $0) }
+            }
+            dangersBySubject[key] = found
+            return found
+        }
+
+        /// Whether `service` routes to some workload whose service account holds a dangerous permission.
+        mutating func reachesDanger(_ service: ServiceEntry) -> Bool {
+            workloads(selectedBy: service).contains { !dangers(of: $0).isEmpty }
         }
     }
 }
