@@ -97,7 +97,9 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         var merged = FindingList()
         for rule in 0..<engine.ruleCount {
             guard let findings = slots.take(rule) else { continue }
-            var list = FindingList(consume findings)
+            var builder = FindingList.Builder()
+            for finding in findings { builder.appendStoringObject(finding) }
+            var list = builder.finish()
             list.sortCanonically()
             merged = FindingList.merging(consume merged, consume list)
         }

@@ -130,6 +130,20 @@ public struct FindingList: RandomAccessCollection, Sendable {
             append(finding, object: objectID(finding.object))
         }
 
+        /// Appends one finding, storing its object again unless it is the previous finding's. For findings
+        /// about mostly different objects (most cross-object rules report once per object) this is cheaper
+        /// than looking each object up; an object stored twice still sorts and reads the same.
+        public mutating func appendStoringObject(_ finding: Finding) {
+            if let lastObject, lastObject.ref == finding.object {
+                append(finding, object: lastObject.id)
+                return
+            }
+            let id = UInt32(list.objects.count)
+            appendInterned(finding.object)
+            lastObject = (finding.object, id)
+            append(finding, object: id)
+        }
+
         /// Appends every finding `other` holds, in order; into an empty builder, takes `other` over whole.
         public mutating func append(contentsOf other: consuming Builder) {
             if list.records.isEmpty && list.objects.isEmpty && stringIDs.isEmpty {
