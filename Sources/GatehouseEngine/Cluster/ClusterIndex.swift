@@ -56,16 +56,20 @@ public struct ClusterIndex: Sendable {
 
     mutating func add(_ object: KubeObject, template source: TemplateSource) {
         objectCount += 1
-        var ref = ObjectRef(object)
-        ref.apiVersion = interner.string(ref.apiVersion)
-        ref.kind = interner.string(ref.kind)
-        ref.source.file = interner.string(ref.source.file)
+        var place = object.source
+        place.file = interner.string(place.file)
+        // Built whole: ObjectRef keeps its fields in one box, which each field setter would copy.
+        let ref = ObjectRef(
+            apiVersion: interner.string(object.apiVersion), kind: interner.string(object.kind),
+            namespace: object.namespace, name: object.name, source: place)
         let anchor = Anchor(ref: ref, position: object.position)
         let namespace = object.namespace ?? "default"
         if object.kind != "Namespace", !Self.clusterScopedKinds.contains(object.kind) {
             namespaceAnchors[namespace] = Anchor.earlier(namespaceAnchors[namespace], anchor)
         }
-        switch (object.group, object.kind) {
+        // Only the kinds matched by group below need it (working it out cuts the apiVersion string).
+        let group = Self.kindsIndexedByGroup.contains(object.kind) ? object.group : "*"
+        switch (group, object.kind) {
         case ("", "Namespace"):
             let labels = interner.labels(object.labels)
             // An object defined twice (in two files) is taken from its earliest definition, whatever order
@@ -163,6 +167,13 @@ public struct ClusterIndex: Sendable {
     /// Secret types the cluster or a tool writes, not a user: they say nothing about where users keep secrets.
     static let generatedSecretTypes: Set<String> = [
         "kubernetes.io/service-account-token", "bootstrap.kubernetes.io/token", "helm.sh/release.v1",
+    ]
+
+    /// The kinds ``add(_:)`` files by API group and kind; every other kind is indexed only if it runs pods.
+    static let kindsIndexedByGroup: Set<String> = [
+        "Namespace", "ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "NetworkPolicy",
+        "Service", "Ingress", "LimitRange", "ResourceQuota", "Secret", "SecretProviderClass", "ExternalSecret",
+        "SecretStore", "ClusterSecretStore",
     ]
 
     static let clusterScopedKinds: Set<String> = [
