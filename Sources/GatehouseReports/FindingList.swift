@@ -165,7 +165,6 @@ public struct FindingList: RandomAccessCollection, Sendable {
             for text in other.strings { strings.append(intern(text)) }
             let objectBase = UInt32(list.objects.count)
             list.objects.append(contentsOf: other.objects)
-            list.objectStrings.reserveCapacity(list.objectStrings.count + other.objectStrings.count)
             for o in other.objectStrings {
                 list.objectStrings.append(ObjectStrings(
                     apiVersion: strings[Int(o.apiVersion)], kind: strings[Int(o.kind)],
@@ -174,8 +173,10 @@ public struct FindingList: RandomAccessCollection, Sendable {
             let chainBase = UInt32(list.chains.count - 1)
             list.chains.append(contentsOf: other.chains.dropFirst())
             let recordBase = list.records.count
-            list.records.reserveCapacity(recordBase + other.records.count)
-            for r in other.records {
+            let none = FindingList.none
+            // No reserveCapacity to the exact size: appending input after input would then copy every
+            // record gathered so far each time (24 inputs copied the records 23 times).
+            list.records.append(contentsOf: other.records.lazy.map { r in
                 var r = r
                 r.rule = strings[Int(r.rule)]
                 r.message = strings[Int(r.message)]
@@ -185,8 +186,8 @@ public struct FindingList: RandomAccessCollection, Sendable {
                 if r.check != none { r.check = strings[Int(r.check)] }
                 r.object += objectBase
                 if r.chain != 0 { r.chain += chainBase }
-                list.records.append(r)
-            }
+                return r
+            })
             for (i, position) in other.wide { list.wide[recordBase + i] = position }
         }
 
