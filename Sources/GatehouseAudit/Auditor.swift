@@ -190,6 +190,10 @@ public struct Auditor: Sendable {
             let loaded: LoadOutcome
             if pipelined {
                 let pipeline = EvaluationPipeline(evaluators: evaluators, evaluate: evaluateOne)
+                // The evaluating threads have nothing to do until the first items are parsed: one of the spare
+                // cores skims a big list meanwhile.
+                var limits = limits
+                limits.skimsListsOnSpareCore = true
                 loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
                     outcome.objectCount += 1
                     pipeline.submit(object)

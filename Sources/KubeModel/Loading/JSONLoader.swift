@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict RFC 8259 JSON parser that reads bytes straight into ``Tree``s, with a line:column for every node.
 ///
 /// Strict where the grammar is clear: numbers follow the RFC grammar (no leading zeros, no `+`, no `.5`, no
@@ -697,7 +703,8 @@ struct JSONScanner: ~Copyable {
     func listAhead(from start: Int, kindSoFar: Bool?) -> Bool {
         var isList = kindSoFar
         let cutOff = isList ?? true
-        guard var i = skipValue(from: start) else { return cutOff }
+        let skipped = limits.skimsListsOnSpareCore ? skipArrayOnTwoThreads(from: start) : skipValue(from: start)
+        guard var i = skipped else { return cutOff }
         while true {
             i = skipSpace(from: i)
             guard i < end else { return isList ?? true }
@@ -786,7 +793,7 @@ struct JSONScanner: ~Copyable {
 
     /// Index after the value starting at `start` (a container is skipped by bracket counting); `nil` if the
     /// input ends first.
-    private func skipValue(from start: Int) -> Int? {
+    func skipValue(from start: Int) -> Int? {
         var i = start
         var depth = 0
         // The skim reads ahead of the parse; on a huge list it gives pages back as it goes, or it would make
@@ -825,6 +832,111 @@ struct JSONScanner: ~Copyable {
         return nil
     }
 
+    /// Arrays smaller than this are skimmed on one thread: a thread costs more than it saves.
+    static let splitSkimBytes = 16 << 20
+
+    /// ``skipValue(from:)`` for the array at `start`, its second half skimmed on another thread.
+    ///
+    /// The halves meet just after a newline: in valid JSON a newline is never inside a string, so the second
+    /// half can be skimmed without knowing what came before. It records where its closing brackets first
+    /// close containers opened before it (the first time its depth falls to -1, -2...). The first half,
+    /// skimmed here, gives the depth at the meeting point, which picks the one that closes the array. When
+    /// the first half ends inside a string (a raw newline in a string: invalid JSON, which the parse will
+    /// reject), the array is skimmed again on one thread, so the answer is always the one-thread answer.
+    func skipArrayOnTwoThreads(from start: Int, minimumBytes: Int = splitSkimBytes) -> Int? {
+        guard p[start] == UInt8(ascii: "["), end - start >= max(minimumBytes, 2) else { return skipValue(from: start) }
+        var split = start + (end - start) / 2
+        while split < end, p[split] != 0x0A { split += 1 }
+        guard split + 1 < end else { return skipValue(from: start) }
+        split += 1
+        let tail = SkimTail(base: p, count: end, limits: limits, releaser: releaser, from: split)
+        let head = skimHead(from: start, to: split)
+        let closings = tail.wait()
+        switch head {
+        case .ended(let next):
+            return next
+        case .open(let depth):
+            // The array closes where the second half's depth first reaches -depth; nil: the input ends first.
+            return depth <= closings.count ? closings[depth - 1] + 1 : nil
+        case .insideString, .unterminated:
+            return skipValue(from: start)
+        }
+    }
+
+    enum SkimHead {
+        /// The value ended here, before the meeting point.
+        case ended(Int)
+        /// The meeting point is outside strings, `depth` containers deep.
+        case open(depth: Int)
+        /// A string runs over the meeting point.
+        case insideString
+        /// The input ended in a string.
+        case unterminated
+    }
+
+    /// The first half of ``skipArrayOnTwoThreads(from:)``: ``skipValue(from:)`` up to `limit`.
+    private func skimHead(from start: Int, to limit: Int) -> SkimHead {
+        var i = start
+        var depth = 0
+        var skimReleased = start
+        while i < limit {
+            if depth > 0 {
+                i = scanStructural(from: i)
+                if i >= limit { return .open(depth: depth) }
+            }
+            switch p[i] {
+            case UInt8(ascii: "\""):
+                guard let next = skipString(from: i) else { return .unterminated }
+                if next > limit { return .insideString }
+                i = next
+                continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                if let releaser, i - skimReleased >= PageReleaser.step {
+                    releaser.release(from: skimReleased, to: i)
+                    skimReleased = i
+                }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { return .ended(i + 1) }
+            default:
+                break
+            }
+            i += 1
+        }
+        return .open(depth: depth)
+    }
+
+    /// The second half of ``skipArrayOnTwoThreads(from:)``, from just after a newline to the end of the input:
+    /// where its depth first falls to -1, -2... (closing brackets of containers opened before it). Stops at an
+    /// unterminated string.
+    func skimTail(from start: Int) -> [Int] {
+        var closings: [Int] = []
+        var depth = 0
+        var i = start
+        var skimReleased = start
+        while true {
+            i = scanStructural(from: i)
+            guard i < end else { return closings }
+            switch p[i] {
+            case UInt8(ascii: "\""):
+                guard let next = skipString(from: i) else { return closings }
+                i = next
+                continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                if let releaser, i - skimReleased >= PageReleaser.step {
+                    releaser.release(from: skimReleased, to: i)
+                    skimReleased = i
+                }
+            default:
+                depth -= 1
+                if -depth > closings.count { closings.append(i) }
+            }
+            i += 1
+        }
+    }
+
     static func equals(_ text: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
         guard text.count == word.utf8CodeUnitCount else { return false }
         let w = word.utf8Start
@@ -842,5 +954,46 @@ struct JSONScanner: ~Copyable {
 extension String {
     fileprivate var trimmingQuotes: String {
         hasPrefix("'") && hasSuffix("'") && count >= 2 ? String(dropFirst().dropLast()) : self
+    }
+}
+
+/// ``JSONScanner/skimTail(from:)`` on a thread of its own (the second half of a two-thread skim).
+final class SkimTail: @unchecked Sendable {
+    // @unchecked: `closings` is written by the skimming thread before it ends and read after it is joined; the
+    // input bytes are only read.
+    private var thread = pthread_t()
+    private var started = false
+    private var closings: [Int] = []
+    private let base: UnsafePointer<UInt8>
+    private let count: Int
+    private let limits: LoadLimits
+    private let releaser: PageReleaser?
+    private let start: Int
+
+    /// Starts skimming from `start`; when no thread can be started, ``wait()`` skims on the caller's.
+    init(base: UnsafePointer<UInt8>, count: Int, limits: LoadLimits, releaser: PageReleaser?, from start: Int) {
+        self.base = base
+        self.count = count
+        self.limits = limits
+        self.releaser = releaser
+        self.start = start
+        let box = Unmanaged.passRetained(self).toOpaque()
+        started = pthread_create(&thread, nil, { raw in
+            Unmanaged<SkimTail>.fromOpaque(raw!).takeRetainedValue().run()
+            return nil
+        }, box) == 0
+        if !started { Unmanaged<SkimTail>.fromOpaque(box).release() }
+    }
+
+    private func run() {
+        var scanner = JSONScanner(base: base, count: count, limits: limits)
+        scanner.releaser = releaser
+        closings = scanner.skimTail(from: start)
+    }
+
+    /// Where the tail's depth first fell to -1, -2... (see ``JSONScanner/skimTail(from:)``).
+    func wait() -> [Int] {
+        if started { pthread_join(thread, nil) } else { run() }
+        return closings
     }
 }

@@ -9,6 +9,10 @@ public struct LoadLimits: Sendable {
     /// ...and beyond it no more than this many times the nodes it really stores.
     public var maxExpansionRatio: Int
 
+    /// Not a bound but a loading choice every loader call carries: whether a spare core may skim a big JSON
+    /// `kind: List` (to learn that it is one) while the calling thread starts parsing its items.
+    public var skimsListsOnSpareCore = false
+
     public init(maxDepth: Int = 256, maxExpandedNodes: Int = 100_000, maxExpansionRatio: Int = 8) {
         self.maxDepth = maxDepth
         self.maxExpandedNodes = maxExpandedNodes
