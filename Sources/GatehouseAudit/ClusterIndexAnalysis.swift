@@ -86,24 +86,40 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
     }
 
     /// The same findings, stored compactly and in canonical order: each rule's findings are stored and sorted on
-    /// their own once the index is freed, then the per-rule lists are merged (rules never share findings).
+    /// their own, then the per-rule lists are merged (rules never share findings).
+    ///
+    /// For an index of up to ``largestIndexStoredAlongside`` objects, a rule's findings are stored on the
+    /// thread that ran it while other rules still run. Beyond, that would hold the index and a big rule's
+    /// findings at once (the peak memory of a million-object audit), so they are stored once the index is freed.
     public func orderedFindings() -> FindingList {
         let engine = self.engine
-        let slots = ResultSlots<[Finding]>(count: engine.ruleCount)
-        runRules(taking: takeShards()) { rule, analysis in
-            slots.set(rule, engine.findings(ofRule: rule, in: analysis, sorted: false))
+        let shards = takeShards()
+        let alongside = shards.reduce(0) { $0 + $1.index.objectCount } <= Self.largestIndexStoredAlongside
+        let stored = ResultSlots<FindingList>(count: engine.ruleCount)
+        let unstored = ResultSlots<[Finding]>(count: engine.ruleCount)
+        runRules(taking: shards) { rule, analysis in
+            let found = engine.findings(ofRule: rule, in: analysis, sorted: false)
+            if alongside { stored.set(rule, Self.ordered(found)) } else { unstored.set(rule, found) }
         }
         FreedMemory.giveBack()
         var merged = FindingList()
         for rule in 0..<engine.ruleCount {
-            guard let findings = slots.take(rule) else { continue }
-            var builder = FindingList.Builder()
-            for finding in findings { builder.appendStoringObject(finding) }
-            var list = builder.finish()
-            list.sortCanonically()
-            merged = FindingList.merging(consume merged, consume list)
+            guard let list = stored.take(rule) ?? unstored.take(rule).map(Self.ordered) else { continue }
+            merged = FindingList.merging(consume merged, list)
         }
         return merged
+    }
+
+    static let largestIndexStoredAlongside = 300_000
+
+    /// One rule's findings, stored compactly (most rules report once per object: objects are not looked up)
+    /// and sorted.
+    private static func ordered(_ findings: [Finding]) -> FindingList {
+        var builder = FindingList.Builder()
+        for finding in findings { builder.appendStoringObject(finding) }
+        var list = builder.finish()
+        list.sortCanonically()
+        return list
     }
 
     private func takeShards() -> [Shard] {
