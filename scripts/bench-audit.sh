@@ -4,12 +4,12 @@
 # time of a one-small-file audit. Figures are medians of several runs on the release build.
 #
 #   scripts/bench-audit.sh            # generates the corpus on first use (.build/bench-corpus)
-#   RUNS=10 scripts/bench-audit.sh    # more runs per figure
+#   RUNS=11 scripts/bench-audit.sh    # more runs per figure (default 7)
 #   SKIP_MILLION=1 scripts/bench-audit.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-7}
 CORPUS=${CORPUS:-.build/bench-corpus}
 
 swift build -c release --product gatehouse >/dev/null
@@ -24,21 +24,26 @@ fi
 
 bytes() { du -cbL "$@" | tail -1 | cut -f1; }
 
-# "WALL CPU": median wall seconds and median CPU seconds (user+sys) of RUNS runs of "$@" (stdout discarded;
-# the audit exits 1 when it finds something). CPU time shows per-core throughput even when other work
-# shares the machine; wall time is what a user waits.
+# "WALL1 CPU1 WALL2 CPU2": median wall and CPU seconds (user+sys) of RUNS runs of "$@" --jobs 1 and of RUNS
+# runs with --jobs 2, taken in turn (1, 2, 1, 2...) so that whatever else the machine does weighs on both
+# alike (stdout discarded; the audit exits 1 when it finds something). CPU time shows per-core throughput
+# even when other work shares the machine; wall time is what a user waits.
 measure() {
-    local out
-    out=$(mktemp)
+    local one two
+    one=$(mktemp)
+    two=$(mktemp)
     for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f "%e %U %S" -a -o "$out" "$@" >/dev/null || true
+        /usr/bin/time -f "%e %U %S" -a -o "$one" "$@" --jobs 1 >/dev/null || true
+        /usr/bin/time -f "%e %U %S" -a -o "$two" "$@" --jobs 2 >/dev/null || true
     done
-    python3 - "$out" <<'PY'
+    python3 - "$one" "$two" <<'PY'
 import statistics, sys
-rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l[:1].isdigit()]
-print(statistics.median(r[0] for r in rows), statistics.median(r[1] + r[2] for r in rows))
+for path in sys.argv[1:]:
+    rows = [list(map(float, l.split())) for l in open(path) if l[:1].isdigit()]
+    print(statistics.median(r[0] for r in rows), statistics.median(r[1] + r[2] for r in rows), end=" ")
+print()
 PY
-    rm -f "$out"
+    rm -f "$one" "$two"
 }
 
 mbps() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1e6 / float(sys.argv[2]):.1f}')" "$1" "$2"; }
@@ -48,15 +53,14 @@ JSON_BYTES=$(bytes "$CORPUS/list.json")
 OBJECTS=$("$BIN" audit "$CORPUS/list.json" --format json --fail-on never | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["objects"])')
 
 echo "corpus: $OBJECTS objects; YAML $(mbps "$YAML_BYTES" 1) MB in $(ls "$CORPUS"/yaml | wc -l) files; JSON $(mbps "$JSON_BYTES" 1) MB (one kind: List)"
-echo "command: $BIN audit <input> --format json --fail-on never --jobs N > /dev/null; median of $RUNS runs"
+echo "command: $BIN audit <input> --format json --fail-on never --jobs N > /dev/null; median of $RUNS runs each, 1 and 2 jobs in turn"
 
 printf '%-6s %12s %12s %9s %17s %17s\n' format "1 job" "2 jobs" "speed-up" "1 job, per CPU s" "CPU s 1 / 2 jobs"
 for kind in yaml json; do
     input="$CORPUS/yaml"
     b=$YAML_BYTES
     if [[ $kind == json ]]; then input="$CORPUS/list.json"; b=$JSON_BYTES; fi
-    read -r wall1 cpu1 < <(measure "$BIN" audit "$input" --format json --fail-on never --jobs 1)
-    read -r wall2 cpu2 < <(measure "$BIN" audit "$input" --format json --fail-on never --jobs 2)
+    read -r wall1 cpu1 wall2 cpu2 < <(measure "$BIN" audit "$input" --format json --fail-on never)
     printf '%-6s %7s MB/s %7s MB/s %8sx %12s MB/s %17s\n' "$kind" "$(mbps "$b" "$wall1")" "$(mbps "$b" "$wall2")" \
         "$(python3 -c "print(f'{$wall1 / $wall2:.2f}')")" "$(mbps "$b" "$cpu1")" "$(python3 -c "print(f'{$cpu1:.2f} / {$cpu2:.2f}')")"
 done
