@@ -264,6 +264,7 @@ public struct RoleEntry: Sendable {
     public let isClusterRole: Bool
     public let namespace: String?
     public let name: String
+    /// A ClusterRole's labels (what aggregation selects on); empty for a Role.
     public let labels: [String: String]
     public let rules: [RBACRule]
     /// `aggregationRule.clusterRoleSelectors`, for ClusterRoles that aggregate others.
@@ -274,7 +275,8 @@ public struct RoleEntry: Sendable {
         isClusterRole = object.kind == "ClusterRole"
         namespace = isClusterRole ? nil : (object.namespace ?? "default")
         name = object.name
-        labels = interner.labels(object.labels)
+        // Only aggregation reads labels, and it selects ClusterRoles only.
+        labels = isClusterRole ? interner.labels(object.labels) : [:]
         rules = RBACRule.rules(of: object).map { interner.rule($0.rule) }
         aggregationSelectors =
             object.root.at("aggregationRule", "clusterRoleSelectors")?.items.compactMap { try? LabelSelector($0) } ?? []
