@@ -82,20 +82,30 @@ public struct AuditReport: Sendable {
 
     /// Finding counts per severity, every severity present (zero when none).
     public var countsBySeverity: [(Severity, Int)] {
-        var counts = [Severity: Int]()
-        for i in findings.indices { counts[findings.severity(at: i), default: 0] += 1 }
-        return Severity.allCases.reversed().map { ($0, counts[$0] ?? 0) }
+        // Counted by case position rather than in a dictionary: a report may hold millions of findings.
+        let cases = Severity.allCases
+        var counts = [Int](repeating: 0, count: cases.count)
+        for i in findings.indices { counts[cases.firstIndex(of: findings.severity(at: i))!] += 1 }
+        return cases.indices.reversed().map { (cases[$0], counts[$0]) }
     }
 
     /// Finding counts per action (deny, warn, audit).
     public var countsByAction: [(Action, Int)] {
-        var counts = [Action: Int]()
-        for i in findings.indices { counts[findings.action(at: i), default: 0] += 1 }
-        return [Action.deny, .warn, .audit].map { ($0, counts[$0] ?? 0) }
+        let cases = Action.allCases
+        var counts = [Int](repeating: 0, count: cases.count)
+        for i in findings.indices { counts[cases.firstIndex(of: findings.action(at: i))!] += 1 }
+        return [Action.deny, .warn, .audit].map { ($0, counts[cases.firstIndex(of: $0)!]) }
     }
 
     /// The highest severity among the findings, `nil` when there are none.
-    public var highestSeverity: Severity? { findings.indices.map(findings.severity(at:)).max() }
+    public var highestSeverity: Severity? {
+        var highest: Severity?
+        for i in findings.indices {
+            let severity = findings.severity(at: i)
+            if highest.map({ severity > $0 }) ?? true { highest = severity }
+        }
+        return highest
+    }
 }
 
 /// When `gatehouse audit` fails a build.

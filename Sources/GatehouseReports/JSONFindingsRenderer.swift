@@ -41,8 +41,6 @@ struct JSONFindingsRenderer: Sendable {
     private let list: FindingList
     /// JSON string literal (quotes included) of each of the list's strings.
     private let literals: ByteTable
-    /// Per severity and action (``headIndex(_:_:)``): `, "severity": "S", "action": "A", "message": `.
-    private let heads: [[UInt8]]
 
     init(_ list: FindingList) {
         self.list = list
@@ -54,18 +52,6 @@ struct JSONFindingsRenderer: Sendable {
             literals.endEntry()
         }
         self.literals = literals
-        var heads: [[UInt8]] = []
-        for severity in Severity.allCases {
-            for action in Action.allCases {
-                var head = Array(", \"severity\": ".utf8)
-                JSONText.appendLiteral(severity.rawValue, to: &head)
-                head.append(contentsOf: ", \"action\": ".utf8)
-                JSONText.appendLiteral(action.rawValue, to: &head)
-                head.append(contentsOf: ", \"message\": ".utf8)
-                heads.append(head)
-            }
-        }
-        self.heads = heads
     }
 
     private static func headIndex(_ severity: Severity, _ action: Action) -> Int {
@@ -82,29 +68,29 @@ struct JSONFindingsRenderer: Sendable {
     ) {
         let ids = list.objectStrings[o]
         let object = list.objects[o]
-        bytes.append(contentsOf: Self.objectKey)
+        bytes.append(contentsOf: Piece.objectKey)
         bytes.append(contentsOf: literal(ids.apiVersion))
-        bytes.append(contentsOf: Self.kindKey)
+        bytes.append(contentsOf: Piece.kindKey)
         bytes.append(contentsOf: literal(ids.kind))
-        bytes.append(contentsOf: Self.namespaceKey)
+        bytes.append(contentsOf: Piece.namespaceKey)
         if ids.namespace == FindingList.none {
-            bytes.append(contentsOf: Self.null)
+            bytes.append(contentsOf: Piece.null)
         } else {
             bytes.append(contentsOf: literal(ids.namespace))
         }
-        bytes.append(contentsOf: Self.nameKey)
+        bytes.append(contentsOf: Piece.nameKey)
         JSONText.appendLiteral(object.name, to: &bytes)
-        bytes.append(contentsOf: Self.fileKey)
+        bytes.append(contentsOf: Piece.fileKey)
         bytes.append(contentsOf: literal(ids.file))
-        bytes.append(contentsOf: Self.documentKey)
+        bytes.append(contentsOf: Piece.documentKey)
         JSONText.appendDecimal(object.source.document, to: &bytes)
-        bytes.append(contentsOf: Self.itemKey)
+        bytes.append(contentsOf: Piece.itemKey)
         if let item = object.source.item {
             JSONText.appendDecimal(item, to: &bytes)
         } else {
-            bytes.append(contentsOf: Self.null)
+            bytes.append(contentsOf: Piece.null)
         }
-        bytes.append(contentsOf: Self.lineKey)
+        bytes.append(contentsOf: Piece.lineKey)
     }
 
     /// Appends findings `range`, each preceded by its separator in the array (`\n    ` before the first finding
@@ -120,6 +106,9 @@ struct JSONFindingsRenderer: Sendable {
             }
             // Findings come sorted by rule then object, so consecutive findings often share their object's members
             // (rendered once into `part`), severity and action.
+            let (firstSeparator, separator, ruleKey, pathKey, columnKey, containerKey, imageKey, null, heads) = (
+                Piece.firstSeparator, Piece.separator, Piece.ruleKey, Piece.pathKey, Piece.columnKey,
+                Piece.containerKey, Piece.imageKey, Piece.null, Piece.heads)
             var part: [UInt8] = []
             var partObject = -1
             var head = 0
@@ -132,12 +121,12 @@ struct JSONFindingsRenderer: Sendable {
                     headSeverity = r.severity
                     headAction = r.action
                 }
-                out.append(contentsOf: i == 0 ? Self.firstSeparator : Self.separator)
-                out.append(contentsOf: Self.ruleKey)
+                out.append(contentsOf: i == 0 ? firstSeparator : separator)
+                out.append(contentsOf: ruleKey)
                 out.append(contentsOf: literal(r.rule))
                 out.append(contentsOf: heads[head])
                 out.append(contentsOf: literal(r.message))
-                out.append(contentsOf: Self.pathKey)
+                out.append(contentsOf: pathKey)
                 out.append(contentsOf: literal(r.path))
                 let o = Int(r.object)
                 if o != partObject {
@@ -148,12 +137,12 @@ struct JSONFindingsRenderer: Sendable {
                 out.append(contentsOf: part)
                 let position = list.position(of: i)
                 JSONText.appendDecimal(position.line, to: &out)
-                out.append(contentsOf: Self.columnKey)
+                out.append(contentsOf: columnKey)
                 JSONText.appendDecimal(position.column, to: &out)
-                out.append(contentsOf: Self.containerKey)
-                if r.container == none { out.append(contentsOf: Self.null) } else { out.append(contentsOf: literal(r.container)) }
-                out.append(contentsOf: Self.imageKey)
-                if r.image == none { out.append(contentsOf: Self.null) } else { out.append(contentsOf: literal(r.image)) }
+                out.append(contentsOf: containerKey)
+                if r.container == none { out.append(contentsOf: null) } else { out.append(contentsOf: literal(r.container)) }
+                out.append(contentsOf: imageKey)
+                if r.image == none { out.append(contentsOf: null) } else { out.append(contentsOf: literal(r.image)) }
                 out.append(UInt8(ascii: "}"))
             }
         }
@@ -161,22 +150,44 @@ struct JSONFindingsRenderer: Sendable {
         }
     }
 
-    private static let firstSeparator = Array("\n    ".utf8)
-    private static let separator = Array(",\n    ".utf8)
-    private static let ruleKey = Array("{\"rule\": ".utf8)
-    private static let pathKey = Array(", \"path\": ".utf8)
-    private static let columnKey = Array(", \"column\": ".utf8)
-    private static let containerKey = Array("}, \"container\": ".utf8)
-    private static let imageKey = Array(", \"image\": ".utf8)
-    private static let null = Array("null".utf8)
-    private static let objectKey = Array(",\n     \"object\": {\"apiVersion\": ".utf8)
-    private static let kindKey = Array(", \"kind\": ".utf8)
-    private static let namespaceKey = Array(", \"namespace\": ".utf8)
-    private static let nameKey = Array(", \"name\": ".utf8)
-    private static let fileKey = Array("},\n     \"location\": {\"file\": ".utf8)
-    private static let documentKey = Array(", \"document\": ".utf8)
-    private static let itemKey = Array(", \"item\": ".utf8)
-    private static let lineKey = Array(", \"line\": ".utf8)
+    /// The fixed parts of a finding's JSON, made once for the process. Appending them copies bytes and nothing
+    /// else; array constants were retained and released at each of the dozen uses per finding.
+    private enum Piece {
+        static func make(_ bytes: [UInt8]) -> UnsafeBufferPointer<UInt8> {
+            let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+            _ = storage.initialize(from: bytes)
+            return UnsafeBufferPointer(rebasing: storage[0..<bytes.count])
+        }
+        static func make(_ text: String) -> UnsafeBufferPointer<UInt8> { make(Array(text.utf8)) }
+
+        nonisolated(unsafe) static let firstSeparator = make("\n    ")
+        nonisolated(unsafe) static let separator = make(",\n    ")
+        nonisolated(unsafe) static let ruleKey = make("{\"rule\": ")
+        nonisolated(unsafe) static let pathKey = make(", \"path\": ")
+        nonisolated(unsafe) static let columnKey = make(", \"column\": ")
+        nonisolated(unsafe) static let containerKey = make("}, \"container\": ")
+        nonisolated(unsafe) static let imageKey = make(", \"image\": ")
+        nonisolated(unsafe) static let null = make("null")
+        nonisolated(unsafe) static let objectKey = make(",\n     \"object\": {\"apiVersion\": ")
+        nonisolated(unsafe) static let kindKey = make(", \"kind\": ")
+        nonisolated(unsafe) static let namespaceKey = make(", \"namespace\": ")
+        nonisolated(unsafe) static let nameKey = make(", \"name\": ")
+        nonisolated(unsafe) static let fileKey = make("},\n     \"location\": {\"file\": ")
+        nonisolated(unsafe) static let documentKey = make(", \"document\": ")
+        nonisolated(unsafe) static let itemKey = make(", \"item\": ")
+        nonisolated(unsafe) static let lineKey = make(", \"line\": ")
+        /// Per severity and action (``headIndex(_:_:)``): `, "severity": "S", "action": "A", "message": `.
+        nonisolated(unsafe) static let heads: [UnsafeBufferPointer<UInt8>] = Severity.allCases.flatMap { severity in
+            Action.allCases.map { action in
+                var head = Array(", \"severity\": ".utf8)
+                JSONText.appendLiteral(severity.rawValue, to: &head)
+                head.append(contentsOf: ", \"action\": ".utf8)
+                JSONText.appendLiteral(action.rawValue, to: &head)
+                head.append(contentsOf: ", \"message\": ".utf8)
+                return make(head)
+            }
+        }
+    }
 
     /// Writes every finding to `out` in order. With two threads, a helper formats every other chunk into one
     /// of a few reusable buffers while this thread formats the rest and writes all of them in order; at most
