@@ -794,42 +794,53 @@ struct JSONScanner: ~Copyable {
     /// Index after the value starting at `start` (a container is skipped by bracket counting); `nil` if the
     /// input ends first.
     func skipValue(from start: Int) -> Int? {
+        if case .ended(let next) = skim(from: start, to: end) { return next }
+        return nil
+    }
+
+    /// Where the skim of the value at `start` stops before `limit` (see ``SkimStop``).
+    private func skim(from start: Int, to limit: Int) -> SkimStop {
         var i = start
         var depth = 0
-        // The skim reads ahead of the parse; on a huge list it gives pages back as it goes, or it would make
-        // the whole file resident before the first item is parsed.
-        var skimReleased = start
-        while i < end {
+        var released = start
+        while i < limit {
             // Inside a container only strings and brackets matter (a comma only ends a scalar at depth 0).
             if depth > 0 {
                 i = scanStructural(from: i)
-                guard i < end else { return nil }
+                if i >= limit { return .open(depth: depth) }
             }
-            let c = p[i]
-            switch c {
+            switch p[i] {
             case UInt8(ascii: "\""):
-                guard let next = skipString(from: i) else { return nil }
+                guard let next = skipString(from: i) else { return .unterminated }
+                if next > limit { return .insideString }
                 i = next
-                if depth == 0 { return i }
+                if depth == 0 { return .ended(i) }
                 continue
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
-                if let releaser, i - skimReleased >= PageReleaser.step {
-                    releaser.release(from: skimReleased, to: i)
-                    skimReleased = i
-                }
+                releaseSkimmed(from: &released, to: i)
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if depth == 0 { return i }
+                if depth == 0 { return .ended(i) }
                 depth -= 1
-                if depth == 0 { return i + 1 }
+                if depth == 0 { return .ended(i + 1) }
             case UInt8(ascii: ","):
-                if depth == 0 { return i }
+                if depth == 0 { return .ended(i) }
             default:
                 break
             }
             i += 1
         }
-        return nil
+        return .open(depth: depth)
+    }
+
+    /// Gives back the pages behind the skim, which reads ahead of the parse: on a huge list it would otherwise
+    /// make the whole file resident before the first item is parsed.
+    @inline(__always)
+    private func releaseSkimmed(from released: inout Int, to i: Int) {
+        if let releaser, i - released >= PageReleaser.step {
+            releaser.release(from: released, to: i)
+            released = i
+        }
     }
 
     /// Arrays smaller than this are skimmed on one thread: a thread costs more than it saves.
@@ -850,7 +861,7 @@ struct JSONScanner: ~Copyable {
         guard split + 1 < end else { return skipValue(from: start) }
         split += 1
         let tail = SkimTail(base: p, count: end, limits: limits, releaser: releaser, from: split)
-        let head = skimHead(from: start, to: split)
+        let head = skim(from: start, to: split)
         let closings = tail.wait()
         switch head {
         case .ended(let next):
@@ -863,48 +874,16 @@ struct JSONScanner: ~Copyable {
         }
     }
 
-    enum SkimHead {
-        /// The value ended here, before the meeting point.
+    /// Where a skim stopped.
+    enum SkimStop {
+        /// The value ended here (before the limit).
         case ended(Int)
-        /// The meeting point is outside strings, `depth` containers deep.
+        /// At the limit, outside strings, `depth` containers deep.
         case open(depth: Int)
-        /// A string runs over the meeting point.
+        /// A string runs over the limit.
         case insideString
         /// The input ended in a string.
         case unterminated
-    }
-
-    /// The first half of ``skipArrayOnTwoThreads(from:)``: ``skipValue(from:)`` up to `limit`.
-    private func skimHead(from start: Int, to limit: Int) -> SkimHead {
-        var i = start
-        var depth = 0
-        var skimReleased = start
-        while i < limit {
-            if depth > 0 {
-                i = scanStructural(from: i)
-                if i >= limit { return .open(depth: depth) }
-            }
-            switch p[i] {
-            case UInt8(ascii: "\""):
-                guard let next = skipString(from: i) else { return .unterminated }
-                if next > limit { return .insideString }
-                i = next
-                continue
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-                if let releaser, i - skimReleased >= PageReleaser.step {
-                    releaser.release(from: skimReleased, to: i)
-                    skimReleased = i
-                }
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1
-                if depth == 0 { return .ended(i + 1) }
-            default:
-                break
-            }
-            i += 1
-        }
-        return .open(depth: depth)
     }
 
     /// The second half of ``skipArrayOnTwoThreads(from:)``, from just after a newline to the end of the input:
@@ -914,7 +893,7 @@ struct JSONScanner: ~Copyable {
         var closings: [Int] = []
         var depth = 0
         var i = start
-        var skimReleased = start
+        var released = start
         while true {
             i = scanStructural(from: i)
             guard i < end else { return closings }
@@ -925,10 +904,7 @@ struct JSONScanner: ~Copyable {
                 continue
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
-                if let releaser, i - skimReleased >= PageReleaser.step {
-                    releaser.release(from: skimReleased, to: i)
-                    skimReleased = i
-                }
+                releaseSkimmed(from: &released, to: i)
             default:
                 depth -= 1
                 if -depth > closings.count { closings.append(i) }
