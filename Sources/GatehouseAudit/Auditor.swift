@@ -105,8 +105,11 @@ extension CrossObjectAnalysis {
 public struct Auditor: Sendable {
     public typealias Evaluation = @Sendable (KubeObject, AuditContext) -> [Finding]
 
-    /// Up to this many objects, the cross-object analysis runs while the per-object findings are sorted.
-    static let largestAuditSortedAlongside = 300_000
+    /// Up to this many objects, work that would raise a large audit's peak memory is done at the same time as
+    /// other work: the cross-object analysis while the per-object findings are sorted, and each cross-object
+    /// rule's storing of its findings while the index is still held. Beyond (a million objects), it takes
+    /// turns, which keeps the peak under 1 GiB.
+    static let largestAuditDoneAlongside = 300_000
 
     public let options: AuditOptions
     public let profile: Profile
@@ -235,7 +238,7 @@ public struct Auditor: Sendable {
             // rule by rule. Not for the largest audits: there the index and the sort's keys held at once would
             // be the peak memory (a million objects would need about 170 MB more), so they take turns.
             let crossSlot = ResultSlots<FindingList>(count: 1)
-            let atOnce = options.jobs > 1 && objectCount <= Self.largestAuditSortedAlongside
+            let atOnce = options.jobs > 1 && objectCount <= Self.largestAuditDoneAlongside
             let crossThread = atOnce ? startThread { crossSlot.set(0, crossObject.orderedFindings()) } : nil
             if crossThread == nil {
                 crossSlot.set(0, crossObject.orderedFindings())

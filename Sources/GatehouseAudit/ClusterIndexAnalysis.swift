@@ -88,13 +88,13 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
     /// The same findings, stored compactly and in canonical order: each rule's findings are stored and sorted on
     /// their own, then the per-rule lists are merged (rules never share findings).
     ///
-    /// For an index of up to ``largestIndexStoredAlongside`` objects, a rule's findings are stored on the
+    /// For an index of up to ``Auditor/largestAuditDoneAlongside`` objects, a rule's findings are stored on the
     /// thread that ran it while other rules still run. Beyond, that would hold the index and a big rule's
     /// findings at once (the peak memory of a million-object audit), so they are stored once the index is freed.
     public func orderedFindings() -> FindingList {
         let engine = self.engine
         let shards = takeShards()
-        let alongside = shards.reduce(0) { $0 + $1.index.objectCount } <= Self.largestIndexStoredAlongside
+        let alongside = shards.reduce(0) { $0 + $1.index.objectCount } <= Auditor.largestAuditDoneAlongside
         let stored = ResultSlots<FindingList>(count: engine.ruleCount)
         let unstored = ResultSlots<[Finding]>(count: engine.ruleCount)
         runRules(taking: shards) { rule, analysis in
@@ -109,8 +109,6 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         }
         return merged
     }
-
-    static let largestIndexStoredAlongside = 300_000
 
     /// One rule's findings, stored compactly (most rules report once per object: objects are not looked up)
     /// and sorted.
