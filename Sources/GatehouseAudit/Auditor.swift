@@ -227,7 +227,7 @@ public struct Auditor: Sendable {
         }
         // The parsed trees are gone; what they occupied between the findings is given back before the
         // cross-object analysis and the sort allocate their own.
-        if objectCount > 100_000 { FreedMemory.giveBack() }
+        if objectCount > Self.largestAuditDoneAlongside { FreedMemory.giveBack() }
         options.clock?.mark("read, parse, evaluate")
         // `consume`: otherwise the builder variable keeps the list's arrays alive to the end of this function, and
         // sorting them in place copies every record (hundreds of megabytes on a million objects).
@@ -243,7 +243,7 @@ public struct Auditor: Sendable {
             if crossThread == nil {
                 crossSlot.set(0, crossObject.orderedFindings())
                 // What the analysis freed is given back before the sort allocates its keys.
-                if objectCount > 100_000 { FreedMemory.giveBack() }
+                if objectCount > Self.largestAuditDoneAlongside { FreedMemory.giveBack() }
                 options.clock?.mark("cross-object analysis")
             }
             list.sortCanonically()
@@ -251,7 +251,7 @@ public struct Auditor: Sendable {
             list = FindingList.merging(consume list, crossSlot.take(0) ?? FindingList())
             // The cross-object list and the arrays the merge outgrew are gone: given back before the report is
             // rendered.
-            if objectCount > 100_000 { FreedMemory.giveBack() }
+            if objectCount > Self.largestAuditDoneAlongside { FreedMemory.giveBack() }
             options.clock?.mark(crossThread == nil ? "order findings" : "cross-object analysis, order findings (at once)")
         } else {
             list.sortCanonically()

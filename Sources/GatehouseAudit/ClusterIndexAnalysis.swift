@@ -101,7 +101,7 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
             let found = engine.findings(ofRule: rule, in: analysis, sorted: false)
             if alongside { stored.set(rule, Self.ordered(found)) } else { unstored.set(rule, found) }
         }
-        FreedMemory.giveBack()
+        if !alongside { FreedMemory.giveBack() }
         var merged = FindingList()
         for rule in 0..<engine.ruleCount {
             guard let list = stored.take(rule) ?? unstored.take(rule).map(Self.ordered) else { continue }
