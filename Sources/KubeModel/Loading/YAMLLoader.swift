@@ -23,31 +23,65 @@ public enum YAMLLoader {
         _ input: UnsafeRawBufferPointer, limits: LoadLimits = .default,
         onDocument: (Tree, Int, Int) -> Void
     ) -> LoadProblem? {
+        load(input, limits: limits, route: .fastFirst, onDocument: onDocument).problem
+    }
+
+    /// How a stream is read: by ``BlockYAMLScanner`` first, libyaml taking over where it stops, or by libyaml
+    /// alone (the reference the scanner is tested against).
+    enum Route {
+        case fastFirst, libyamlOnly
+    }
+
+    /// As ``load(_:limits:onDocument:)`` by the given route, also telling how many documents the fast scanner
+    /// delivered.
+    static func load(
+        _ input: UnsafeRawBufferPointer, limits: LoadLimits = .default, route: Route,
+        onDocument: (Tree, Int, Int) -> Void
+    ) -> (problem: LoadProblem?, fastDocuments: Int) {
+        guard input.count > 0 else { return (nil, 0) }
+        var resume = BlockYAMLScanner.Resume(offset: 0, line: 1, index: 0, deliverFrom: 0)
+        var fast = 0
+        if route == .fastFirst && BlockYAMLScanner.readerAccepts(input) {
+            var scanner = BlockYAMLScanner(input, limits: limits)
+            let stop = scanner.run(onDocument: onDocument)
+            fast = scanner.deliveredDocuments
+            guard let stop else { return (nil, fast) }
+            resume = stop
+        }
+        return (loadWithLibYAML(input, from: resume, limits: limits, onDocument: onDocument), fast)
+    }
+
+    /// libyaml's reading of `input` from `resume.offset`, a place where libyaml sees what it would see from the
+    /// start of the stream. Lines, document indices and offsets are the whole input's; documents before
+    /// `resume.deliverFrom` were delivered already and are read again only to reach the rest.
+    private static func loadWithLibYAML(
+        _ input: UnsafeRawBufferPointer, from resume: BlockYAMLScanner.Resume, limits: LoadLimits,
+        onDocument: (Tree, Int, Int) -> Void
+    ) -> LoadProblem? {
+        guard resume.offset < input.count else { return nil }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             return LoadProblem(position: .unknown, message: "could not start the YAML parser (out of memory)")
         }
         defer { yaml_parser_delete(&parser) }
-        if input.count > 0 {
-            yaml_parser_set_input_string(
-                &parser, input.baseAddress!.assumingMemoryBound(to: UInt8.self), input.count)
-        } else {
-            return nil
-        }
+        yaml_parser_set_input_string(
+            &parser, input.baseAddress!.assumingMemoryBound(to: UInt8.self) + resume.offset,
+            input.count - resume.offset)
+        let lineOffset = resume.line - 1
 
         var builder = TreeBuilder()
         var anchors: [String: (node: Node, expanded: Int)] = [:]
         // Anchors on containers are known at the start event, the node only at the end event.
         var pendingAnchors: [(depth: Int, name: String)] = []
-        var documentIndex = 0
+        var documentIndex = resume.index
         var event = yaml_event_t()
 
         while true {
             guard yaml_parser_parse(&parser, &event) == 1 else {
-                return problem(from: parser)
+                return problem(from: parser, lineOffset: lineOffset)
             }
             defer { yaml_event_delete(&event) }
-            let line = Int(event.start_mark.line) + 1
+            let line = Int(event.start_mark.line) + 1 + lineOffset
             let column = Int(event.start_mark.column) + 1
 
             switch event.type {
@@ -56,8 +90,8 @@ public enum YAMLLoader {
             case YAML_DOCUMENT_START_EVENT:
                 anchors.removeAll(keepingCapacity: true)
             case YAML_DOCUMENT_END_EVENT:
-                if let tree = builder.finish() {
-                    onDocument(tree, documentIndex, Int(event.end_mark.index))
+                if let tree = builder.finish(), documentIndex >= resume.deliverFrom {
+                    onDocument(tree, documentIndex, resume.offset + Int(event.end_mark.index))
                 }
                 documentIndex += 1
             case YAML_SCALAR_EVENT:
