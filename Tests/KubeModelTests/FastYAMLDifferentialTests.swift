@@ -134,6 +134,7 @@ struct FastYAMLDifferentialTests {
         "k: v\r\nl:\r\n- 1\r\n", "ключ: значение\nx: é\n", "é: \nz: 1\n", "a: ~\nb: null\nc: yes\nd: 0755\ne: <<\n", "<<: {a: 1}\nb: 2\n",
         "a:\n  b:\n    c: d\n", "a:\n  b\n", "a:\n  'b'\n", "a:\n  [b]\n", "scalar\n", "'quoted'\n", "[a, b]\n",
         "{\"a\": 1, \"b\": [true, null]}\n", "a: -1\nb: -x\n", "a: b: c", "a:b\n", "k: 'x' \n", "k: x   \n",
+        "a: [a, b,]\n", "a: {b: 1, c: 2, }\n", "- name: :path\n", "a: ?x\n", ":a: b\n", "?b: c\n", "a: [\"get\",\"list\",]\n",
     ])
     func subsetReadsFast(text: String) {
         let bytes = Array(text.utf8)
@@ -152,7 +153,7 @@ struct FastYAMLDifferentialTests {
         "a: 'b\n  c'\n", "a: [b,\n  c]\n", "\u{FEFF}a: 1\n", "a: 1\r", "a: |2\n   x\n", "a: \"\\q\"\n", "a: \"\\ud800\"\n",
         "a: 1\n b: 2\n", "a: 1\n- b\n", "a: b: c\n", "- a\n  b: 1\n", "a: [1, 2\n", "a: {b: 1\n", "a: 'x'y\n", "a:\n  - b\n  c: 1\n",
         "\u{01}a: 1\n", "a: \u{85}\n", "a: x\u{2028}y\n", "--- a\n", "a: 1\n...\nb: 2\n", "...\n", "a: 1\n--- |\n  x\n",
-        "a: b\n\t\n", "a: 'x'\n  b\n", "{a: 1}: b\n", "a: [a: b]\n", "a: {a}\n", "a: [a,]\n", "a: [-]\n", "a: \"x\" y\n",
+        "a: b\n\t\n", "a: 'x'\n  b\n", "{a: 1}: b\n", "a: [a: b]\n", "a: {a}\n", "a: [,]\n", "a: [a,,]\n", "a: [-]\n", "a: : b\n", "a: ? b\n", "- :\n", "a: \"x\" y\n",
     ])
     func fallbackAgrees(text: String) {
         for prefix in ["", "---\nfirst: document\n", "first: document\n---\n", "---\nx: 1\n...\n"] {
@@ -176,6 +177,38 @@ struct FastYAMLDifferentialTests {
         let fast = YAMLDifferential.read(Array(text.utf8), route: .fastFirst, limits: limits).outcome
         #expect(fast.problem?.message == "nesting deeper than 3 levels")
         #expect(YAMLDifferential.difference(Array(text.utf8), limits: limits) == nil)
+    }
+
+    /// The same kind of edits on a sample of the real-world corpus, when it is present.
+    @Test func corpusMutationsReadAlike() throws {
+        let corpus = URL(fileURLWithPath: "/work/shared/corpus")
+        guard FileManager.default.fileExists(atPath: corpus.path) else {
+            print("note: /work/shared/corpus is absent; the corpus mutations were skipped")
+            return
+        }
+        let inserts: [UInt8] = Array(" :'\"-\t\n#>|[{,".utf8)
+        var mutations = 0
+        var failures: [String] = []
+        for (n, file) in YAMLDifferential.files(under: corpus).enumerated() where n % 20 == 0 {
+            let original = Array(try [UInt8](Data(contentsOf: file)).prefix(6000))
+            var offset = n % 11
+            while offset < original.count {
+                var edited = original
+                let op = (offset / 11) % (inserts.count + 1)
+                if op == inserts.count {
+                    edited.remove(at: offset)
+                } else {
+                    edited.insert(inserts[op], at: offset)
+                }
+                mutations += 1
+                if let difference = YAMLDifferential.difference(edited), failures.count < 20 {
+                    failures.append("\(file.path) edit \(op) at \(offset): \(difference)")
+                }
+                offset += 11
+            }
+        }
+        print("corpus mutations: \(mutations)")
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
     /// Deterministic byte edits of the fixtures (a space, colon, quote, dash, tab, newline, `#`... deleted or

@@ -43,6 +43,8 @@ struct BlockYAMLScanner: ~Copyable {
 
     /// Documents delivered by this scanner.
     private(set) var deliveredDocuments = 0
+    /// The line the scanner stopped at, when it left the rest to libyaml.
+    private(set) var stopLine: Int?
 
     init(_ input: UnsafeRawBufferPointer, limits: LoadLimits) {
         base = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -100,6 +102,7 @@ struct BlockYAMLScanner: ~Copyable {
             }
             return nil
         } catch {
+            stopLine = lineNumber
             builder.reset()
             return Resume(offset: safe.offset, line: safe.line, index: safe.index, deliverFrom: index)
         }
@@ -428,7 +431,11 @@ struct BlockYAMLScanner: ~Copyable {
             }
             return token
         }
-        guard Self.canStartPlain(c) || (c == UInt8(ascii: "-") && p + 1 < lineEnd && base[p + 1] != UInt8(ascii: " "))
+        // `-`, `?` and `:` start a plain scalar when a non-blank follows (`-1`, `:path`).
+        guard
+            Self.canStartPlain(c)
+                || ((c == UInt8(ascii: "-") || c == UInt8(ascii: "?") || c == UInt8(ascii: ":")) && p + 1 < lineEnd
+                    && base[p + 1] != UInt8(ascii: " ") && base[p + 1] != 0x09)
         else { throw Bail() }
         var i = p
         var textEnd = p
@@ -777,7 +784,11 @@ struct BlockYAMLScanner: ~Copyable {
             if base[i] == UInt8(ascii: ",") {
                 i += 1
                 skipSpaces(&i)
-                if i < lineEnd && base[i] == closer { throw Bail() }
+                // A trailing comma (`[a, b,]`) ends the collection as libyaml reads it.
+                if i < lineEnd && base[i] == closer {
+                    i += 1
+                    break
+                }
                 continue
             }
             if base[i] == closer {
