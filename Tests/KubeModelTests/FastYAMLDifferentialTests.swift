@@ -170,6 +170,21 @@ struct FastYAMLDifferentialTests {
         #expect(YAMLDifferential.read(bytes, route: .fastFirst).fastDocuments == 0)
     }
 
+    /// Bytes libyaml's reader refuses, at every alignment among line breaks, are found by the input check.
+    @Test(arguments: [[0x00], [0x01], [0x0B], [0x1F], [0x7F], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xFF], [0xC2, 0x80], [0xEF, 0xBF, 0xBE]] as [[UInt8]])
+    func readerRefusals(bad: [UInt8]) {
+        let text = Array("a: 1\nb: 2\n- x\n\n\nc: dd\n".utf8)
+        for offset in 0...text.count {
+            var bytes = text
+            bytes.insert(contentsOf: bad, at: offset)
+            let accepted = bytes.withUnsafeBytes { BlockYAMLScanner.readerAccepts($0) }
+            #expect(!accepted, "\(bad) at \(offset)")
+            #expect(YAMLDifferential.difference(bytes) == nil, "\(bad) at \(offset)")
+        }
+        let clean = Array("a: 1\r\nb:\t2\n\u{85}\u{A0}é\u{FEFF}😀\n".utf8)
+        #expect(clean.withUnsafeBytes { BlockYAMLScanner.readerAccepts($0) })
+    }
+
     /// Nesting limits behave as before: the scanner leaves the limit to libyaml, which reports it.
     @Test func depthLimitIsLibyamls() {
         let text = "a:\n  b:\n    c:\n      d: 1\n"

@@ -124,6 +124,14 @@ struct BlockYAMLScanner: ~Copyable {
         var i = lineStart
         var ascii = true
         while i < end {
+            // Eight bytes at a time while none is a line break, a carriage return or non-ASCII.
+            if i + 8 <= end {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if Self.hasByte(w, 0x0A) | Self.hasByte(w, 0x0D) | (w & 0x8080_8080_8080_8080) == 0 {
+                    i += 8
+                    continue
+                }
+            }
             let c = base[i]
             if c > 0x0D && c < 0x80 {
                 i += 1
@@ -151,6 +159,13 @@ struct BlockYAMLScanner: ~Copyable {
         lineEnd = end
         nextLine = end
         lineIsASCII = ascii
+    }
+
+    /// Non-zero when some byte of `w` equals `b` (may also flag a byte after a match; never misses one).
+    @inline(__always)
+    private static func hasByte(_ w: UInt64, _ b: UInt8) -> UInt64 {
+        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(b))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
     /// NEL, LS and PS are line breaks to libyaml, and a BOM is skipped at a line start: all left to it. The
@@ -862,9 +877,14 @@ struct BlockYAMLScanner: ~Copyable {
         if n >= 3 && start[0] == 0xEF && start[1] == 0xBB && start[2] == 0xBF { return false }
         var i = 0
         while i < n {
-            // Eight printable ASCII bytes at a time: no byte below 0x20 or above 0x7E.
+            // Eight bytes at a time while all are printable ASCII or line breaks: a line break is first turned
+            // into a space, then no byte may be below 0x20 or above 0x7E.
             if i + 8 <= n {
-                let w = UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)
+                var w = UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)
+                let x = w ^ 0x0A0A_0A0A_0A0A_0A0A
+                // Exact per byte (no borrow crosses bytes): 0x80 where the byte was `\n`.
+                let newline = ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
+                w |= newline >> 2  // 0x0A | 0x20 = 0x2A, printable
                 let high = w | (w &+ 0x0101_0101_0101_0101)
                 let low = w &- 0x2020_2020_2020_2020
                 if (high | low) & 0x8080_8080_8080_8080 == 0 {
