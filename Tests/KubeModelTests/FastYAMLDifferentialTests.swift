@@ -122,6 +122,44 @@ struct FastYAMLDifferentialTests {
         #expect(fastDocuments * 10 >= documents * 8)
     }
 
+    /// A large generated corpus named by `GATEHOUSE_FAST_YAML_CORPUS` (a directory, e.g. the benchmark's
+    /// `.build/bench-corpus/yaml`): compared document by document through a digest of each tree, with the share
+    /// the fast scanner read. Skipped when the variable is unset.
+    @Test func namedCorpusReadsAlike() throws {
+        guard let path = ProcessInfo.processInfo.environment["GATEHOUSE_FAST_YAML_CORPUS"] else { return }
+        var documents = 0
+        var fastDocuments = 0
+        for file in YAMLDifferential.files(under: URL(fileURLWithPath: path)) {
+            let bytes = try [UInt8](Data(contentsOf: file))
+            func digests(_ route: YAMLLoader.Route) -> (digests: [UInt64], problem: LoadProblem?, fast: Int) {
+                var digests: [UInt64] = []
+                let (problem, fast) = bytes.withUnsafeBytes { input in
+                    YAMLLoader.load(input, route: route) { tree, index, _ in
+                        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(index)
+                        func mix(_ v: UInt64) { h = (h ^ v) &* 0x100_0000_01b3 }
+                        for i in 0..<tree.storedNodes {
+                            let n = tree.nodes[i]
+                            mix(UInt64(n.kind.rawValue) << 56 | (n.flag ? 1 << 48 : 0) | UInt64(n.line) << 16 | UInt64(n.column))
+                            mix(UInt64(n.start) << 32 | UInt64(n.count))
+                        }
+                        for i in 0..<tree.storedBytes { mix(UInt64(tree.bytes[i])) }
+                        mix(UInt64(bitPattern: Int64(tree.rootIndex)))
+                        digests.append(h)
+                    }
+                }
+                return (digests, problem, fast)
+            }
+            let fast = digests(.fastFirst)
+            let reference = digests(.libyamlOnly)
+            #expect(fast.digests == reference.digests, "\(file.path)")
+            #expect(fast.problem == reference.problem, "\(file.path)")
+            documents += reference.digests.count
+            fastDocuments += fast.fast
+        }
+        print("\(path): \(fastDocuments) of \(documents) documents read by the fast scanner")
+        #expect(documents > 0)
+    }
+
     /// Snippets the scanner reads itself; each must agree with libyaml and not fall back.
     @Test(arguments: [
         "a: 1\n", "a: 1", "a:\n", "a:", "a: \n", "a:   # c\n", "- a\n- b\n", "-\n- b\n", "- \n-\n", "k:\n- a\n- b\nz: 1\n",
@@ -134,7 +172,9 @@ struct FastYAMLDifferentialTests {
         "k: v\r\nl:\r\n- 1\r\n", "ключ: значение\nx: é\n", "é: \nz: 1\n", "a: ~\nb: null\nc: yes\nd: 0755\ne: <<\n", "<<: {a: 1}\nb: 2\n",
         "a:\n  b:\n    c: d\n", "a:\n  b\n", "a:\n  'b'\n", "a:\n  [b]\n", "scalar\n", "'quoted'\n", "[a, b]\n",
         "{\"a\": 1, \"b\": [true, null]}\n", "a: -1\nb: -x\n", "a: b: c", "a:b\n", "k: 'x' \n", "k: x   \n",
-        "a: [a, b,]\n", "a: {b: 1, c: 2, }\n", "- name: :path\n", "a: ?x\n", ":a: b\n", "?b: c\n", "a: [\"get\",\"list\",]\n",
+        "a: [a, b,]\n", "a: {b: 1, c: 2, }\n", "- name: :path\n", "a: ?x\n", ":a: b\n", "?b: c\n", "a: {\"b\" : 1}\n", "a: [b , c]\n", "a: {b: 1 , c: 2}\n", "- [a]\n- {}\n", "a: [ b , c ]\n",
+        "a: 1\r\n---\r\nb: 2\r\n", "a: |\r\n  x\r\n\r\n  y\r\n", "a: >-\n\n  x\n\n\n  y\n  z\n\n", "a: |\n  x\n    y\n  z\n",
+        "a: >\n  x\n    y\n  z\n", "a: |\n  x\n      \n  y\n", "a:\n  - |\n    x\n  - y\n", "- a: |\n    x\n  b: y\n", "a: [\"get\",\"list\",]\n",
     ])
     func subsetReadsFast(text: String) {
         let bytes = Array(text.utf8)
@@ -153,7 +193,7 @@ struct FastYAMLDifferentialTests {
         "a: 'b\n  c'\n", "a: [b,\n  c]\n", "\u{FEFF}a: 1\n", "a: 1\r", "a: |2\n   x\n", "a: \"\\q\"\n", "a: \"\\ud800\"\n",
         "a: 1\n b: 2\n", "a: 1\n- b\n", "a: b: c\n", "- a\n  b: 1\n", "a: [1, 2\n", "a: {b: 1\n", "a: 'x'y\n", "a:\n  - b\n  c: 1\n",
         "\u{01}a: 1\n", "a: \u{85}\n", "a: x\u{2028}y\n", "--- a\n", "a: 1\n...\nb: 2\n", "...\n", "a: 1\n--- |\n  x\n",
-        "a: b\n\t\n", "a: 'x'\n  b\n", "{a: 1}: b\n", "a: [a: b]\n", "a: {a}\n", "a: [,]\n", "a: [a,,]\n", "a: [-]\n", "a: : b\n", "a: ? b\n", "- :\n", "a: \"x\" y\n",
+        "a: b\n\t\n", "a: 'x'\n  b\n", "{a: 1}: b\n", "a: [a: b]\n", "a: {a}\n", "a: [,]\n", "a: [a,,]\n", "a: [-]\n", "a: : b\n", "a: ? b\n", "- :\n", "a: |\n# c\n  x\n", "a: |\n      \n    x\n", "a: |\n  x\n\ty\n", "a: \"x\" y\n",
     ])
     func fallbackAgrees(text: String) {
         for prefix in ["", "---\nfirst: document\n", "first: document\n---\n", "---\nx: 1\n...\n"] {
