@@ -225,6 +225,14 @@ struct FastYAMLDifferentialTests {
         #expect(clean.withUnsafeBytes { BlockYAMLScanner.readerAccepts($0) })
     }
 
+    /// Columns on a long line of non-ASCII scalars are characters, as libyaml counts them.
+    @Test func longNonASCIILine() {
+        let text = "k: [" + Array(repeating: "é😀, 'ü'", count: 3000).joined(separator: ", ") + "]\n"
+        let bytes = Array(text.utf8)
+        #expect(YAMLDifferential.difference(bytes) == nil)
+        #expect(YAMLDifferential.read(bytes, route: .fastFirst).fastDocuments == 1)
+    }
+
     /// Nesting limits behave as before: the scanner leaves the limit to libyaml, which reports it.
     @Test func depthLimitIsLibyamls() {
         let text = "a:\n  b:\n    c:\n      d: 1\n"

@@ -40,6 +40,8 @@ struct BlockYAMLScanner: ~Copyable {
     private var indent = 0
     /// No significant line is left.
     private var atEnd = false
+    /// The last character column counted on a non-ASCII line: the line's start, a byte, its column.
+    private var columnMark = (line: -1, position: 0, column: 1)
 
     /// Documents delivered by this scanner.
     private(set) var deliveredDocuments = 0
@@ -189,6 +191,10 @@ struct BlockYAMLScanner: ~Copyable {
         while lineStart < end {
             try readLine()
             var i = lineStart
+            // Deep indentation: eight spaces at a time.
+            while i + 8 <= lineEnd && UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 {
+                i += 8
+            }
             while i < lineEnd && base[i] == UInt8(ascii: " ") { i += 1 }
             if i < lineEnd && base[i] != UInt8(ascii: "#") {
                 indent = i - lineStart
@@ -224,14 +230,24 @@ struct BlockYAMLScanner: ~Copyable {
 
     /// libyaml's 1-based column of byte `p` on the current line: characters, not bytes.
     @inline(__always)
-    private func column(_ p: Int) -> Int {
+    private mutating func column(_ p: Int) -> Int {
         if lineIsASCII { return p - lineStart + 1 }
-        var n = 1
-        var i = lineStart
+        return characterColumn(p)
+    }
+
+    /// Counts characters from the last column asked for on this line, so a long non-ASCII line with many
+    /// scalars costs its length once, not once per scalar.
+    private mutating func characterColumn(_ p: Int) -> Int {
+        if columnMark.line != lineStart || columnMark.position > p {
+            columnMark = (lineStart, lineStart, 1)
+        }
+        var n = columnMark.column
+        var i = columnMark.position
         while i < p {
             if base[i] & 0xC0 != 0x80 { n += 1 }
             i += 1
         }
+        columnMark = (lineStart, p, n)
         return n
     }
 
