@@ -103,6 +103,16 @@ struct FastYAMLDifferentialTests {
         }
     }
 
+    /// After a document libyaml had to read, the fast scanner takes the stream back at the next `---`.
+    @Test func fastScannerResumesAfterAFallbackDocument() throws {
+        let file = YAMLDifferential.fixtureDirectory.appendingPathComponent("fallback-then-fast.yaml")
+        let bytes = try [UInt8](Data(contentsOf: file))
+        let reference = YAMLDifferential.read(bytes, route: .libyamlOnly).outcome
+        #expect(reference.documents.count == 7)
+        #expect(YAMLDifferential.read(bytes, route: .fastFirst).fastDocuments == 5)
+        #expect(YAMLDifferential.difference(bytes) == nil)
+    }
+
     /// Every file of the shared real-world corpus, when it is present (it is not part of the repository).
     @Test func corpusReadsAlike() throws {
         let corpus = URL(fileURLWithPath: "/work/shared/corpus")

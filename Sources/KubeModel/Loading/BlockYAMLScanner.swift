@@ -48,20 +48,26 @@ struct BlockYAMLScanner: ~Copyable {
     /// The line the scanner stopped at, when it left the rest to libyaml.
     private(set) var stopLine: Int?
 
-    init(_ input: UnsafeRawBufferPointer, limits: LoadLimits) {
+    /// A scanner of `input` from `start`: the stream's start, or a `---` line where libyaml handed it back.
+    init(_ input: UnsafeRawBufferPointer, limits: LoadLimits, from start: Resume) {
         base = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
         end = input.count
         self.limits = limits
+        self.start = start
     }
+
+    private let start: Resume
 
     // MARK: Documents
 
     /// Reads documents until the end of the input (returns `nil`) or until something is left to libyaml.
     mutating func run(onDocument: (Tree, Int, Int) -> Void) -> Resume? {
-        var index = 0
-        var safe = (offset: 0, line: 1, index: 0)
-        var first = true
+        var index = start.index
+        var safe = (offset: start.offset, line: start.line, index: start.index)
+        var first = start.offset == 0
         var afterExplicitEnd = false
+        lineStart = start.offset
+        lineNumber = start.line
         do throws(Bail) {
             try seekSignificantLine()
             while !atEnd {
@@ -100,7 +106,7 @@ struct BlockYAMLScanner: ~Copyable {
                 guard let tree = builder.finish() else { throw Bail() }
                 onDocument(tree, index, consumed)
                 index += 1
-                deliveredDocuments = index
+                deliveredDocuments += 1
             }
             return nil
         } catch {
