@@ -168,6 +168,24 @@ struct FastYAMLDifferentialTests {
         }
         print("\(path): \(fastDocuments) of \(documents) documents read by the fast scanner")
         #expect(documents > 0)
+        // Figures for a release build (`swift test -c release`): each route alone, trees built and dropped.
+        var bytesRead = 0
+        var elapsed: [YAMLLoader.Route: Duration] = [:]
+        for file in YAMLDifferential.files(under: URL(fileURLWithPath: path)) {
+            let bytes = try [UInt8](Data(contentsOf: file))
+            bytesRead += bytes.count
+            for route in [YAMLLoader.Route.fastFirst, .libyamlOnly] {
+                let clock = ContinuousClock()
+                let time = clock.measure {
+                    _ = bytes.withUnsafeBytes { input in YAMLLoader.load(input, route: route) { _, _, _ in } }
+                }
+                elapsed[route, default: .zero] += time
+            }
+        }
+        for (route, time) in elapsed.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            let seconds = Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18
+            print("\(route): \(bytesRead) bytes in \(seconds) s, \(Double(bytesRead) / seconds / 1e6) MB/s")
+        }
     }
 
     /// Snippets the scanner reads itself; each must agree with libyaml and not fall back.

@@ -45,8 +45,6 @@ struct BlockYAMLScanner: ~Copyable {
 
     /// Documents delivered by this scanner.
     private(set) var deliveredDocuments = 0
-    /// The line the scanner stopped at, when it left the rest to libyaml.
-    private(set) var stopLine: Int?
 
     /// A scanner of `input` from `start`: the stream's start, or a `---` line where libyaml handed it back.
     init(_ input: UnsafeRawBufferPointer, limits: LoadLimits, from start: Resume) {
@@ -110,7 +108,6 @@ struct BlockYAMLScanner: ~Copyable {
             }
             return nil
         } catch {
-            stopLine = lineNumber
             builder.reset()
             return Resume(offset: safe.offset, line: safe.line, index: safe.index, deliverFrom: index)
         }

@@ -2,6 +2,10 @@ import CYAML
 
 /// Reads a YAML stream with the system libyaml, event by event, straight into ``Tree``s.
 ///
+/// The block YAML that manifests are written in is read first by ``BlockYAMLScanner``, several times faster,
+/// which builds the very trees libyaml would; libyaml reads whatever that scanner leaves to it, document by
+/// document, and alone reports errors.
+///
 /// No intermediate node graph and no String per scalar: each scalar's bytes go from libyaml's buffer into the
 /// tree's byte arena. Plain scalars are resolved as Kubernetes' YAML decoder (YAML 1.1) resolves them: `yes`,
 /// `on` are booleans, `0755` is octal, `~` is null. Aliases share the anchored subtree instead of copying it,
