@@ -3,15 +3,17 @@
 /// It feeds ``TreeBuilder`` exactly the calls the libyaml event loop in ``YAMLLoader`` would make (same kinds,
 /// flags, scalar bytes, lines and columns), straight from the input bytes, with no token objects and no
 /// allocation per scalar. It knows a deliberately small subset: block mappings and sequences by indentation,
-/// one-line plain and quoted scalars, block scalars without an indentation indicator, one-line flow
-/// collections of scalars, comments, `---` and `...`. Whatever else it meets (anchors, aliases, tags, complex
+/// one-line plain and quoted scalars, block scalars without an indentation indicator, flow collections that
+/// close on their line, comments, `---` and `...`. Whatever else it meets (anchors, aliases, tags, complex
 /// keys, directives, tabs in structure, multi-line plain or quoted scalars, odd bytes, every error) makes it
-/// stop: the document it was reading is forgotten and libyaml reads the rest of the stream from a document
-/// start, so libyaml stays the one judge of anything unusual and the one source of error messages.
+/// stop: the document it was reading is forgotten and libyaml reads on from a document start, handing the
+/// stream back at the next `---` line (see ``YAMLLoader``), so libyaml stays the one judge of anything unusual
+/// and the one source of error messages.
 struct BlockYAMLScanner: ~Copyable {
-    /// Where libyaml must take over: a byte offset at a document start that libyaml sees as it would have from
-    /// the beginning of the stream (offset 0, or a `---` line), the 1-based line there, the index of the
-    /// document that starts there, and the first document index not yet delivered.
+    /// A place to read from, by libyaml when the scanner stops or by the scanner when libyaml hands back: a
+    /// byte offset at a document start that libyaml sees as it would from the beginning of the stream (offset
+    /// 0, or a `---` line), the 1-based line there, the index of the document that starts there, and the first
+    /// document index not yet delivered.
     struct Resume {
         var offset: Int
         var line: Int
