@@ -2,6 +2,10 @@ import CYAML
 
 /// Reads a YAML stream with the system libyaml, event by event, straight into ``Tree``s.
 ///
+/// The block YAML that manifests are written in is read first by ``BlockYAMLScanner``, several times faster,
+/// which builds the very trees libyaml would; libyaml reads whatever that scanner leaves to it, document by
+/// document, and alone reports errors.
+///
 /// No intermediate node graph and no String per scalar: each scalar's bytes go from libyaml's buffer into the
 /// tree's byte arena. Plain scalars are resolved as Kubernetes' YAML decoder (YAML 1.1) resolves them: `yes`,
 /// `on` are booleans, `0755` is octal, `~` is null. Aliases share the anchored subtree instead of copying it,
@@ -23,43 +27,110 @@ public enum YAMLLoader {
         _ input: UnsafeRawBufferPointer, limits: LoadLimits = .default,
         onDocument: (Tree, Int, Int) -> Void
     ) -> LoadProblem? {
+        load(input, limits: limits, route: .fastFirst, onDocument: onDocument).problem
+    }
+
+    /// How a stream is read: by ``BlockYAMLScanner`` first, libyaml taking over where it stops, or by libyaml
+    /// alone (the reference the scanner is tested against).
+    enum Route {
+        case fastFirst, libyamlOnly
+    }
+
+    /// As ``load(_:limits:onDocument:)`` by the given route, also telling how many documents the fast scanner
+    /// delivered.
+    static func load(
+        _ input: UnsafeRawBufferPointer, limits: LoadLimits = .default, route: Route,
+        onDocument: (Tree, Int, Int) -> Void
+    ) -> (problem: LoadProblem?, fastDocuments: Int) {
+        guard input.count > 0 else { return (nil, 0) }
+        var resume = BlockYAMLScanner.Resume(offset: 0, line: 1, index: 0, deliverFrom: 0)
+        var fast = 0
+        let fastFirst = route == .fastFirst && BlockYAMLScanner.readerAccepts(input)
+        var start: BlockYAMLScanner.Resume? = fastFirst ? resume : nil
+        while true {
+            if let place = start {
+                var scanner = BlockYAMLScanner(input, limits: limits, from: place)
+                let stop = scanner.run(onDocument: onDocument)
+                fast += scanner.deliveredDocuments
+                guard let stop else { return (nil, fast) }
+                resume = stop
+            }
+            // libyaml reads what the scanner could not, and hands the stream back at the next `---`.
+            switch loadWithLibYAML(input, from: resume, limits: limits, handBack: fastFirst, onDocument: onDocument) {
+            case .finished(let problem):
+                return (problem, fast)
+            case .handBack(let place):
+                start = place
+            }
+        }
+    }
+
+    private enum LibYAMLOutcome {
+        /// The stream ended, or stopped at this problem.
+        case finished(LoadProblem?)
+        /// A document ended at a `---` line, from which the fast scanner may go on.
+        case handBack(BlockYAMLScanner.Resume)
+    }
+
+    /// libyaml's reading of `input` from `resume.offset`, a place where libyaml sees what it would see from the
+    /// start of the stream. Lines, document indices and offsets are the whole input's; documents before
+    /// `resume.deliverFrom` were delivered already and are read again only to reach the rest.
+    ///
+    /// With `handBack`, it stops after the first document it delivers that ends at a `---` line and says where
+    /// that line is: there libyaml's state is the one it has at the start of a stream, so the fast scanner can
+    /// go on from it (libyaml has scanned no further than the `---` token, and reader errors are ruled out
+    /// before the fast scanner is used at all).
+    private static func loadWithLibYAML(
+        _ input: UnsafeRawBufferPointer, from resume: BlockYAMLScanner.Resume, limits: LoadLimits,
+        handBack: Bool, onDocument: (Tree, Int, Int) -> Void
+    ) -> LibYAMLOutcome {
+        guard resume.offset < input.count else { return .finished(nil) }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            return LoadProblem(position: .unknown, message: "could not start the YAML parser (out of memory)")
+            return .finished(
+                LoadProblem(position: .unknown, message: "could not start the YAML parser (out of memory)"))
         }
         defer { yaml_parser_delete(&parser) }
-        if input.count > 0 {
-            yaml_parser_set_input_string(
-                &parser, input.baseAddress!.assumingMemoryBound(to: UInt8.self), input.count)
-        } else {
-            return nil
-        }
+        yaml_parser_set_input_string(
+            &parser, input.baseAddress!.assumingMemoryBound(to: UInt8.self) + resume.offset,
+            input.count - resume.offset)
+        let lineOffset = resume.line - 1
 
         var builder = TreeBuilder()
         var anchors: [String: (node: Node, expanded: Int)] = [:]
         // Anchors on containers are known at the start event, the node only at the end event.
         var pendingAnchors: [(depth: Int, name: String)] = []
-        var documentIndex = 0
+        var documentIndex = resume.index
         var event = yaml_event_t()
 
         while true {
             guard yaml_parser_parse(&parser, &event) == 1 else {
-                return problem(from: parser)
+                return .finished(problem(from: parser, lineOffset: lineOffset))
             }
             defer { yaml_event_delete(&event) }
-            let line = Int(event.start_mark.line) + 1
+            let line = Int(event.start_mark.line) + 1 + lineOffset
             let column = Int(event.start_mark.column) + 1
 
             switch event.type {
             case YAML_STREAM_END_EVENT:
-                return nil
+                return .finished(nil)
             case YAML_DOCUMENT_START_EVENT:
                 anchors.removeAll(keepingCapacity: true)
             case YAML_DOCUMENT_END_EVENT:
-                if let tree = builder.finish() {
-                    onDocument(tree, documentIndex, Int(event.end_mark.index))
+                let delivered = documentIndex >= resume.deliverFrom
+                if let tree = builder.finish(), delivered {
+                    onDocument(tree, documentIndex, resume.offset + Int(event.end_mark.index))
                 }
                 documentIndex += 1
+                if handBack, delivered, event.data.document_end.implicit == 1, event.start_mark.column == 0,
+                    let offset = documentStartLine(
+                        input, from: resume.offset, characters: Int(event.start_mark.index))
+                {
+                    return .handBack(
+                        BlockYAMLScanner.Resume(
+                            offset: offset, line: Int(event.start_mark.line) + 1 + lineOffset, index: documentIndex,
+                            deliverFrom: documentIndex))
+                }
             case YAML_SCALAR_EVENT:
                 let s = event.data.scalar
                 let text = UnsafeRawBufferPointer(start: s.value, count: Int(s.length))
@@ -76,9 +147,10 @@ public enum YAMLLoader {
                 }
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 if builder.depth >= limits.maxDepth {
-                    return LoadProblem(
-                        position: SourcePosition(line: line, column: column),
-                        message: "nesting deeper than \(limits.maxDepth) levels")
+                    return .finished(
+                        LoadProblem(
+                            position: SourcePosition(line: line, column: column),
+                            message: "nesting deeper than \(limits.maxDepth) levels"))
                 }
                 builder.open(event.type == YAML_MAPPING_START_EVENT ? .mapping : .sequence, line: line, column: column)
                 let anchor = event.type == YAML_MAPPING_START_EVENT
@@ -96,9 +168,10 @@ public enum YAMLLoader {
             case YAML_ALIAS_EVENT:
                 let name = String(cString: event.data.alias.anchor)
                 guard let target = anchors[name] else {
-                    return LoadProblem(
-                        position: SourcePosition(line: line, column: column),
-                        message: "alias *\(name) refers to an unknown anchor")
+                    return .finished(
+                        LoadProblem(
+                            position: SourcePosition(line: line, column: column),
+                            message: "alias *\(name) refers to an unknown anchor"))
                 }
                 builder.reuse(target.node, expanded: target.expanded, line: line, column: column)
             default:
@@ -107,10 +180,31 @@ public enum YAMLLoader {
             if builder.expandedNodes > limits.maxExpandedNodes
                 && builder.expandedNodes > limits.maxExpansionRatio * max(builder.storedNodes, 1)
             {
-                return LoadProblem(
-                    position: SourcePosition(line: line, column: column),
-                    message: "aliases expand this document beyond \(limits.maxExpandedNodes) nodes (an alias bomb?)")
+                return .finished(
+                    LoadProblem(
+                        position: SourcePosition(line: line, column: column),
+                        message: "aliases expand this document beyond \(limits.maxExpandedNodes) nodes (an alias bomb?)"))
             }
         }
+    }
+
+    /// The byte offset of the character `characters` characters after byte `start` (libyaml counts
+    /// characters), if a `---` line starts there.
+    private static func documentStartLine(_ input: UnsafeRawBufferPointer, from start: Int, characters: Int) -> Int? {
+        var offset = start
+        var remaining = characters
+        while remaining > 0 && offset < input.count {
+            offset += 1
+            while offset < input.count && input[offset] & 0xC0 == 0x80 { offset += 1 }
+            remaining -= 1
+        }
+        guard offset + 3 <= input.count, input[offset] == UInt8(ascii: "-"), input[offset + 1] == UInt8(ascii: "-"),
+            input[offset + 2] == UInt8(ascii: "-")
+        else { return nil }
+        if offset + 3 < input.count {
+            let next = input[offset + 3]
+            guard next == UInt8(ascii: " ") || next == 0x0A || next == 0x0D || next == 0x09 else { return nil }
+        }
+        return offset
     }
 }

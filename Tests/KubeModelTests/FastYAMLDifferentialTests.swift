@@ -1,0 +1,335 @@
+import Foundation
+@testable import KubeModel
+import Testing
+
+/// The fast block-YAML scanner must build exactly the trees libyaml builds (kinds, flags, bytes, lines,
+/// columns, structure, document indices) and stop with exactly libyaml's error, whatever the input. libyaml
+/// alone is the reference: every case here is read both ways and compared.
+enum YAMLDifferential {
+    /// One document as stored: every node and every byte of the arena.
+    struct Document: Equatable {
+        var index: Int
+        var nodes: [[UInt32]]
+        var bytes: [UInt8]
+        var root: Int32
+    }
+
+    struct Outcome: Equatable {
+        var documents: [Document]
+        var problem: LoadProblem?
+    }
+
+    static func read(_ input: UnsafeRawBufferPointer, route: YAMLLoader.Route, limits: LoadLimits = .default)
+        -> (outcome: Outcome, fastDocuments: Int)
+    {
+        var documents: [Document] = []
+        let (problem, fast) = YAMLLoader.load(input, limits: limits, route: route) { tree, index, _ in
+            var nodes: [[UInt32]] = []
+            for i in 0..<tree.storedNodes {
+                let n = tree.nodes[i]
+                nodes.append([UInt32(n.kind.rawValue), n.flag ? 1 : 0, n.line, n.column, n.start, n.count])
+            }
+            let bytes = Array(UnsafeBufferPointer(start: tree.bytes, count: tree.storedBytes))
+            documents.append(Document(index: index, nodes: nodes, bytes: bytes, root: tree.rootIndex))
+        }
+        return (Outcome(documents: documents, problem: problem), fast)
+    }
+
+    static func read(_ bytes: [UInt8], route: YAMLLoader.Route, limits: LoadLimits = .default)
+        -> (outcome: Outcome, fastDocuments: Int)
+    {
+        bytes.withUnsafeBytes { read($0, route: route, limits: limits) }
+    }
+
+    /// Where the two readings first differ, in words, or `nil` when they agree.
+    static func difference(_ bytes: [UInt8], limits: LoadLimits = .default) -> String? {
+        let fast = read(bytes, route: .fastFirst, limits: limits).outcome
+        let reference = read(bytes, route: .libyamlOnly, limits: limits).outcome
+        if fast == reference { return nil }
+        if fast.problem != reference.problem {
+            return "problem: fast \(String(describing: fast.problem)), libyaml \(String(describing: reference.problem))"
+        }
+        if fast.documents.count != reference.documents.count {
+            return "documents: fast \(fast.documents.count), libyaml \(reference.documents.count)"
+        }
+        for (a, b) in zip(fast.documents, reference.documents) where a != b {
+            if a.index != b.index { return "document index: fast \(a.index), libyaml \(b.index)" }
+            if a.bytes != b.bytes {
+                return "document \(a.index) bytes: fast \(String(decoding: a.bytes, as: UTF8.self).debugDescription), "
+                    + "libyaml \(String(decoding: b.bytes, as: UTF8.self).debugDescription)"
+            }
+            for (i, (x, y)) in zip(a.nodes, b.nodes).enumerated() where x != y {
+                return "document \(a.index) node \(i): fast \(x), libyaml \(y) (kind, flag, line, column, start, count)"
+            }
+            return "document \(a.index): fast \(a.nodes.count) nodes, libyaml \(b.nodes.count)"
+        }
+        return "outcomes differ"
+    }
+
+    static var fixtureDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/yaml-differential")
+    }
+
+    static func files(under directory: URL) -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }
+        var found: [URL] = []
+        for case let url as URL in walker where ["yaml", "yml", "json"].contains(url.pathExtension) {
+            found.append(url)
+        }
+        return found.sorted { $0.path < $1.path }
+    }
+}
+
+struct FastYAMLDifferentialTests {
+    /// The committed fixtures: real-world shapes of every construct the scanner reads.
+    @Test func fixturesReadAlike() throws {
+        let files = YAMLDifferential.files(under: YAMLDifferential.fixtureDirectory)
+        #expect(files.count >= 10)
+        for file in files {
+            let bytes = try [UInt8](Data(contentsOf: file))
+            #expect(YAMLDifferential.difference(bytes) == nil, "\(file.lastPathComponent)")
+        }
+    }
+
+    /// The fixtures stay within the subset, so the scanner (not libyaml) reads all their documents.
+    @Test func fixturesTakeTheFastPath() throws {
+        for file in YAMLDifferential.files(under: YAMLDifferential.fixtureDirectory)
+        where !file.lastPathComponent.hasPrefix("fallback-") {
+            let bytes = try [UInt8](Data(contentsOf: file))
+            let reference = YAMLDifferential.read(bytes, route: .libyamlOnly).outcome
+            let fast = YAMLDifferential.read(bytes, route: .fastFirst).fastDocuments
+            #expect(fast == reference.documents.count, "\(file.lastPathComponent): \(fast) of \(reference.documents.count) fast")
+        }
+    }
+
+    /// After a document libyaml had to read, the fast scanner takes the stream back at the next `---`.
+    @Test func fastScannerResumesAfterAFallbackDocument() throws {
+        let file = YAMLDifferential.fixtureDirectory.appendingPathComponent("fallback-then-fast.yaml")
+        let bytes = try [UInt8](Data(contentsOf: file))
+        let reference = YAMLDifferential.read(bytes, route: .libyamlOnly).outcome
+        #expect(reference.documents.count == 7)
+        #expect(YAMLDifferential.read(bytes, route: .fastFirst).fastDocuments == 5)
+        #expect(YAMLDifferential.difference(bytes) == nil)
+    }
+
+    /// Every file of the shared real-world corpus, when it is present (it is not part of the repository).
+    @Test func corpusReadsAlike() throws {
+        let corpus = URL(fileURLWithPath: "/work/shared/corpus")
+        guard FileManager.default.fileExists(atPath: corpus.path) else {
+            print("note: /work/shared/corpus is absent; the corpus comparison was skipped")
+            return
+        }
+        var documents = 0
+        var fastDocuments = 0
+        for file in YAMLDifferential.files(under: corpus) {
+            let bytes = try [UInt8](Data(contentsOf: file))
+            #expect(YAMLDifferential.difference(bytes) == nil, "\(file.path)")
+            documents += YAMLDifferential.read(bytes, route: .libyamlOnly).outcome.documents.count
+            fastDocuments += YAMLDifferential.read(bytes, route: .fastFirst).fastDocuments
+        }
+        print("corpus: \(fastDocuments) of \(documents) documents read by the fast scanner")
+        #expect(fastDocuments * 10 >= documents * 8)
+    }
+
+    /// A large generated corpus named by `GATEHOUSE_FAST_YAML_CORPUS` (a directory, e.g. the benchmark's
+    /// `.build/bench-corpus/yaml`): compared document by document through a digest of each tree, with the share
+    /// the fast scanner read. Skipped when the variable is unset.
+    @Test func namedCorpusReadsAlike() throws {
+        guard let path = ProcessInfo.processInfo.environment["GATEHOUSE_FAST_YAML_CORPUS"] else { return }
+        var documents = 0
+        var fastDocuments = 0
+        for file in YAMLDifferential.files(under: URL(fileURLWithPath: path)) {
+            let bytes = try [UInt8](Data(contentsOf: file))
+            func digests(_ route: YAMLLoader.Route) -> (digests: [UInt64], problem: LoadProblem?, fast: Int) {
+                var digests: [UInt64] = []
+                let (problem, fast) = bytes.withUnsafeBytes { input in
+                    YAMLLoader.load(input, route: route) { tree, index, _ in
+                        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(index)
+                        func mix(_ v: UInt64) { h = (h ^ v) &* 0x100_0000_01b3 }
+                        for i in 0..<tree.storedNodes {
+                            let n = tree.nodes[i]
+                            mix(UInt64(n.kind.rawValue) << 56 | (n.flag ? 1 << 48 : 0) | UInt64(n.line) << 16 | UInt64(n.column))
+                            mix(UInt64(n.start) << 32 | UInt64(n.count))
+                        }
+                        for i in 0..<tree.storedBytes { mix(UInt64(tree.bytes[i])) }
+                        mix(UInt64(bitPattern: Int64(tree.rootIndex)))
+                        digests.append(h)
+                    }
+                }
+                return (digests, problem, fast)
+            }
+            let fast = digests(.fastFirst)
+            let reference = digests(.libyamlOnly)
+            #expect(fast.digests == reference.digests, "\(file.path)")
+            #expect(fast.problem == reference.problem, "\(file.path)")
+            documents += reference.digests.count
+            fastDocuments += fast.fast
+        }
+        print("\(path): \(fastDocuments) of \(documents) documents read by the fast scanner")
+        #expect(documents > 0)
+        // Figures for a release build (`swift test -c release`): each route alone, trees built and dropped.
+        var bytesRead = 0
+        var elapsed: [YAMLLoader.Route: Duration] = [:]
+        for file in YAMLDifferential.files(under: URL(fileURLWithPath: path)) {
+            let bytes = try [UInt8](Data(contentsOf: file))
+            bytesRead += bytes.count
+            for route in [YAMLLoader.Route.fastFirst, .libyamlOnly] {
+                let clock = ContinuousClock()
+                let time = clock.measure {
+                    _ = bytes.withUnsafeBytes { input in YAMLLoader.load(input, route: route) { _, _, _ in } }
+                }
+                elapsed[route, default: .zero] += time
+            }
+        }
+        for (route, time) in elapsed.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            let seconds = Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18
+            print("\(route): \(bytesRead) bytes in \(seconds) s, \(Double(bytesRead) / seconds / 1e6) MB/s")
+        }
+    }
+
+    /// Snippets the scanner reads itself; each must agree with libyaml and not fall back.
+    @Test(arguments: [
+        "a: 1\n", "a: 1", "a:\n", "a:", "a: \n", "a:   # c\n", "- a\n- b\n", "-\n- b\n", "- \n-\n", "k:\n- a\n- b\nz: 1\n",
+        "k:\n  - a\n  - b\n", "- a: 1\n  b: 2\n- c: 3\n", "- - a\n  - b\n- c\n", "- - - x\n", "a: 'it''s'\n",
+        "a: \"x\\\"y\\\\z\\n\\t\\/\\u00e9\\x41\\U0001F600\"\n", "\"k\": v\n", "'k' : v\n", "a: b # c\n", "a: b#c\n",
+        "# head\n\na: 1 # t\n  # indented comment\nb: 2\n", "---\na: 1\n---\nb: 2\n", "---\n---\n", "---\n", "--- # c\na: 1\n...\n",
+        "a: 1\n...\n---\nb: 2\n", "a: |\n  x\n  y\n", "a: |-\n  x\n\n", "a: |+\n  x\n\n\n", "a: >\n  x\n  y\n\n  z\n",
+        "a: >-\n  x\n   y\n  z\n", "a: |\n\n  x\n", "a: |\nb: 1\n", "a: |\n", "a: >\n  x\n\n\n", "- |\n  x\n- >-\n  y\n",
+        "a: []\nb: {}\nc: [a, b]\nd: [\"a\", 'b']\ne: {a: 1, b: \"2\"}\n", "a: [ ]\n", "a: [1, [2, 3], {x: y}]\n",
+        "k: v\r\nl:\r\n- 1\r\n", "ключ: значение\nx: é\n", "é: \nz: 1\n", "a: ~\nb: null\nc: yes\nd: 0755\ne: <<\n", "<<: {a: 1}\nb: 2\n",
+        "a:\n  b:\n    c: d\n", "a:\n  b\n", "a:\n  'b'\n", "a:\n  [b]\n", "scalar\n", "'quoted'\n", "[a, b]\n",
+        "{\"a\": 1, \"b\": [true, null]}\n", "a: -1\nb: -x\n", "a: b: c", "a:b\n", "k: 'x' \n", "k: x   \n",
+        "a: [a, b,]\n", "a: {b: 1, c: 2, }\n", "- name: :path\n", "a: ?x\n", ":a: b\n", "?b: c\n", "a: {\"b\" : 1}\n", "a: [b , c]\n", "a: {b: 1 , c: 2}\n", "- [a]\n- {}\n", "a: [ b , c ]\n",
+        "a: 1\r\n---\r\nb: 2\r\n", "a: |\r\n  x\r\n\r\n  y\r\n", "a: >-\n\n  x\n\n\n  y\n  z\n\n", "a: |\n  x\n    y\n  z\n",
+        "a: >\n  x\n    y\n  z\n", "a: |\n  x\n      \n  y\n", "a:\n  - |\n    x\n  - y\n", "- a: |\n    x\n  b: y\n", "a: [\"get\",\"list\",]\n",
+    ])
+    func subsetReadsFast(text: String) {
+        let bytes = Array(text.utf8)
+        #expect(YAMLDifferential.difference(bytes) == nil, "\(text.debugDescription)")
+        let reference = YAMLDifferential.read(bytes, route: .libyamlOnly).outcome
+        let fast = YAMLDifferential.read(bytes, route: .fastFirst).fastDocuments
+        if reference.problem == nil {
+            #expect(fast == reference.documents.count, "\(text.debugDescription) was not read by the fast scanner")
+        }
+    }
+
+    /// Constructs left to libyaml, alone or after documents the scanner has delivered: the result must still
+    /// be libyaml's, error messages and positions included.
+    @Test(arguments: [
+        "a: &x 1\nb: *x\n", "a: !!str 1\n", "? a\n: b\n", "%YAML 1.1\n---\na: 1\n", "a:\n\tb: 1\n", "a: b\n  c\n",
+        "a: 'b\n  c'\n", "a: [b,\n  c]\n", "\u{FEFF}a: 1\n", "a: 1\r", "a: |2\n   x\n", "a: \"\\q\"\n", "a: \"\\ud800\"\n",
+        "a: 1\n b: 2\n", "a: 1\n- b\n", "a: b: c\n", "- a\n  b: 1\n", "a: [1, 2\n", "a: {b: 1\n", "a: 'x'y\n", "a:\n  - b\n  c: 1\n",
+        "\u{01}a: 1\n", "a: \u{85}\n", "a: x\u{2028}y\n", "--- a\n", "a: 1\n...\nb: 2\n", "...\n", "a: 1\n--- |\n  x\n",
+        "a: b\n\t\n", "a: 'x'\n  b\n", "{a: 1}: b\n", "a: [a: b]\n", "a: {a}\n", "a: [,]\n", "a: [a,,]\n", "a: [-]\n", "a: : b\n", "a: ? b\n", "- :\n", "a: |\n# c\n  x\n", "a: |\n      \n    x\n", "a: |\n  x\n\ty\n", "a: \"x\" y\n",
+    ])
+    func fallbackAgrees(text: String) {
+        for prefix in ["", "---\nfirst: document\n", "first: document\n---\n", "---\nx: 1\n...\n"] {
+            let bytes = Array((prefix + text).utf8)
+            #expect(YAMLDifferential.difference(bytes) == nil, "\((prefix + text).debugDescription)")
+        }
+    }
+
+    /// Invalid UTF-8 anywhere: libyaml reads the whole stream, so its reader error comes where it always did.
+    @Test func invalidBytesAreLibyamls() {
+        var bytes = Array("a: 1\n---\nb: 2\n---\nc: ".utf8)
+        bytes += [0xC3, 0x28, 0x0A]
+        #expect(YAMLDifferential.difference(bytes) == nil)
+        #expect(YAMLDifferential.read(bytes, route: .fastFirst).fastDocuments == 0)
+    }
+
+    /// Bytes libyaml's reader refuses, at every alignment among line breaks, are found by the input check.
+    @Test(arguments: [[0x00], [0x01], [0x0B], [0x1F], [0x7F], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xFF], [0xC2, 0x80], [0xEF, 0xBF, 0xBE]] as [[UInt8]])
+    func readerRefusals(bad: [UInt8]) {
+        let text = Array("a: 1\nb: 2\n- x\n\n\nc: dd\n".utf8)
+        for offset in 0...text.count {
+            var bytes = text
+            bytes.insert(contentsOf: bad, at: offset)
+            let accepted = bytes.withUnsafeBytes { BlockYAMLScanner.readerAccepts($0) }
+            #expect(!accepted, "\(bad) at \(offset)")
+            #expect(YAMLDifferential.difference(bytes) == nil, "\(bad) at \(offset)")
+        }
+        let clean = Array("a: 1\r\nb:\t2\n\u{85}\u{A0}é\u{FEFF}😀\n".utf8)
+        #expect(clean.withUnsafeBytes { BlockYAMLScanner.readerAccepts($0) })
+    }
+
+    /// Columns on a long line of non-ASCII scalars are characters, as libyaml counts them.
+    @Test func longNonASCIILine() {
+        let text = "k: [" + Array(repeating: "é😀, 'ü'", count: 3000).joined(separator: ", ") + "]\n"
+        let bytes = Array(text.utf8)
+        #expect(YAMLDifferential.difference(bytes) == nil)
+        #expect(YAMLDifferential.read(bytes, route: .fastFirst).fastDocuments == 1)
+    }
+
+    /// Nesting limits behave as before: the scanner leaves the limit to libyaml, which reports it.
+    @Test func depthLimitIsLibyamls() {
+        let text = "a:\n  b:\n    c:\n      d: 1\n"
+        let limits = LoadLimits(maxDepth: 3)
+        let fast = YAMLDifferential.read(Array(text.utf8), route: .fastFirst, limits: limits).outcome
+        #expect(fast.problem?.message == "nesting deeper than 3 levels")
+        #expect(YAMLDifferential.difference(Array(text.utf8), limits: limits) == nil)
+    }
+
+    /// The same kind of edits on a sample of the real-world corpus, when it is present.
+    @Test func corpusMutationsReadAlike() throws {
+        let corpus = URL(fileURLWithPath: "/work/shared/corpus")
+        guard FileManager.default.fileExists(atPath: corpus.path) else {
+            print("note: /work/shared/corpus is absent; the corpus mutations were skipped")
+            return
+        }
+        let inserts: [UInt8] = Array(" :'\"-\t\n#>|[{,".utf8)
+        var mutations = 0
+        var failures: [String] = []
+        for (n, file) in YAMLDifferential.files(under: corpus).enumerated() where n % 20 == 0 {
+            let original = Array(try [UInt8](Data(contentsOf: file)).prefix(6000))
+            var offset = n % 11
+            while offset < original.count {
+                var edited = original
+                let op = (offset / 11) % (inserts.count + 1)
+                if op == inserts.count {
+                    edited.remove(at: offset)
+                } else {
+                    edited.insert(inserts[op], at: offset)
+                }
+                mutations += 1
+                if let difference = YAMLDifferential.difference(edited), failures.count < 20 {
+                    failures.append("\(file.path) edit \(op) at \(offset): \(difference)")
+                }
+                offset += 11
+            }
+        }
+        print("corpus mutations: \(mutations)")
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    /// Deterministic byte edits of the fixtures (a space, colon, quote, dash, tab, newline, `#`... deleted or
+    /// inserted at many offsets): whatever comes out, both readings agree.
+    @Test func mutationsReadAlike() throws {
+        let inserts: [UInt8] = Array(" :'\"-\t\n#>|[{,".utf8)
+        var mutations = 0
+        var failures: [String] = []
+        for file in YAMLDifferential.files(under: YAMLDifferential.fixtureDirectory) {
+            let original = try [UInt8](Data(contentsOf: file))
+            guard !original.isEmpty else { continue }
+            // Two edits at every offset, the kinds of edit cycling at different rates so that each kind meets
+            // every column.
+            for offset in 0..<original.count {
+                for op in [offset % (inserts.count + 1), (offset * 5 + 3) % (inserts.count + 1)] {
+                    var edited = original
+                    if op == inserts.count {
+                        edited.remove(at: offset)
+                    } else {
+                        edited.insert(inserts[op], at: offset)
+                    }
+                    mutations += 1
+                    if let difference = YAMLDifferential.difference(edited), failures.count < 20 {
+                        failures.append("\(file.lastPathComponent) edit \(op) at \(offset): \(difference)\n"
+                            + String(decoding: edited, as: UTF8.self).debugDescription)
+                    }
+                }
+            }
+        }
+        #expect(mutations >= 2000)
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+}
