@@ -213,14 +213,24 @@ public struct Auditor: Sendable {
             slots.set(index, outcome)
         }
 
+        // Last input first, so that each is moved out whole (popLast) and no builder is left shared.
+        var outcomes = inputs.indices.reversed().compactMap { slots.take($0) }
+        let objectCount = outcomes.reduce(0) { $0 + $1.objectCount }
+        // The cross-object rules share nothing with the per-object findings, so they run while those are
+        // gathered and sorted (on another thread when there is another core), and the two sorted lists are
+        // merged rule by rule. Not for the largest audits: there the index and the sort's keys held at once
+        // would be the peak memory (a million objects would need about 170 MB more), so they take turns.
+        let crossSlot = ResultSlots<FindingList>(count: 1)
+        let atOnce = options.jobs > 1 && objectCount <= Self.largestAuditDoneAlongside
+        let crossThread = atOnce ? crossObject.flatMap { analysis in
+            startThread { crossSlot.set(0, analysis.orderedFindings()) }
+        } : nil
+
         // Findings are kept compactly (FindingList): a million-object audit reports millions of them.
         var findings = FindingList.Builder()
         var errors = argumentErrors
         var notes: [LoadNote] = []
-        var objectCount = 0
-        for index in inputs.indices {
-            guard let outcome = slots.take(index) else { continue }
-            objectCount += outcome.objectCount
+        while let outcome = outcomes.popLast() {
             findings.append(contentsOf: outcome.findings)  // the first input's builder is taken over, not copied
             errors.append(contentsOf: outcome.errors)
             notes.append(contentsOf: outcome.notes)
@@ -233,13 +243,6 @@ public struct Auditor: Sendable {
         // sorting them in place copies every record (hundreds of megabytes on a million objects).
         var list = (consume findings).finish()
         if let crossObject {
-            // The cross-object rules share nothing with the per-object findings, so they run while those are
-            // sorted (on another thread when there is another core), and the two sorted lists are merged
-            // rule by rule. Not for the largest audits: there the index and the sort's keys held at once would
-            // be the peak memory (a million objects would need about 170 MB more), so they take turns.
-            let crossSlot = ResultSlots<FindingList>(count: 1)
-            let atOnce = options.jobs > 1 && objectCount <= Self.largestAuditDoneAlongside
-            let crossThread = atOnce ? startThread { crossSlot.set(0, crossObject.orderedFindings()) } : nil
             if crossThread == nil {
                 crossSlot.set(0, crossObject.orderedFindings())
                 // What the analysis freed is given back before the sort allocates its keys.
