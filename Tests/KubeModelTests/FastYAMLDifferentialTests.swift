@@ -284,13 +284,8 @@ struct FastYAMLDifferentialTests {
             let original = Array(try [UInt8](Data(contentsOf: file)).prefix(6000))
             var offset = n % 11
             while offset < original.count {
-                var edited = original
                 let op = (offset / 11) % (inserts.count + 1)
-                if op == inserts.count {
-                    edited.remove(at: offset)
-                } else {
-                    edited.insert(inserts[op], at: offset)
-                }
+                let edited = Self.edit(original, at: offset, op: op, inserts: inserts)
                 mutations += 1
                 if let difference = YAMLDifferential.difference(edited), failures.count < 20 {
                     failures.append("\(file.path) edit \(op) at \(offset): \(difference)")
@@ -300,6 +295,17 @@ struct FastYAMLDifferentialTests {
         }
         print("corpus mutations: \(mutations)")
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    /// `bytes` with `inserts[op]` inserted at `offset`, or the byte there deleted when `op` is `inserts.count`.
+    private static func edit(_ bytes: [UInt8], at offset: Int, op: Int, inserts: [UInt8]) -> [UInt8] {
+        var edited = bytes
+        if op == inserts.count {
+            edited.remove(at: offset)
+        } else {
+            edited.insert(inserts[op], at: offset)
+        }
+        return edited
     }
 
     /// Deterministic byte edits of the fixtures (a space, colon, quote, dash, tab, newline, `#`... deleted or
@@ -315,12 +321,7 @@ struct FastYAMLDifferentialTests {
             // every column.
             for offset in 0..<original.count {
                 for op in [offset % (inserts.count + 1), (offset * 5 + 3) % (inserts.count + 1)] {
-                    var edited = original
-                    if op == inserts.count {
-                        edited.remove(at: offset)
-                    } else {
-                        edited.insert(inserts[op], at: offset)
-                    }
+                    let edited = Self.edit(original, at: offset, op: op, inserts: inserts)
                     mutations += 1
                     if let difference = YAMLDifferential.difference(edited), failures.count < 20 {
                         failures.append("\(file.lastPathComponent) edit \(op) at \(offset): \(difference)\n"
