@@ -49,7 +49,7 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Skip the cross-object rules (network policy coverage, RBAC paths): per-object rules only.")
     var noCrossObject = false
 
-    @Flag(help: "Print how long each phase took (wall and CPU seconds) to standard error.")
+    @Flag(help: "Print how long each phase took (wall and CPU seconds) and the peak memory after it, to standard error.")
     var timings = false
 
     @Flag(help: "No colour in the text report (also when NO_COLOR is set or the output is not a terminal).")
