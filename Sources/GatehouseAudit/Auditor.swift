@@ -78,7 +78,7 @@ public struct NamespaceDirectory: Sendable {
 ///
 /// The auditor calls ``observe(_:)`` for every object from its worker threads (so implementations must be
 /// thread-safe and must copy or retain what they need: the auditor drops each document's tree after
-/// evaluating it), then ``findings()`` once, after every input has been read.
+/// evaluating it), then ``orderedFindings()`` once, after every input has been read.
 public protocol CrossObjectAnalysis: AnyObject, Sendable {
     /// Ids of the rules the analysis runs, for the report's rule list.
     var ruleIDs: [String] { get }
@@ -264,7 +264,6 @@ public struct Auditor: Sendable {
             profile: profile, activeRules: activeRules, files: inputs.map(\.description), objectCount: objectCount,
             orderedFindings: consume list, errors: errors, notes: notes)
     }
-
 
     private func collectNamespaces(
         _ inputs: [AuditInput], standardInput: SendableResult?

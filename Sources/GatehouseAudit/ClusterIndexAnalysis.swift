@@ -63,30 +63,15 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         return shard
     }
 
-    /// The cross-object findings. Gives the index up: once the analysis has run, what it gathered is freed
-    /// before the report is sorted and written (call it once, after every object was observed).
-    ///
-    /// The rules run on up to `jobs` threads, one rule at a time each; their findings are concatenated in rule
-    /// order, so the result is the same for any number of jobs.
-    public func findings() -> [Finding] {
-        let engine = self.engine
-        let slots = ResultSlots<[Finding]>(count: engine.ruleCount)
-        // In a function of its own, so the index and the analysis are freed before the findings are gathered.
-        runRules(taking: takeShards()) { rule, analysis in slots.set(rule, engine.findings(ofRule: rule, in: analysis)) }
-        FreedMemory.giveBack()
-        var perRule = (0..<engine.ruleCount).map { slots.take($0) ?? [] }
-        var result: [Finding] = []
-        result.reserveCapacity(perRule.reduce(0) { $0 + $1.count })
-        for rule in perRule.indices {
-            result += perRule[rule]
-            perRule[rule] = []  // freed as soon as copied: one rule's findings held twice at most, not all
-        }
-        FreedMemory.giveBack()
-        return result
-    }
+    /// The cross-object findings, in canonical order (see ``orderedFindings()``).
+    public func findings() -> [Finding] { Array(orderedFindings()) }
 
-    /// The same findings, stored compactly and in canonical order: each rule's findings are stored and sorted on
-    /// their own, then the per-rule lists are merged (rules never share findings).
+    /// The cross-object findings, stored compactly and in canonical order. Gives the index up: once the
+    /// analysis has run, what it gathered is freed (call it once, after every object was observed).
+    ///
+    /// The rules run on up to `jobs` threads, one rule at a time each. Each rule's findings are stored and sorted
+    /// on their own, then the per-rule lists are merged (rules never share findings), so the result is the same
+    /// for any number of jobs.
     ///
     /// For an index of up to ``Auditor/largestAuditDoneAlongside`` objects, a rule's findings are stored on the
     /// thread that ran it while other rules still run. Beyond, that would hold the index and a big rule's
