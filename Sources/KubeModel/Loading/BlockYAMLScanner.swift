@@ -134,7 +134,7 @@ struct BlockYAMLScanner: ~Copyable {
             // Eight bytes at a time while none is a line break, a carriage return or non-ASCII.
             if i + 8 <= end {
                 let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if Self.hasByte(w, 0x0A) | Self.hasByte(w, 0x0D) | (w & 0x8080_8080_8080_8080) == 0 {
+                if WordBytes.matching(w, 0x0A) | WordBytes.matching(w, 0x0D) | (w & WordBytes.highs) == 0 {
                     i += 8
                     continue
                 }
@@ -166,13 +166,6 @@ struct BlockYAMLScanner: ~Copyable {
         lineEnd = end
         nextLine = end
         lineIsASCII = ascii
-    }
-
-    /// Non-zero when some byte of `w` equals `b` (may also flag a byte after a match; never misses one).
-    @inline(__always)
-    private static func hasByte(_ w: UInt64, _ b: UInt8) -> UInt64 {
-        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(b))
-        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
     /// NEL, LS and PS are line breaks to libyaml, and a BOM is skipped at a line start: all left to it. The

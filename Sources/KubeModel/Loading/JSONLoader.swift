@@ -404,30 +404,14 @@ struct JSONScanner: ~Copyable {
     /// the fast path of a string. Eight bytes at a time.
     @inline(__always)
     private func scanPlainString(from start: Int) -> Int {
-        var i = start
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let raw = UnsafeRawPointer(p)
-        #if _endian(little)
-        while i + 8 <= end {
-            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let q = x ^ (ones &* 0x22)
-            let s = x ^ (ones &* 0x5C)
-            // A byte is zero in q or s (quote, backslash), below 0x20, or has its high bit set.
-            let special = (((q &- ones) & ~q) | ((s &- ones) & ~s) | (x &- ones &* 0x20) | x) & highs
-            if special != 0 {
-                // Borrows only run upwards, so the lowest flagged byte is a real stop.
-                return i + special.trailingZeroBitCount >> 3
-            }
-            i += 8
-        }
-        #endif
-        while i < end {
-            let c = p[i]
-            if c == 0x22 || c == 0x5C || c < 0x20 || c >= 0x80 { break }
-            i += 1
-        }
-        return i
+        WordBytes.firstStop(
+            in: p, from: start, to: end,
+            flags: { x in
+                // A quote or backslash, a byte below 0x20, or one with its high bit set.
+                WordBytes.matching(x, 0x22) | WordBytes.matching(x, 0x5C)
+                    | ((x &- WordBytes.ones &* 0x20) | x) & WordBytes.highs
+            },
+            stops: { c in c == 0x22 || c == 0x5C || c < 0x20 || c >= 0x80 })
     }
 
     /// Parses a string at `"` into `b` as a `.string` scalar.
@@ -763,32 +747,14 @@ struct JSONScanner: ~Copyable {
     /// of a container looks at. Eight bytes at a time; pretty-printed exports are mostly indentation.
     @inline(__always)
     private func scanStructural(from start: Int) -> Int {
-        var i = start
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let raw = UnsafeRawPointer(p)
-        #if _endian(little)
-        while i + 8 <= end {
-            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            // `[` and `]` are `{` and `}` without the 0x20 bit: fold them together.
-            let folded = x | (ones &* 0x20)
-            let q = x ^ (ones &* 0x22)
-            let open = folded ^ (ones &* 0x7B)
-            let close = folded ^ (ones &* 0x7D)
-            let found = (((q &- ones) & ~q) | ((open &- ones) & ~open) | ((close &- ones) & ~close)) & highs
-            if found != 0 {
-                // Borrows only run upwards, so the lowest flagged byte is a real stop.
-                return i + found.trailingZeroBitCount >> 3
-            }
-            i += 8
-        }
-        #endif
-        while i < end {
-            let c = p[i]
-            if c == 0x22 || c == 0x7B || c == 0x7D || c == 0x5B || c == 0x5D { break }
-            i += 1
-        }
-        return i
+        WordBytes.firstStop(
+            in: p, from: start, to: end,
+            flags: { x in
+                // `[` and `]` are `{` and `}` without the 0x20 bit: fold them together.
+                let folded = x | (WordBytes.ones &* 0x20)
+                return WordBytes.matching(x, 0x22) | WordBytes.matching(folded, 0x7B) | WordBytes.matching(folded, 0x7D)
+            },
+            stops: { c in c == 0x22 || c == 0x7B || c == 0x7D || c == 0x5B || c == 0x5D })
     }
 
     /// Index after the value starting at `start` (a container is skipped by bracket counting); `nil` if the
