@@ -74,13 +74,14 @@ public enum JSONLoader {
     /// `kubectl get -o json` export needs memory for one item at a time.
     ///
     /// `kubectl` writes keys in alphabetical order, so `items` comes before `kind`. When the parser reaches a
-    /// top-level `items` array it looks ahead with a structural skip (strings and brackets only, no tree, no
-    /// validation) over the array and the remaining top-level members to find the last `kind`, the one
-    /// ``Value``'s subscript would return. Any surprise in that skim (an escaped `kind` key) makes it answer
-    /// "not a list", and the object is built whole: the slower path, never a wrong one. A file that ends
-    /// before the object closes is read as a list unless a `kind` seen says otherwise, so a cut-off export
-    /// still delivers its complete items before the error. The skim reads the items once more than parsing
-    /// does, at several times the parser's speed.
+    /// top-level `items` array it needs the last `kind`, the one ``Value``'s subscript would return. It first
+    /// walks the top-level members back from the end of the input (``JSONScanner/readListFromEnd(itemsAt:kindSoFar:)``),
+    /// which for an export is a few hundred bytes. When that walk is not conclusive it looks ahead with a
+    /// structural skip (strings and brackets only, no tree, no validation) over the array and the remaining
+    /// members. Any surprise in the skim (an escaped `kind` key) makes it answer "not a list", and the object
+    /// is built whole: the slower path, never a wrong one. A file that ends before the object closes is read
+    /// as a list unless a `kind` seen says otherwise, so a cut-off export still delivers its complete items
+    /// before the error.
     ///
     /// Returns the error that stopped the stream, if any; values before it have been delivered.
     public static func stream(
@@ -598,6 +599,9 @@ struct JSONScanner: ~Copyable {
         offset += 1
         var kindIsList: Bool?
         var flattened = false
+        // Where the items were, when they were read as a list's on the word of the input's end alone
+        // (`ListReading.likelyList`): the object's own last `kind`, parsed by the time it closes, must agree.
+        var kindToConfirm: SourcePosition?
         var itemBuilder = TreeBuilder(tracksExpansion: false)
         var itemIndex = 0
         skipWhitespace()
@@ -609,12 +613,15 @@ struct JSONScanner: ~Copyable {
                 let key = b.lastNode!
                 let isItems = b.withText(of: key) { Self.equals($0, "items") }
                 skipWhitespace()
-                if isItems, offset < end, p[offset] == UInt8(ascii: "["), listAhead(from: offset, kindSoFar: kindIsList) {
+                if isItems, offset < end, p[offset] == UInt8(ascii: "["),
+                    let reading = listReading(itemsAt: offset, kindSoFar: kindIsList)
+                {
                     // The list's own tree keeps an empty `items`; the items go out on their own.
                     let itemsPos = position
                     b.open(.sequence, line: itemsPos.line, column: itemsPos.column)
                     b.close()
                     flattened = true
+                    if reading == .likelyList { kindToConfirm = itemsPos }
                     try parseItems(document: document, startIndex: &itemIndex, builder: &itemBuilder, onValue: onValue)
                 } else {
                     try parseValue(into: &b, depthBase: 1)
@@ -637,6 +644,13 @@ struct JSONScanner: ~Copyable {
             }
         }
         b.close()
+        if let itemsPosition = kindToConfirm, kindIsList != true {
+            throw LoadProblem(
+                position: itemsPosition,
+                message: "`items` was read as a list's items, judged by the last `kind` in the input, but this "
+                    + "object's own last `kind` is not a list: write `kind` before `items`, or put each top-level "
+                    + "value in a file of its own")
+        }
         guard let tree = b.finish() else {
             throw LoadProblem(position: .unknown, message: "internal error: unbalanced JSON tree")
         }
@@ -676,6 +690,177 @@ struct JSONScanner: ~Copyable {
             }
             throw unexpected(expecting: "',' or ']' after an array item")
         }
+    }
+
+    /// How the object's `items` array should be read.
+    enum ListReading {
+        /// Certainly a list's items (the one answer ``listAhead(from:kindSoFar:)`` would give).
+        case list
+        /// A list's items on the word of the input's end (see ``readListFromEnd(itemsAt:kindSoFar:)``); the
+        /// object's own `kind` must confirm it when the object closes.
+        case likelyList
+    }
+
+    /// Whether the `items` array at `start` is a list's, or `nil` when the object is to be built whole.
+    ///
+    /// kubectl writes `kind` after `items`, so the answer is read from the end of the input backward first,
+    /// which costs a few hundred bytes; only when that read is not conclusive are the items skimmed forward.
+    func listReading(itemsAt start: Int, kindSoFar: Bool?) -> ListReading? {
+        switch readListFromEnd(itemsAt: start, kindSoFar: kindSoFar) {
+        case .certain(let isList): return isList ? .list : nil
+        case .likely: return .likelyList
+        case .unknown: return listAhead(from: start, kindSoFar: kindSoFar) ? .list : nil
+        }
+    }
+
+    /// What ``readListFromEnd(itemsAt:kindSoFar:)`` learned.
+    enum TailReading: Equatable {
+        /// The walk reached the `items` array at `start`: the answer ``listAhead(from:kindSoFar:)`` would give.
+        case certain(Bool)
+        /// The walk met an array too long to walk back over, taken to be `items`, after which the last `kind`
+        /// (or, when none follows it, the `kind` before `items`) names a list. Wrong only when that array is
+        /// not this object's `items`: a later top-level value's, or another long array after `items` with a
+        /// `kind` between them. The object's own last `kind`, parsed by the time the object closes, shows it,
+        /// and the load then stops with an error rather than a misread.
+        case likely
+        /// Anything else: a cut-off or odd input, an escaped key, a `kind` that is not a list, another value.
+        case unknown
+    }
+
+    /// Bytes the backward walk reads before it takes a long array for `items`.
+    static let tailReadBytes = 1 << 16
+
+    /// Walks the top-level members back from the end of the input, as far as the `items` array at `start`,
+    /// to find the last `kind`. In valid JSON a string is found backward from its closing quote as the first
+    /// quote before it preceded by an even number of backslashes, and brackets match backward as forward.
+    func readListFromEnd(itemsAt start: Int, kindSoFar: Bool?) -> TailReading {
+        var lastKind: Bool?
+        var i = end - 1
+        while i > start, Self.isSpace(p[i]) { i -= 1 }
+        guard i > start, p[i] == UInt8(ascii: "}") else { return .unknown }
+        let budgetEnd = max(start, end - Self.tailReadBytes)
+        i -= 1
+        while true {
+            // A member's value ends at `i`.
+            while i > start, Self.isSpace(p[i]) { i -= 1 }
+            guard i > start else { return .unknown }
+            var valueStart: Int
+            var stringValue: UnsafeRawBufferPointer?
+            switch p[i] {
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                switch matchBackward(closingAt: i, start: start, budgetEnd: budgetEnd) {
+                case .opening(let j):
+                    if j == start { return .certain(lastKind ?? kindSoFar ?? false) }
+                    valueStart = j
+                case .beyondBudget:
+                    guard p[i] == UInt8(ascii: "]"), lastKind ?? kindSoFar ?? false else { return .unknown }
+                    return .likely
+                case .unreadable:
+                    return .unknown
+                }
+            case UInt8(ascii: "\""):
+                guard let j = stringStartBackward(closingQuoteAt: i, start: start) else { return .unknown }
+                valueStart = j
+                stringValue = UnsafeRawBufferPointer(start: p + j + 1, count: i - j - 1)
+            default:
+                // true, false, null or a number.
+                guard Self.isScalarByte(p[i]) else { return .unknown }
+                var j = i
+                while j > start, Self.isScalarByte(p[j - 1]) { j -= 1 }
+                valueStart = j
+            }
+            // `"key" :` before it.
+            i = valueStart - 1
+            while i > start, Self.isSpace(p[i]) { i -= 1 }
+            guard i > start, p[i] == UInt8(ascii: ":") else { return .unknown }
+            i -= 1
+            while i > start, Self.isSpace(p[i]) { i -= 1 }
+            guard i > start, p[i] == UInt8(ascii: "\""),
+                let keyStart = stringStartBackward(closingQuoteAt: i, start: start)
+            else { return .unknown }
+            let key = UnsafeRawBufferPointer(start: p + keyStart + 1, count: i - keyStart - 1)
+            if key.contains(0x5C) { return .unknown }
+            if lastKind == nil, Self.equals(key, "kind") {
+                // The last `kind` in the object is the first one met walking back.
+                guard let value = stringValue, !value.contains(0x5C) else { return .unknown }
+                lastKind = Self.hasListSuffix(value)
+            }
+            // `,` before the member; anything else (the object's `{`) means `items` was not among them.
+            i = keyStart - 1
+            while i > start, Self.isSpace(p[i]) { i -= 1 }
+            guard i > start, p[i] == UInt8(ascii: ",") else { return .unknown }
+            i -= 1
+        }
+    }
+
+    /// Where a backward bracket match ended.
+    enum BackwardMatch {
+        case opening(Int)
+        /// The walk passed `budgetEnd` first.
+        case beyondBudget
+        /// Not valid JSON as far as the walk can tell, or the walk reached `start` unbalanced.
+        case unreadable
+    }
+
+    /// The index of the bracket that opens the container closed at `close`, walking back no further than
+    /// `start` (where it may open) and no earlier than `budgetEnd`.
+    private func matchBackward(closingAt close: Int, start: Int, budgetEnd: Int) -> BackwardMatch {
+        var depth = 0
+        var i = close
+        while i >= start {
+            if i < budgetEnd { return .beyondBudget }
+            switch p[i] {
+            case UInt8(ascii: "\""):
+                switch stringStartBackward(closingQuoteAt: i, start: start, budgetEnd: budgetEnd) {
+                case .opening(let j): i = j
+                case let stop: return stop
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth += 1
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth -= 1
+                if depth == 0 { return .opening(i) }
+            default:
+                break
+            }
+            i -= 1
+        }
+        return .unreadable
+    }
+
+    /// The opening quote of the string whose closing quote is at `close` (as ``BackwardMatch/opening(_:)``),
+    /// walking back no further than `start` and no earlier than `budgetEnd`. A line break is never inside a
+    /// valid string.
+    private func stringStartBackward(closingQuoteAt close: Int, start: Int, budgetEnd: Int) -> BackwardMatch {
+        var i = close - 1
+        while i > start {
+            if i < budgetEnd { return .beyondBudget }
+            let c = p[i]
+            if c == 0x0A { return .unreadable }
+            if c == 0x22 {
+                var backslashes = 0
+                while i - 1 - backslashes > start, p[i - 1 - backslashes] == 0x5C { backslashes += 1 }
+                if backslashes % 2 == 0 { return .opening(i) }
+            }
+            i -= 1
+        }
+        return .unreadable
+    }
+
+    /// ``stringStartBackward(closingQuoteAt:start:budgetEnd:)`` for a key or a string value: its opening quote.
+    private func stringStartBackward(closingQuoteAt close: Int, start: Int) -> Int? {
+        let budgetEnd = max(start, end - Self.tailReadBytes)
+        if case .opening(let i) = stringStartBackward(closingQuoteAt: close, start: start, budgetEnd: budgetEnd) {
+            return i
+        }
+        return nil
+    }
+
+    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+
+    /// Bytes of `true`, `false`, `null` and numbers.
+    private static func isScalarByte(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x2B || c == 0x2D || (c >= 0x41 && c <= 0x5A)
     }
 
     /// Skims from the `items` array at `start` to the end of the enclosing top-level object and says whether
