@@ -183,8 +183,8 @@ public struct Engine: Sendable {
                 entry.action, overrides: entry.namespaceActions, templateAction: templateAction,
                 limits: namespaceLimits, namespace: namespace, isTemplate: isTemplate)
             if action == .off { continue }
-            let found = context.run(entry.rule, on: object, ruleID: entry.id, severity: entry.defaultSeverity)
-            if found.isEmpty { continue }
+            let start = context.run(entry.rule, on: object, ruleID: entry.id, severity: entry.defaultSeverity)
+            if context.findings.count == start { continue }
             if annotation == nil {
                 annotation = AnnotationExemption(
                     object: object, template: template, settings: annotationSettings, known: knownRuleIDs)
@@ -193,22 +193,21 @@ public struct Engine: Sendable {
             let annotationSource: ExemptionSource? =
                 entry.annotationExemptible && annotation!.exempts(entry.id) ? .annotation(reason: annotation!.reason) : nil
 
-            for var finding in found {
+            context.settleFindings(from: start) { finding in
                 // The rule set each finding's severity (its default, or its own grading); the policy's wins.
                 if entry.policySetsSeverity { finding.severity = entry.severity }
                 finding.action = action
                 // Policy exemptions first (they name their reason in the policy file), then the annotation.
-                if let source = entry.exemptions.isEmpty
+                guard let source = entry.exemptions.isEmpty
                     ? annotationSource
                     : policyExemption(for: finding, entry: entry, object: object, namespace: namespace, labels: &labels)
                         ?? annotationSource
-                {
-                    result.exempted.append(ExemptedFinding(finding: finding, exemption: source))
-                } else {
-                    result.findings.append(finding)
-                }
+                else { return true }
+                result.exempted.append(ExemptedFinding(finding: finding, exemption: source))
+                return false
             }
         }
+        result.findings = context.takeFindings()
         return result
     }
 

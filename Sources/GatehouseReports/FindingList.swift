@@ -206,8 +206,10 @@ public struct FindingList: RandomAccessCollection, Sendable {
             let column = UInt32(exactly: f.position.column).flatMap { $0 == FindingList.wideMark ? nil : $0 }
             if line == nil || column == nil { list.wide[list.records.count] = f.position }
             let record = Record(
-                    rule: intern(f.ruleID), message: intern(f.message), path: intern(f.path),
-                    container: intern(f.container), image: intern(f.image),
+                    rule: Self.intern(f.ruleID, recent: &recentRule, table: &stringIDs, strings: &list.strings),
+                    message: intern(f.message), path: intern(f.path),
+                    container: Self.intern(f.container, recent: &recentContainer, table: &stringIDs, strings: &list.strings),
+                    image: Self.intern(f.image, recent: &recentImage, table: &stringIDs, strings: &list.strings),
                     check: intern(f.check), object: object, chain: chain,
                     line: line ?? FindingList.wideMark, column: column ?? FindingList.wideMark,
                     severity: f.severity, action: f.action)
@@ -248,6 +250,28 @@ public struct FindingList: RandomAccessCollection, Sendable {
         private mutating func intern(_ text: String?) -> UInt32 {
             guard let text else { return FindingList.none }
             return intern(text)
+        }
+
+        /// The last rule id, container and image interned, with their ids: an object's findings come rule by
+        /// rule and mostly about the same container, so these repeat from one finding to the next, and
+        /// comparing with the last one is cheaper than hashing.
+        private var recentRule = RecentString()
+        private var recentContainer = RecentString()
+        private var recentImage = RecentString()
+
+        struct RecentString: Sendable {
+            var text: String?
+            var id = FindingList.none
+        }
+
+        private static func intern(
+            _ text: String?, recent: inout RecentString, table: inout StringTable, strings: inout [String]
+        ) -> UInt32 {
+            guard let text else { return FindingList.none }
+            if let last = recent.text, last == text { return recent.id }
+            let id = table.intern(text, into: &strings)
+            recent = RecentString(text: text, id: id)
+            return id
         }
 
         private mutating func intern(_ text: String) -> UInt32 {

@@ -54,19 +54,36 @@ public struct CheckContext {
     }
 
     /// Checks the context's object (`object`, the one the context was made for) with `rule` (whose scope the
-    /// caller has checked), reporting as `ruleID`
-    /// with `severity`, and returns its findings. The engine runs all rules of an object through one context
-    /// this way: building a context per rule copied the object, template and request (a dozen reference
-    /// counts) for every rule.
-    public mutating func run(_ rule: some Rule, on object: KubeObject, ruleID: String, severity: Severity) -> [Finding] {
+    /// caller has checked), reporting as `ruleID` with `severity`. Its findings are appended to ``findings``,
+    /// after those of the rules run before; returns where they start. The engine runs all rules of an object
+    /// through one context this way: building a context per rule copied the object, template and request (a
+    /// dozen reference counts) for every rule, and an array per rule copied every finding once more.
+    public mutating func run(_ rule: some Rule, on object: KubeObject, ruleID: String, severity: Severity) -> Int {
         self.ruleID = ruleID
         self.severity = severity
-        findings = []
+        let start = findings.count
         // `object` is the caller's (the context's own): passing it in, rather than copying `self.object` out
         // for the call, saves a copy of the object per rule.
         rule.check(object, &self)
-        defer { findings = [] }
-        return findings
+        return start
+    }
+
+    /// Settles the findings from index `start` on in place: `settle` adjusts each one and returns whether it
+    /// stays; those it turns away are removed, the rest keep their order.
+    public mutating func settleFindings(from start: Int, _ settle: (inout Finding) -> Bool) {
+        var kept = start
+        for i in start..<findings.count where settle(&findings[i]) {
+            if kept != i { findings.swapAt(kept, i) }
+            kept += 1
+        }
+        if kept < findings.count { findings.removeSubrange(kept...) }
+    }
+
+    /// The findings reported so far, leaving the context without them.
+    public mutating func takeFindings() -> [Finding] {
+        var taken: [Finding] = []
+        swap(&taken, &findings)
+        return taken
     }
 
     /// ``RBACRule/rules(of:)`` of the context's object, read once for all the rules that ask.
