@@ -126,20 +126,25 @@ struct MinerNameSearch: Sendable {
         }
     }
 
+    /// The names by their first byte.
+    private static let namesByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for name in names { table[Int(name[0])].append(name) }
+        return table
+    }()
+
+    /// A name can start only at the start or after `/_.-`: only those few places of an image name are tried,
+    /// against the names starting with the byte found there.
     private static func search(_ text: [UInt8]) -> Bool {
         let n = text.count
-        for name in names where name.count <= n {
-            let first = name[0]
-            var start = 0
-            while start + name.count <= n {
-                defer { start += 1 }
-                guard text[start] == first else { continue }
-                if start > 0 {
-                    let before = text[start - 1]
-                    guard before == UInt8(ascii: "/") || before == UInt8(ascii: "_") || before == UInt8(ascii: ".")
-                        || before == UInt8(ascii: "-")
-                    else { continue }
-                }
+        for start in 0..<n {
+            if start > 0 {
+                let before = text[start - 1]
+                guard before == UInt8(ascii: "/") || before == UInt8(ascii: "_") || before == UInt8(ascii: ".")
+                    || before == UInt8(ascii: "-")
+                else { continue }
+            }
+            for name in namesByFirstByte[Int(text[start])] where start + name.count <= n {
                 var same = true
                 for k in 1..<name.count where text[start + k] != name[k] {
                     same = false

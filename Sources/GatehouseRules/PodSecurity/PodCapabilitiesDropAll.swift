@@ -93,12 +93,19 @@ public struct PodCapabilitiesDropAll: Rule {
     let requiredDrop: Set<String>
     let allowedAdd: Set<String>
     let allowAll: Bool
+    /// The message's list when a container drops nothing (most of them), made once.
+    let requiredDropText: String
 
     public init(parameters: RuleParameters) {
         requiredDrop = AzurePods.lowered(parameters.strings("requiredDropCapabilities", default: ["ALL"]))
         let add = parameters.strings("allowedCapabilities", default: ["NET_BIND_SERVICE"])
         allowedAdd = AzurePods.lowered(add)
         allowAll = add.contains("*")
+        requiredDropText = Self.text(missing: requiredDrop)
+    }
+
+    private static func text(missing: Set<String>) -> String {
+        PSSText.joinQuote(missing.sorted().map { $0.uppercased() })
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
@@ -107,11 +114,12 @@ public struct PodCapabilitiesDropAll: Rule {
         if AzurePods.isWindows(pod, includingOSName: true) { return }
         for container in pod.containers {
             let caps = PodFields.object(container.securityContext, "capabilities")
-            let dropped = AzurePods.lowered(PodFields.strings(caps, "drop").map(\.text))
+            let drops = PodFields.strings(caps, "drop")
+            let dropped = drops.isEmpty ? [] : AzurePods.lowered(drops.map(\.text))
             if !dropped.contains("all"), !requiredDrop.isSubset(of: dropped) {
-                let missing = requiredDrop.subtracting(dropped).sorted().map { $0.uppercased() }
+                let missing = dropped.isEmpty ? requiredDropText : Self.text(missing: requiredDrop.subtracting(dropped))
                 context.report(
-                    "container \"\(container.name)\" must drop \(PSSText.joinQuote(missing)) in securityContext.capabilities.drop",
+                    "container \"\(container.name)\" must drop \(missing) in securityContext.capabilities.drop",
                     path: container.path("securityContext.capabilities.drop"),
                     at: caps?["drop"] ?? caps ?? container.securityContext ?? container.value, container: container)
             }

@@ -124,11 +124,19 @@ public struct Permission: Sendable, Hashable {
     public let group: String
     /// Combined form, `pods` or `pods/exec`.
     public let resource: String
+    /// `create, update, patch on pods`: how a message names the whole permission, made once.
+    public let text: String
 
     public init(_ verbs: [String], _ resource: String, group: String = "") {
         self.verbs = verbs
         self.group = group
         self.resource = resource
+        self.text = Self.text(verbs, on: resource)
+    }
+
+    /// `get, list on secrets`.
+    public static func text(_ verbs: [String], on resource: String) -> String {
+        "\(verbs.joined(separator: ", ")) on \(resource)"
     }
 
     /// The verbs of this permission `rule` grants (for some object).

@@ -35,12 +35,13 @@ enum RoleChecks {
     /// `get, list on secrets; create on pods/exec`, or empty when nothing is granted.
     static func grants(_ rule: RBACRule, _ permissions: [Permission]) -> String {
         var parts: [String] = []
-        var seen: Set<String> = []
         for permission in permissions {
             let verbs = permission.granted(by: rule)
             guard !verbs.isEmpty else { continue }
-            let text = "\(verbs.joined(separator: ", ")) on \(permission.resource)"
-            if seen.insert(text).inserted { parts.append(text) }
+            // Granted verbs keep the permission's order, so all of them read as the permission's own text.
+            let text = verbs.count == permission.verbs.count ? permission.text : Permission.text(verbs, on: permission.resource)
+            // A handful of parts at most: a linear search is cheaper than hashing.
+            if !parts.contains(text) { parts.append(text) }
         }
         return parts.joined(separator: "; ")
     }
