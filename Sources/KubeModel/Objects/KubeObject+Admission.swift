@@ -10,6 +10,7 @@ extension KubeObject {
         self.source = source
         self.apiVersion = apiVersion
         self.kind = kind
+        self.group = Self.group(of: apiVersion)
         let metadata = root["metadata"]
         self.name = metadata?["name"]?.string ?? metadata?["generateName"]?.string ?? ""
         let own = metadata?["namespace"]?.string

@@ -29,6 +29,9 @@ public struct KubeObject: Sendable {
     public let name: String
     /// `nil` for cluster-scoped objects and for namespaced objects written without a namespace.
     public let namespace: String?
+    /// The API group, `""` for the core group. Kept, not computed: rule scopes, pod templates and the cluster
+    /// index ask for it several times per object.
+    public let group: String
 
     /// Wraps a value that has `apiVersion` and `kind`; `nil` when either is missing (not a Kubernetes object).
     public init?(root: Value, source: SourceRef) {
@@ -39,6 +42,7 @@ public struct KubeObject: Sendable {
         self.source = source
         self.apiVersion = apiVersion
         self.kind = kind
+        self.group = Self.group(of: apiVersion)
         let metadata = root["metadata"]
         if metadata == nil, kind == "Event", apiVersion.hasPrefix("audit.k8s.io/") {
             // An API audit log entry has no metadata: it is known by its audit ID, and belongs to the namespace
@@ -51,14 +55,14 @@ public struct KubeObject: Sendable {
         self.namespace = metadata?["namespace"]?.string
     }
 
-    public var metadata: Value? { root["metadata"] }
-    public var position: SourcePosition { root.position }
-
-    /// The API group, `""` for the core group.
-    public var group: String {
-        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+    /// The group part of an `apiVersion` (`apps` of `apps/v1`), `""` for the core group (`v1`).
+    static func group(of apiVersion: String) -> String {
+        guard let slash = apiVersion.utf8.firstIndex(of: UInt8(ascii: "/")) else { return "" }
         return String(apiVersion[..<slash])
     }
+
+    public var metadata: Value? { root["metadata"] }
+    public var position: SourcePosition { root.position }
 
     public func label(_ key: String) -> String? { metadata?["labels"]?[key]?.string }
     public func annotation(_ key: String) -> String? { metadata?["annotations"]?[key]?.string }
