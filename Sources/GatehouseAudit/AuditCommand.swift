@@ -17,8 +17,9 @@ public struct AuditRequest: Sendable {
     public var crossObject: Bool
     /// Where to record each phase's time (`--timings`), when set.
     public var clock: PhaseClock?
-    /// For a process that exits right after the run: the report is left to the exit rather than freed object
-    /// by object (tens of milliseconds on a large audit, spent after the report is written).
+    /// For a process that exits right after the run: the report (and the cross-object index, see
+    /// ``ClusterIndexAnalysis``) is left to the exit rather than freed object by object (tens of milliseconds
+    /// on a large audit).
     public var leavesReportToExit = false
 
     public init(
@@ -41,7 +42,7 @@ public struct AuditRequest: Sendable {
     /// Throws ``ParameterError`` when the policy gives a rule parameters it cannot use.
     public func run(to output: ReportOutput) throws -> AuditExitStatus {
         let engine = try Engine(policy: policy)
-        let crossObject = try ClusterIndexAnalysis(policy: policy, jobs: jobs)
+        let crossObject = try ClusterIndexAnalysis(policy: policy, jobs: jobs, leavesIndexToExit: leavesReportToExit)
         var options = AuditOptions(jobs: jobs)
         options.clock = clock
         let auditor = Auditor(
