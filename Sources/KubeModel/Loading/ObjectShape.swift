@@ -145,13 +145,13 @@ struct ShapeCheck {
         let steps: [String]
         switch object.kind {
         case "Pod" where object.group == "":
-            steps = ["spec"]
+            steps = Self.podSteps
         case "PodTemplate" where object.group == "":
-            steps = ["template", "spec"]
+            steps = Self.podTemplateSteps
         case "CronJob" where object.group == "batch":
-            steps = ["spec", "jobTemplate", "spec", "template", "spec"]
+            steps = Self.cronJobSteps
         case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController":
-            steps = ["spec", "template", "spec"]
+            steps = Self.workloadSteps
         default:
             // Workload CRDs: only when the object has a pod template at all.
             guard let template = PodTemplate(of: object) else { return }
@@ -159,81 +159,86 @@ struct ShapeCheck {
             return
         }
         var current = root
-        var path = ""
-        for step in steps {
-            path = path.isEmpty ? step : "\(path).\(step)"
-            guard let next = field(current, step, path: path, .mapping("a mapping")) else { return }
+        for (i, step) in steps.enumerated() {
+            guard let next = field(current, step, path: steps[...i].joined(separator: "."), .mapping("a mapping")) else {
+                return
+            }
             current = next
         }
-        podSpec(current, path: path)
+        podSpec(current, path: steps.joined(separator: "."))
     }
 
-    mutating func podSpec(_ spec: Value, path: String) {
+    static let podSteps = ["spec"]
+    static let podTemplateSteps = ["template", "spec"]
+    static let cronJobSteps = ["spec", "jobTemplate", "spec", "template", "spec"]
+    static let workloadSteps = ["spec", "template", "spec"]
+
+    mutating func podSpec(_ spec: Value, path: @autoclosure () -> String) {
+        // Paths are made only for a problem: most objects have none.
         for list in Container.List.allCases {
-            let listPath = "\(path).\(list.rawValue)"
-            for (container, i) in mappings(spec, list.rawValue, path: listPath, of: "containers") {
-                self.container(container, path: "\(listPath)[\(i)]")
+            for (container, i) in mappings(spec, list.rawValue, path: "\(path()).\(list.rawValue)", of: "containers") {
+                self.container(container, path: "\(path()).\(list.rawValue)[\(i)]")
             }
         }
-        for (volume, i) in mappings(spec, "volumes", path: "\(path).volumes", of: "volumes") {
-            field(volume, "name", path: "\(path).volumes[\(i)].name", .string)
-            if let hostPath = field(volume, "hostPath", path: "\(path).volumes[\(i)].hostPath", .mapping("a mapping")) {
-                field(hostPath, "path", path: "\(path).volumes[\(i)].hostPath.path", .string)
+        for (volume, i) in mappings(spec, "volumes", path: "\(path()).volumes", of: "volumes") {
+            field(volume, "name", path: "\(path()).volumes[\(i)].name", .string)
+            if let hostPath = field(volume, "hostPath", path: "\(path()).volumes[\(i)].hostPath", .mapping("a mapping")) {
+                field(hostPath, "path", path: "\(path()).volumes[\(i)].hostPath.path", .string)
             }
         }
         for flag in Self.podFlags {
-            field(spec, flag, path: "\(path).\(flag)", .bool)
+            field(spec, flag, path: "\(path()).\(flag)", .bool)
         }
-        if let context = field(spec, "securityContext", path: "\(path).securityContext", .mapping("a mapping")) {
-            securityContext(context, path: "\(path).securityContext")
+        if let context = field(spec, "securityContext", path: "\(path()).securityContext", .mapping("a mapping")) {
+            securityContext(context, path: "\(path()).securityContext")
         }
-        stringMap(spec, "nodeSelector", path: "\(path).nodeSelector")
-        field(spec, "serviceAccountName", path: "\(path).serviceAccountName", .string)
+        stringMap(spec, "nodeSelector", path: "\(path()).nodeSelector")
+        field(spec, "serviceAccountName", path: "\(path()).serviceAccountName", .string)
     }
 
-    mutating func container(_ container: Value, path: String) {
-        field(container, "name", path: "\(path).name", .string)
-        field(container, "image", path: "\(path).image", .string)
-        if let context = field(container, "securityContext", path: "\(path).securityContext", .mapping("a mapping")) {
-            securityContext(context, path: "\(path).securityContext")
+    mutating func container(_ container: Value, path: @autoclosure () -> String) {
+        field(container, "name", path: "\(path()).name", .string)
+        field(container, "image", path: "\(path()).image", .string)
+        if let context = field(container, "securityContext", path: "\(path()).securityContext", .mapping("a mapping")) {
+            securityContext(context, path: "\(path()).securityContext")
             for flag in Self.containerFlags {
-                field(context, flag, path: "\(path).securityContext.\(flag)", .bool)
+                field(context, flag, path: "\(path()).securityContext.\(flag)", .bool)
             }
             if let capabilities = field(
-                context, "capabilities", path: "\(path).securityContext.capabilities", .mapping("a mapping"))
+                context, "capabilities", path: "\(path()).securityContext.capabilities", .mapping("a mapping"))
             {
                 for key in Self.capabilityKeys {
                     if let list = field(
-                        capabilities, key, path: "\(path).securityContext.capabilities.\(key)", .list(of: "capability names"))
+                        capabilities, key, path: "\(path()).securityContext.capabilities.\(key)", .list(of: "capability names"))
                     {
                         for (i, item) in list.items.enumerated() where !item.isNull && item.kind != .string {
-                            report("\(path).securityContext.capabilities.\(key)[\(i)]", .string, item)
+                            report("\(path()).securityContext.capabilities.\(key)[\(i)]", .string, item)
                         }
                     }
                 }
             }
         }
-        for (port, i) in mappings(container, "ports", path: "\(path).ports", of: "ports") {
-            field(port, "containerPort", path: "\(path).ports[\(i)].containerPort", .integer)
-            field(port, "hostPort", path: "\(path).ports[\(i)].hostPort", .integer)
+        for (port, i) in mappings(container, "ports", path: "\(path()).ports", of: "ports") {
+            field(port, "containerPort", path: "\(path()).ports[\(i)].containerPort", .integer)
+            field(port, "hostPort", path: "\(path()).ports[\(i)].hostPort", .integer)
         }
-        _ = mappings(container, "env", path: "\(path).env", of: "env vars")
-        _ = mappings(container, "envFrom", path: "\(path).envFrom", of: "env sources")
-        for (mount, i) in mappings(container, "volumeMounts", path: "\(path).volumeMounts", of: "volume mounts") {
-            field(mount, "readOnly", path: "\(path).volumeMounts[\(i)].readOnly", .bool)
+        _ = mappings(container, "env", path: "\(path()).env", of: "env vars")
+        _ = mappings(container, "envFrom", path: "\(path()).envFrom", of: "env sources")
+        for (mount, i) in mappings(container, "volumeMounts", path: "\(path()).volumeMounts", of: "volume mounts") {
+            field(mount, "readOnly", path: "\(path()).volumeMounts[\(i)].readOnly", .bool)
         }
-        if let resources = field(container, "resources", path: "\(path).resources", .mapping("a mapping")) {
+        if let resources = field(container, "resources", path: "\(path()).resources", .mapping("a mapping")) {
             for key in Self.resourceKeys {
-                guard let map = field(resources, key, path: "\(path).resources.\(key)", .mapping("a mapping")) else {
+                guard let map = field(resources, key, path: "\(path()).resources.\(key)", .mapping("a mapping")) else {
                     continue
                 }
                 for (k, v) in map.pairs where !v.isNull && !(v.kind == .string || v.kind == .number) {
-                    report("\(path).resources.\(key).\(k.string ?? "?")", .scalar, v)
+                    report("\(path()).resources.\(key).\(k.string ?? "?")", .scalar, v)
                 }
             }
         }
         for key in Self.commandKeys {
-            field(container, key, path: "\(path).\(key)", .list(of: "strings"))
+            field(container, key, path: "\(path()).\(key)", .list(of: "strings"))
         }
     }
 
