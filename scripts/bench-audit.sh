@@ -1,19 +1,37 @@
 #!/usr/bin/env bash
 # Audit benchmark: prints end-to-end throughput (read, parse, evaluate, write the JSON report to /dev/null)
 # for YAML and JSON at 1 and 2 jobs, the 2-job speed-up, peak RSS on 1,000,000 JSON objects, and the wall
-# time of a one-small-file audit. Figures are medians of several runs on the release build.
+# time of a one-small-file audit. Figures are medians of several runs on the release build, made as the image
+# makes it (see below).
 #
 #   scripts/bench-audit.sh            # generates the corpus on first use (.build/bench-corpus)
 #   RUNS=11 scripts/bench-audit.sh    # more runs per figure (default 7)
 #   SKIP_MILLION=1 scripts/bench-audit.sh
+#   SHIPPED=0 scripts/bench-audit.sh  # the plain `swift build -c release` binary instead
+#
+# By default the binary is built as the container image builds it (scripts/docker/Dockerfile): release, with
+# the Swift runtime linked in (--static-swift-stdlib) and jemalloc as the allocator (needs libjemalloc-dev),
+# in a scratch path of its own (.build/shipped) so it does not replace the everyday release build. Its first
+# build compiles the dependencies once more (a few minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-7}
 CORPUS=${CORPUS:-.build/bench-corpus}
 
-swift build -c release --product gatehouse >/dev/null
-BIN=$(swift build -c release --show-bin-path)/gatehouse
+if [[ ${SHIPPED:-1} == 1 ]]; then
+    if ! compgen -G '/usr/lib/*/libjemalloc.so' >/dev/null && ! compgen -G '/usr/*lib/libjemalloc.so' >/dev/null; then
+        echo "bench-audit: the shipped build links jemalloc: apt-get install -y libjemalloc-dev (or SHIPPED=0)" >&2
+        exit 2
+    fi
+    BUILD=(swift build -c release --static-swift-stdlib -Xlinker -ljemalloc --scratch-path .build/shipped)
+    BUILT="release, --static-swift-stdlib, jemalloc (as scripts/docker/Dockerfile builds it)"
+else
+    BUILD=(swift build -c release)
+    BUILT="release (swift build -c release)"
+fi
+"${BUILD[@]}" --product gatehouse >/dev/null
+BIN=$("${BUILD[@]}" --show-bin-path)/gatehouse
 
 if [[ ! -f "$CORPUS/list.json" ]]; then
     python3 scripts/gen-bench-corpus.py --out "$CORPUS"
@@ -53,6 +71,7 @@ JSON_BYTES=$(bytes "$CORPUS/list.json")
 OBJECTS=$("$BIN" audit "$CORPUS/list.json" --format json --fail-on never | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["objects"])')
 
 echo "corpus: $OBJECTS objects; YAML $(mbps "$YAML_BYTES" 1) MB in $(ls "$CORPUS"/yaml | wc -l) files; JSON $(mbps "$JSON_BYTES" 1) MB (one kind: List)"
+echo "binary: $BIN, $BUILT"
 echo "command: $BIN audit <input> --format json --fail-on never --jobs N > /dev/null; median of $RUNS runs each, 1 and 2 jobs in turn"
 
 printf '%-6s %12s %12s %9s %17s %17s\n' format "1 job" "2 jobs" "speed-up" "1 job, per CPU s" "CPU s 1 / 2 jobs"

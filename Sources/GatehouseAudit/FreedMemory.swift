@@ -18,6 +18,14 @@ enum FreedMemory {
         if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
             _ = unsafeBitCast(symbol, to: Trim.self)(0)
         }
+        // jemalloc (the container image's allocator) keeps freed pages until they decay, seconds later: purging
+        // every arena (4096 is MALLCTL_ARENAS_ALL) hands them back now. Absent under glibc's malloc.
+        typealias Control = @convention(c) (
+            UnsafePointer<CChar>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int
+        ) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallctl") {
+            _ = unsafeBitCast(symbol, to: Control.self)("arena.4096.purge", nil, nil, nil, 0)
+        }
         #endif
     }
 }
