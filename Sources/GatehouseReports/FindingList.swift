@@ -117,11 +117,12 @@ public struct FindingList: RandomAccessCollection, Sendable {
             guard let first = findings.first else { return }
             let firstObject = UInt32(list.objects.count)
             appendInterned(first.object)
-            for finding in findings {
+            // By index and borrowed: copying each finding out of the array retained and released its strings.
+            for i in findings.indices {
                 // Compared with the caller's own value (not the interned copy): the engine's findings share
                 // its strings, so this is a pointer comparison.
-                let object = finding.object == first.object ? firstObject : objectID(finding.object)
-                append(finding, object: object)
+                let object = findings[i].object == first.object ? firstObject : objectID(findings[i].object)
+                append(findings[i], object: object)
             }
         }
 
@@ -196,7 +197,7 @@ public struct FindingList: RandomAccessCollection, Sendable {
 
         private var none: UInt32 { FindingList.none }
 
-        private mutating func append(_ f: Finding, object: UInt32) {
+        private mutating func append(_ f: borrowing Finding, object: UInt32) {
             var chain: UInt32 = 0
             if !f.chain.isEmpty {
                 chain = UInt32(list.chains.count)
@@ -307,27 +308,31 @@ struct StringTable: Sendable {
 
     /// The id of `text` among `strings`, appending it when new.
     mutating func intern(_ text: String, into strings: inout [String]) -> UInt32 {
+        // Native strings are contiguous UTF-8: read in place, without the copy `withUTF8` needs.
+        if let id = text.utf8.withContiguousStorageIfAvailable({ intern(text, utf8: $0, into: &strings) }) { return id }
         var utf8Source = text
-        return utf8Source.withUTF8 { utf8 in
-            let hash = Self.hash(utf8)
-            let mask = slots.count - 1
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while true {
-                let entry = slots[slot]
-                if entry == 0 { break }
-                let id = Int(entry - 1)
-                if hashes[id] == hash && bytes.entry(id, equals: utf8) { return UInt32(id) }
-                slot = (slot + 1) & mask
-            }
-            let id = UInt32(hashes.count)
-            hashes.append(hash)
-            bytes.bytes.append(contentsOf: utf8)
-            bytes.endEntry()
-            strings.append(text)
-            slots[slot] = id + 1
-            if hashes.count * 2 > slots.count { grow() }
-            return id
+        return utf8Source.withUTF8 { intern(text, utf8: $0, into: &strings) }
+    }
+
+    private mutating func intern(_ text: String, utf8: UnsafeBufferPointer<UInt8>, into strings: inout [String]) -> UInt32 {
+        let hash = Self.hash(utf8)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            let id = Int(entry - 1)
+            if hashes[id] == hash && bytes.entry(id, equals: utf8) { return UInt32(id) }
+            slot = (slot + 1) & mask
         }
+        let id = UInt32(hashes.count)
+        hashes.append(hash)
+        bytes.bytes.append(contentsOf: utf8)
+        bytes.endEntry()
+        strings.append(text)
+        slots[slot] = id + 1
+        if hashes.count * 2 > slots.count { grow() }
+        return id
     }
 
     /// Doubles the slots (the table stays at most half full, so probes stay short).
@@ -557,8 +562,10 @@ extension FindingList {
             var kind: Int32
             var file: Int32
             var index: Int32
-            /// The name's first 8 bytes, big-endian, zero-padded; meaningful when `nameIsASCII`.
+            /// The name's first 16 bytes, big-endian, zero-padded; meaningful when `nameIsASCII`. Names of one
+            /// kind often share their first 8 bytes (`deployment-...`), which sent most comparisons to the names.
             var namePrefix: UInt64
+            var nameNext: UInt64
             var document: Int
             var item: Int
             var nameIsASCII: Bool
@@ -567,20 +574,23 @@ extension FindingList {
         var keys = objects.indices.map { i in
             let ids = objectStrings[i]
             var name = objects[i].name
-            let (prefix, ascii) = name.withUTF8 { utf8 in
+            let (prefix, next, ascii) = name.withUTF8 { utf8 in
                 var prefix: UInt64 = 0
+                var next: UInt64 = 0
                 for k in 0..<8 { prefix = prefix << 8 | UInt64(k < utf8.count ? utf8[k] : 0) }
-                return (prefix, utf8.allSatisfy { $0 < 0x80 })
+                for k in 8..<16 { next = next << 8 | UInt64(k < utf8.count ? utf8[k] : 0) }
+                return (prefix, next, utf8.allSatisfy { $0 < 0x80 })
             }
             return Key(
                 namespace: ids.namespace == Self.none ? 0 : namespaceRank[Int(ids.namespace)],
-                kind: kindRank[Int(ids.kind)], file: fileRank[Int(ids.file)], index: Int32(i), namePrefix: prefix,
+                kind: kindRank[Int(ids.kind)], file: fileRank[Int(ids.file)], index: Int32(i), namePrefix: prefix, nameNext: next,
                 document: objects[i].source.document, item: objects[i].source.item ?? -1, nameIsASCII: ascii)
         }
         /// Three-way comparison of the names of objects `a` and `b`, as `String` compares them.
         func compareNames(_ a: Key, _ b: Key) -> Int {
             if a.nameIsASCII && b.nameIsASCII {
                 if a.namePrefix != b.namePrefix { return a.namePrefix < b.namePrefix ? -1 : 1 }
+                if a.nameNext != b.nameNext { return a.nameNext < b.nameNext ? -1 : 1 }
                 var x = objects[Int(a.index)].name
                 var y = objects[Int(b.index)].name
                 return x.withUTF8 { x in
