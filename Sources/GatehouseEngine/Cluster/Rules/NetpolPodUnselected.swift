@@ -116,10 +116,13 @@ public struct NetpolPodUnselected: CrossObjectRule {
             for workload in cluster.workloadsByNamespace[namespace] ?? []
             where !candidates.anySelects(workload.podLabels) {
                 let labels = workload.podLabels.keys.sorted().map { "\($0)=\(workload.podLabels[$0]!)" }
+                // One interpolation: joining pieces with `+` copied the message as it grew.
                 report.report(
-                    "\(workload.anchor.ref.kind) \(namespace)/\(workload.anchor.ref.name) is selected by none of the "
-                        + "\(policies.count) NetworkPolicies of its namespace that isolate ingress "
-                        + "(pod labels: \(labels.isEmpty ? "none" : labels.joined(separator: ",")))",
+                    """
+                    \(workload.anchor.ref.kind) \(namespace)/\(workload.anchor.ref.name) is selected by none of the \
+                    \(policies.count) NetworkPolicies of its namespace that isolate ingress \
+                    (pod labels: \(labels.isEmpty ? "none" : labels.joined(separator: ",")))
+                    """,
                     about: workload.anchor,
                     path: workload.anchor.ref.kind == "Pod"
                         ? "metadata.labels" : String(ClusterAnalysis.specPath(workload).dropLast(4)) + "metadata.labels",
