@@ -201,7 +201,10 @@ public struct Auditor: Sendable {
                     outcome.objectCount += 1
                     pipeline.submit(object)
                 }
-                outcome.findings = pipeline.finish()
+                var parts = pipeline.finish()
+                parts.reverse()
+                outcome.findings = parts.popLast() ?? FindingList.Builder()
+                outcome.moreFindings = parts
             } else {
                 loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
                     outcome.objectCount += 1
@@ -230,8 +233,12 @@ public struct Auditor: Sendable {
         var findings = FindingList.Builder()
         var errors = argumentErrors
         var notes: [LoadNote] = []
-        while let outcome = outcomes.popLast() {
-            findings.append(contentsOf: outcome.findings)  // the first input's builder is taken over, not copied
+        while var outcome = outcomes.popLast() {
+            // Moved out of the outcome, so the first input's builder is taken over, not copied.
+            var first = FindingList.Builder()
+            swap(&first, &outcome.findings)
+            findings.append(contentsOf: first)
+            while let part = outcome.moreFindings.popLast() { findings.append(contentsOf: part) }
             errors.append(contentsOf: outcome.errors)
             notes.append(contentsOf: outcome.notes)
         }
@@ -300,6 +307,8 @@ extension NamespaceDirectory {
 struct FileOutcome: Sendable {
     var objectCount = 0
     var findings = FindingList.Builder()
+    /// Other threads' findings for the same input, last thread first (see ``EvaluationPipeline/finish()``).
+    var moreFindings: [FindingList.Builder] = []
     var notes: [LoadNote] = []
     var errors: [LoadError] = []
 }

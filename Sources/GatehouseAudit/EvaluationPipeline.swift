@@ -65,8 +65,10 @@ final class EvaluationPipeline: @unchecked Sendable {
         if pending.count >= Self.batchSize { push() }
     }
 
-    /// Evaluates what is left, waits for the evaluating threads and returns every finding.
-    func finish() -> FindingList.Builder {
+    /// Evaluates what is left, waits for the evaluating threads and returns every finding, one builder per
+    /// thread (this thread's first). They are left for the caller to merge: once every object is evaluated the
+    /// cross-object analysis can start, and merging takes long enough to be worth doing beside it.
+    func finish() -> [FindingList.Builder] {
         push()
         pthread_mutex_lock(&lock)
         finished = true
@@ -77,9 +79,9 @@ final class EvaluationPipeline: @unchecked Sendable {
         // No thread could start: evaluate the rest here.
         for batch in queue { evaluate(batch, slot: 0) }
         queue = []
-        var all = FindingList.Builder()
+        var all: [FindingList.Builder] = []
         for slot in findingsByThread.indices {
-            all.append(contentsOf: findingsByThread[slot])
+            all.append(findingsByThread[slot])
             findingsByThread[slot] = FindingList.Builder()
         }
         return all
