@@ -47,28 +47,58 @@ struct JSONFindingsRenderer: Sendable {
     private let names: ByteTable
     private let places: [(document: Int, item: Int)]
 
-    init(_ list: FindingList) {
+    /// With `threads` ≥ 2 the string and object tables are made at once, on this thread and another: they
+    /// come before any finding can be written.
+    init(_ list: FindingList, threads: Int = 1) {
         self.list = list
+        if threads >= 2 {
+            let objects = ObjectTables()
+            let done = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                objects.fill(from: list)
+                done.signal()
+            }
+            literals = Self.literals(of: list.strings)
+            done.wait()
+            names = objects.names
+            places = objects.places
+        } else {
+            literals = Self.literals(of: list.strings)
+            let objects = ObjectTables()
+            objects.fill(from: list)
+            names = objects.names
+            places = objects.places
+        }
+    }
+
+    private static func literals(of strings: [String]) -> ByteTable {
         var literals = ByteTable()
-        literals.bytes.reserveCapacity(list.strings.reduce(0) { $0 + $1.utf8.count + 2 })
-        literals.starts.reserveCapacity(list.strings.count + 1)
-        for text in list.strings {
+        literals.bytes.reserveCapacity(strings.reduce(0) { $0 + $1.utf8.count + 2 })
+        literals.starts.reserveCapacity(strings.count + 1)
+        for text in strings {
             JSONText.appendLiteral(text, to: &literals.bytes)
             literals.endEntry()
         }
-        self.literals = literals
+        return literals
+    }
+
+    /// The renderer's per-object tables, filled on one thread and read after it is done.
+    ///
+    /// `@unchecked Sendable`: written by one thread before the semaphore it signals, read after the wait.
+    private final class ObjectTables: @unchecked Sendable {
         var names = ByteTable()
-        names.starts.reserveCapacity(list.objects.count + 1)
         var places: [(document: Int, item: Int)] = []
-        places.reserveCapacity(list.objects.count)
-        for object in list.objects {
-            JSONText.appendLiteral(object.name, to: &names.bytes)
-            names.endEntry()
-            let source = object.source
-            places.append((source.document, source.item ?? -1))
+
+        func fill(from list: FindingList) {
+            names.starts.reserveCapacity(list.objects.count + 1)
+            places.reserveCapacity(list.objects.count)
+            for object in list.objects {
+                JSONText.appendLiteral(object.name, to: &names.bytes)
+                names.endEntry()
+                let source = object.source
+                places.append((source.document, source.item ?? -1))
+            }
         }
-        self.names = names
-        self.places = places
     }
 
     private static func headIndex(_ severity: Severity, _ action: Action) -> Int {

@@ -51,7 +51,7 @@ public struct JSONReportWriter: ReportWriter {
         }
         out.write(report.files.isEmpty ? "],\n" : "\n  ],\n")
         out.write("  \"findings\": [")
-        JSONFindingsRenderer(report.findings).write(to: out, threads: min(jobs, 2), chunkSize: chunkSize)
+        JSONFindingsRenderer(report.findings, threads: min(jobs, 2)).write(to: out, threads: min(jobs, 2), chunkSize: chunkSize)
         out.write(report.findings.isEmpty ? "],\n" : "\n  ],\n")
         out.write("  \"errors\": [")
         for (i, error) in report.errors.enumerated() {
