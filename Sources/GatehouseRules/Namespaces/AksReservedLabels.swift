@@ -128,7 +128,7 @@ public struct AksReservedLabels: Rule {
         }
         report(object.metadata?["labels"], at: "metadata.labels", object, &context)
         if object.kind != "Pod" && object.kind != "Node" && object.kind != "Service" {
-            report(object.root.at("spec", "template", "metadata", "labels"), at: "spec.template.metadata.labels", object, &context)
+            report(object.root["spec"]?["template"]?["metadata"]?["labels"], at: "spec.template.metadata.labels", object, &context)
         }
     }
 

@@ -69,7 +69,7 @@ public struct PodCapSysAdmin: Rule {
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard let template = context.template else { return }
         for container in template.containers {
-            guard let add = container.securityContext?.at("capabilities", "add"), add.isSequence else { continue }
+            guard let add = container.securityContext?["capabilities"]?["add"], add.isSequence else { continue }
             for (i, entry) in add.items.enumerated() {
                 guard let text = entry.string else { continue }
                 var name = text.uppercased()

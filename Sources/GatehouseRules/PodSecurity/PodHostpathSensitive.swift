@@ -157,7 +157,7 @@ public struct PodHostpathSensitive: Rule {
             return
         }
         for (i, volume) in volumes.items.enumerated() {
-            guard let pathValue = volume.at("hostPath", "path"), let path = pathValue.string else { continue }
+            guard let pathValue = volume["hostPath"]?["path"], let path = pathValue.string else { continue }
             guard let match = overlap(Self.components(path)) else { continue }
             let name = volume["name"]?.string ?? ""
             let relation = Self.components(path) == Self.components(match) ? "is" : "overlaps"

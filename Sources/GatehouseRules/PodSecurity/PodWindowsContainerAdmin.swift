@@ -89,9 +89,9 @@ public struct PodWindowsContainerAdmin: Rule {
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard let template = context.template else { return }
-        let podValue = template.securityContext?.at("windowsOptions", "runAsUserName")
+        let podValue = template.securityContext?["windowsOptions"]?["runAsUserName"]
         for container in template.containers {
-            let own = container.securityContext?.at("windowsOptions", "runAsUserName")
+            let own = container.securityContext?["windowsOptions"]?["runAsUserName"]
             guard let value = own ?? podValue, let name = value.string else { continue }
             let lower = name.lowercased()
             guard lower == "containeradministrator" || (!allowed.isEmpty && !allowed.contains(lower)) else { continue }

@@ -73,7 +73,7 @@ public struct SecretEnvVars: Rule {
         guard let template = context.template else { return }
         for container in template.containers {
             for (i, env) in (container.value["env"]?.items).map(Array.init)?.enumerated() ?? [].enumerated() {
-                guard let ref = env.at("valueFrom", "secretKeyRef") else { continue }
+                guard let ref = env["valueFrom"]?["secretKeyRef"] else { continue }
                 let secret = ref["name"]?.string ?? ""
                 context.report(
                     "container \"\(container.name)\" reads Secret \"\(secret)\" into env \(env["name"]?.string ?? "")",

@@ -126,7 +126,8 @@ public struct Value: Sendable {
         return Value(tree: tree, index: Int32(Int(n.start) + index))
     }
 
-    /// Follows a chain of mapping keys: `value.at("spec", "template", "spec")`.
+    /// Follows a chain of mapping keys: `value.at("spec", "template", "spec")`. The call allocates an array
+    /// for the keys: code run for every object chains subscripts instead (`spec["os"]?["name"]`).
     public func at(_ keys: String...) -> Value? {
         var current: Value? = self
         for key in keys {

@@ -56,14 +56,14 @@ public struct PodTemplate: Sendable {
                 spec: spec, specPath: "template.spec", metadata: template["metadata"],
                 metadataPath: "template.metadata", isPod: false)
         case "CronJob" where object.group == "batch":
-            guard let template = root.at("spec", "jobTemplate", "spec", "template"), let spec = template["spec"],
+            guard let template = root["spec"]?["jobTemplate"]?["spec"]?["template"], let spec = template["spec"],
                 spec.isMapping
             else { return nil }
             self.init(
                 spec: spec, specPath: "spec.jobTemplate.spec.template.spec", metadata: template["metadata"],
                 metadataPath: "spec.jobTemplate.spec.template.metadata", isPod: false)
         default:
-            guard let template = root.at("spec", "template"), let spec = template["spec"], spec.isMapping,
+            guard let template = root["spec"]?["template"], let spec = template["spec"], spec.isMapping,
                 spec["containers"] != nil || spec["initContainers"] != nil
             else { return nil }
             self.init(
@@ -76,10 +76,10 @@ public struct PodTemplate: Sendable {
     public var securityContext: Value? { spec["securityContext"] }
 
     /// `spec.os.name == "windows"`, the way PSA recognises Windows pods.
-    public var isWindowsByOS: Bool { spec.at("os", "name")?.string == "windows" }
+    public var isWindowsByOS: Bool { spec["os"]?["name"]?.string == "windows" }
 
     /// `nodeSelector["kubernetes.io/os"] == "windows"`, the way Azure Policy recognises Windows pods.
-    public var isWindowsByNodeSelector: Bool { spec.at("nodeSelector", "kubernetes.io/os")?.string == "windows" }
+    public var isWindowsByNodeSelector: Bool { spec["nodeSelector"]?["kubernetes.io/os"]?.string == "windows" }
 
     /// `spec.hostUsers == false`: the pod runs in a user namespace.
     public var usesUserNamespace: Bool { spec["hostUsers"]?.bool == false }
@@ -100,12 +100,30 @@ public struct Container: Sendable {
     public let index: Int
     /// Field path of the PodSpec holding this container.
     let specPath: String
+    /// Index in ``prefixes`` of this container's path prefix, or -1 when it has none there.
+    private let prefix: Int
 
     init(value: Value, list: List, index: Int, specPath: String) {
         self.value = value
         self.list = list
         self.index = index
         self.specPath = specPath
+        if index < Self.prefixedContainers, let spec = Self.prefixedSpecPaths.firstIndex(of: specPath) {
+            prefix = (spec * List.allCases.count + List.allCases.firstIndex(of: list)!) * Self.prefixedContainers + index
+        } else {
+            prefix = -1
+        }
+    }
+
+    /// The spec paths ``PodTemplate`` uses, and how many containers of each list have their path prefix made
+    /// once for the process.
+    private static let prefixedSpecPaths = ["spec", "template.spec", "spec.jobTemplate.spec.template.spec", "spec.template.spec"]
+    private static let prefixedContainers = 8
+
+    /// `spec.template.spec.containers[1].` and the like: a finding's path is then one concatenation, where
+    /// interpolating the four parts (and the index's digits) was a noticeable part of reporting.
+    private static let prefixes: [String] = prefixedSpecPaths.flatMap { spec in
+        List.allCases.flatMap { list in (0..<prefixedContainers).map { "\(spec).\(list.rawValue)[\($0)]." } }
     }
 
     /// Field path of this container, e.g. `spec.template.spec.containers[1]`. Built on demand: paths are
@@ -117,5 +135,8 @@ public struct Container: Sendable {
     public var securityContext: Value? { value["securityContext"] }
 
     /// The path of a field below this container: `path("securityContext.privileged")`.
-    public func path(_ suffix: String) -> String { "\(specPath).\(list.rawValue)[\(index)].\(suffix)" }
+    public func path(_ suffix: String) -> String {
+        if prefix >= 0 { return Self.prefixes[prefix] + suffix }
+        return "\(specPath).\(list.rawValue)[\(index)].\(suffix)"
+    }
 }
