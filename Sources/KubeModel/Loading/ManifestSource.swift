@@ -314,19 +314,37 @@ final class PageReleaser: @unchecked Sendable {
     private let size: Int
     private let page: Int
 
+    /// The mapping is read in ahead of the parse up to here (see ``readAhead(to:)``).
+    private var readUpTo = 0
+
     init(base: UnsafeMutableRawPointer, size: Int) {
         self.base = base
         self.size = size
         self.page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
+        readAhead(to: 2 * Self.step)
     }
 
-    /// Releases the whole pages in `from..<to`.
+    /// Releases the whole pages in `from..<to`, and reads in the pages two steps past `to`.
     func release(from: Int, to: Int) {
         let low = from / page * page
         let high = min(to, size) / page * page
         if high > low {
             _ = madvise(base + low, high - low, MADV_DONTNEED)
         }
+        readAhead(to: to + 2 * Self.step)
+    }
+
+    /// Maps the file's pages up to `end` in one call (Linux's MADV_POPULATE_READ), so the parse does not
+    /// take a page fault every few pages; the window stays a few steps wide, so memory stays bounded.
+    /// Where the call is not supported it fails and the pages fault in as before.
+    private func readAhead(to end: Int) {
+        #if os(Linux)
+        let low = readUpTo / page * page
+        let high = (min(end, size) + page - 1) / page * page
+        guard high > low else { return }
+        _ = madvise(base + low, min(high, (size + page - 1) / page * page) - low, 22)  // MADV_POPULATE_READ
+        readUpTo = high
+        #endif
     }
 }
 
