@@ -96,26 +96,32 @@ public struct Value: Sendable {
     public subscript(key: String) -> Value? {
         let n = node
         guard n.kind == .mapping, n.count > 0 else { return nil }
+        // Keys are nearly always literals, whose UTF-8 is read in place; `withUTF8` needs a copy of the string.
+        if let found = key.utf8.withContiguousStorageIfAvailable({ lookUp($0, in: n) }) { return found }
         var key = key
-        return key.withUTF8 { wanted in
-            withExtendedLifetime(tree) {
-                let nodes = tree.nodes
-                let bytes = tree.bytes
-                let wantedCount = wanted.count
-                var found: Int32 = -1
-                var i = Int(n.start)
-                let end = i + 2 * Int(n.count)
-                while i < end {
-                    let k = nodes[i]
-                    if Int(k.count) == wantedCount, k.kind == .string || k.kind == .number || k.kind == .bool {
-                        if wantedCount == 0 || memcmpBytes(bytes + Int(k.start), wanted.baseAddress!, wantedCount) {
-                            found = Int32(i + 1)
-                        }
+        return key.withUTF8 { lookUp($0, in: n) }
+    }
+
+    /// The value under the key `wanted` in the mapping `n` (this value's node), the last if several.
+    @inlinable
+    func lookUp(_ wanted: UnsafeBufferPointer<UInt8>, in n: Node) -> Value? {
+        withExtendedLifetime(tree) {
+            let nodes = tree.nodes
+            let bytes = tree.bytes
+            let wantedCount = wanted.count
+            var found: Int32 = -1
+            var i = Int(n.start)
+            let end = i + 2 * Int(n.count)
+            while i < end {
+                let k = nodes[i]
+                if Int(k.count) == wantedCount, k.kind == .string || k.kind == .number || k.kind == .bool {
+                    if wantedCount == 0 || memcmpBytes(bytes + Int(k.start), wanted.baseAddress!, wantedCount) {
+                        found = Int32(i + 1)
                     }
-                    i += 2
                 }
-                return found >= 0 ? Value(tree: tree, index: found) : nil
+                i += 2
             }
+            return found >= 0 ? Value(tree: tree, index: found) : nil
         }
     }
 
