@@ -193,8 +193,9 @@ public struct Auditor: Sendable {
             let loaded: LoadOutcome
             if pipelined {
                 let pipeline = EvaluationPipeline(evaluators: evaluators, evaluate: evaluateOne)
-                // The evaluating threads have nothing to do until the first items are parsed: one of the spare
-                // cores skims a big list meanwhile.
+                // When a big list's kind cannot be read back from the end of the input, its items are skimmed
+                // before the first is parsed; the evaluating threads have nothing to do then, so one of the
+                // spare cores skims half.
                 var limits = limits
                 limits.skimsListsOnSpareCore = true
                 loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
