@@ -51,24 +51,18 @@ struct JSONFindingsRenderer: Sendable {
     /// come before any finding can be written.
     init(_ list: FindingList, threads: Int = 1) {
         self.list = list
+        let objects = ObjectTables()
+        let done = DispatchSemaphore(value: 0)
         if threads >= 2 {
-            let objects = ObjectTables()
-            let done = DispatchSemaphore(value: 0)
             DispatchQueue.global().async {
                 objects.fill(from: list)
                 done.signal()
             }
-            literals = Self.literals(of: list.strings)
-            done.wait()
-            names = objects.names
-            places = objects.places
-        } else {
-            literals = Self.literals(of: list.strings)
-            let objects = ObjectTables()
-            objects.fill(from: list)
-            names = objects.names
-            places = objects.places
         }
+        literals = Self.literals(of: list.strings)
+        if threads >= 2 { done.wait() } else { objects.fill(from: list) }
+        names = objects.names
+        places = objects.places
     }
 
     private static func literals(of strings: [String]) -> ByteTable {

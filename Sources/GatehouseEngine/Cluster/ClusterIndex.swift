@@ -67,9 +67,7 @@ public struct ClusterIndex: Sendable {
         if object.kind != "Namespace", !Self.clusterScopedKinds.contains(object.kind) {
             namespaceAnchors[namespace] = Anchor.earlier(namespaceAnchors[namespace], anchor)
         }
-        // Only the kinds matched by group below need it (working it out cuts the apiVersion string).
-        let group = Self.kindsIndexedByGroup.contains(object.kind) ? object.group : "*"
-        switch (group, object.kind) {
+        switch (object.group, object.kind) {
         case ("", "Namespace"):
             let labels = interner.labels(object.labels)
             // An object defined twice (in two files) is taken from its earliest definition, whatever order
@@ -170,12 +168,6 @@ public struct ClusterIndex: Sendable {
     ]
 
     /// The kinds ``add(_:)`` files by API group and kind; every other kind is indexed only if it runs pods.
-    static let kindsIndexedByGroup: Set<String> = [
-        "Namespace", "ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "NetworkPolicy",
-        "Service", "Ingress", "LimitRange", "ResourceQuota", "Secret", "SecretProviderClass", "ExternalSecret",
-        "SecretStore", "ClusterSecretStore",
-    ]
-
     static let clusterScopedKinds: Set<String> = [
         "ClusterRole", "ClusterRoleBinding", "Node", "PersistentVolume", "StorageClass", "CustomResourceDefinition",
         "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "PriorityClass", "IngressClass",

@@ -342,7 +342,7 @@ final class PageReleaser: @unchecked Sendable {
         let low = readUpTo / page * page
         let high = (min(end, size) + page - 1) / page * page
         guard high > low else { return }
-        _ = madvise(base + low, min(high, (size + page - 1) / page * page) - low, 22)  // MADV_POPULATE_READ
+        _ = madvise(base + low, high - low, 22)  // MADV_POPULATE_READ
         readUpTo = high
         #endif
     }
