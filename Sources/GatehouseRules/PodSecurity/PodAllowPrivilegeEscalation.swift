@@ -115,9 +115,13 @@ public struct PodAllowPrivilegeEscalation: Rule {
         }
     }
 
-    /// PSA `allowPrivilegeEscalation` v1.8 (v1.25: Windows pods allowed).
-    static func pssAllowPrivilegeEscalation(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
-        if version >= .v1(25), pod.isWindowsByOS { return nil }
+    /// PSA `allowPrivilegeEscalation` v1.25: Windows pods allowed.
+    static func allowPrivilegeEscalation_1_25(_ pod: PodTemplate) -> PSSViolation? {
+        pod.isWindowsByOS ? nil : allowPrivilegeEscalation_1_8(pod)
+    }
+
+    /// PSA `allowPrivilegeEscalation` v1.8.
+    static func allowPrivilegeEscalation_1_8(_ pod: PodTemplate) -> PSSViolation? {
         var names: [String] = []
         var spots: [PSSSpot] = []
         for container in pod.containers {

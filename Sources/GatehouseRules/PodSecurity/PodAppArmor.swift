@@ -129,7 +129,7 @@ public struct PodAppArmor: Rule {
     static func allowedType(_ type: String) -> Bool { type == "RuntimeDefault" || type == "Localhost" }
 
     /// PSA `appArmorProfile` v1.0.
-    static func pssAppArmorProfile(_ pod: PodTemplate) -> PSSViolation? {
+    static func appArmorProfile_1_0(_ pod: PodTemplate) -> PSSViolation? {
         let scan = PSSProfileTypeScan(pod, field: "appArmorProfile", wording: "AppArmor profile type", allowed: allowedType)
         var badSetters = scan.setters
         let badValues = scan.values

@@ -116,7 +116,7 @@ public struct PodCapabilitiesBaseline: Rule {
     }
 
     /// PSA `capabilities_baseline` v1.0.
-    static func pssCapabilitiesBaseline(_ pod: PodTemplate) -> PSSViolation? {
+    static func capabilitiesBaseline_1_0(_ pod: PodTemplate) -> PSSViolation? {
         let allowed = Set(baselineCapabilities)
         let bad = added(pod).filter { !allowed.contains($0.name) }
         guard !bad.isEmpty else { return nil }

@@ -132,9 +132,13 @@ public struct PodCapabilitiesDropAll: Rule {
         }
     }
 
-    /// PSA `capabilities_restricted` v1.22 (v1.25: Windows pods allowed).
-    static func pssCapabilitiesRestricted(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
-        if version >= .v1(25), pod.isWindowsByOS { return nil }
+    /// PSA `capabilities_restricted` v1.25: Windows pods allowed.
+    static func capabilitiesRestricted_1_25(_ pod: PodTemplate) -> PSSViolation? {
+        pod.isWindowsByOS ? nil : capabilitiesRestricted_1_22(pod)
+    }
+
+    /// PSA `capabilities_restricted` v1.22.
+    static func capabilitiesRestricted_1_22(_ pod: PodTemplate) -> PSSViolation? {
         var missingDrop: [String] = []
         var adding: [String] = []
         var forbidden: [String] = []

@@ -96,7 +96,7 @@ public struct PodHostNetwork: Rule {
     }
 
     /// PSA `hostNamespaces` v1.0: hostNetwork, hostPID, hostIPC, in that order.
-    static func pssHostNamespaces(_ pod: PodTemplate) -> PSSViolation? {
+    static func hostNamespaces_1_0(_ pod: PodTemplate) -> PSSViolation? {
         let fields = [("hostNetwork", "pod-host-network"), ("hostPID", "pod-host-pid"), ("hostIPC", "pod-host-ipc")]
         var set: [String] = []
         var spots: [PSSSpot] = []

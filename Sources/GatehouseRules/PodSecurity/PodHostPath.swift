@@ -163,7 +163,7 @@ public struct PodHostPath: Rule {
     }
 
     /// PSA `hostPathVolumes` v1.0.
-    static func pssHostPathVolumes(_ pod: PodTemplate) -> PSSViolation? {
+    static func hostPathVolumes_1_0(_ pod: PodTemplate) -> PSSViolation? {
         var names: [String] = []
         var spots: [PSSSpot] = []
         for (index, volume) in PodFields.volumes(pod) {

@@ -157,7 +157,7 @@ public struct PodHostPorts: Rule {
     }
 
     /// PSA `hostPorts` v1.0, on the pod as PSA sees it after the API server's defaulting.
-    static func pssHostPorts(_ pod: PodTemplate) -> PSSViolation? {
+    static func hostPorts_1_0(_ pod: PodTemplate) -> PSSViolation? {
         let defaulted = Set(defaultedHostPorts(pod).map(\.path))
         let uses = (hostPorts(pod) + defaultedHostPorts(pod)).sorted { a, b in
             (order(a.container), a.container.index, a.path) < (order(b.container), b.container.index, b.path)

@@ -84,7 +84,7 @@ public struct PodPrivileged: Rule {
     }
 
     /// PSA `privileged` v1.0: containers that set securityContext.privileged=true.
-    static func pssPrivileged(_ pod: PodTemplate) -> PSSViolation? {
+    static func privileged_1_0(_ pod: PodTemplate) -> PSSViolation? {
         var names: [String] = []
         var spots: [PSSSpot] = []
         for container in pod.containers {

@@ -99,7 +99,7 @@ public struct PodProbeHost: Rule {
     }
 
     /// PSA `hostProbesAndHostLifecycle` v1.34.
-    static func pssHostProbesAndHostLifecycle(_ pod: PodTemplate) -> PSSViolation? {
+    static func hostProbesAndHostLifecycle_1_34(_ pod: PodTemplate) -> PSSViolation? {
         let uses = hosts(pod)
         guard !uses.isEmpty else { return nil }
         let names = PSSText.sortedSet(uses.map(\.container.name))

@@ -78,7 +78,8 @@ public struct PodProcMount: Rule {
         }
     }
 
-    static func pssProcMount(_ pod: PodTemplate) -> PSSViolation? {
+    /// PSA `procMount` v1.0: containers that set a procMount other than Default.
+    static func procMount_1_0(_ pod: PodTemplate) -> PSSViolation? {
         let bad = procMounts(pod).filter { $0.value != "Default" }
         guard !bad.isEmpty else { return nil }
         return PSSViolation(
@@ -91,12 +92,11 @@ public struct PodProcMount: Rule {
             })
     }
 
-    /// PSA `procMount` v1.0 and v1.35 (pods with hostUsers: false allowed).
-    static func pssProcMountBaseline(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
-        if version >= .v1(35), pod.usesUserNamespace { return nil }
-        return pssProcMount(pod)
+    /// PSA `procMount` v1.35: pods with hostUsers: false allowed.
+    static func procMount_1_35(_ pod: PodTemplate) -> PSSViolation? {
+        pod.usesUserNamespace ? nil : procMount_1_0(pod)
     }
 
-    /// PSA `procMount_restricted` v1.35.
-    static func pssProcMountRestricted(_ pod: PodTemplate) -> PSSViolation? { pssProcMount(pod) }
+    /// PSA `procMount_restricted` v1.35: the v1.0 rule, with or without a user namespace.
+    static func procMountRestricted_1_35(_ pod: PodTemplate) -> PSSViolation? { procMount_1_0(pod) }
 }

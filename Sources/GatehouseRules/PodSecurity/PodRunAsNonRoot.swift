@@ -105,7 +105,7 @@ public struct PodRunAsNonRoot: Rule {
         if context.pss != nil { return context.reportPSS([.runAsNonRoot], pod: pod) }
         if AzurePods.isWindows(pod) { return }
         guard honorRunAsUser else {
-            for spot in Self.pssRunAsNonRoot(pod, version: .newest)?.spots ?? [] {
+            for spot in PSSCheckID.runAsNonRoot.evaluate(pod, version: .newest)?.spots ?? [] {
                 context.report(spot.message, path: spot.path, at: spot.value, container: spot.container)
             }
             return
@@ -130,9 +130,13 @@ public struct PodRunAsNonRoot: Rule {
         }
     }
 
-    /// PSA `runAsNonRoot` v1.0 (v1.35: pods with hostUsers: false allowed).
-    static func pssRunAsNonRoot(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
-        if version >= .v1(35), pod.usesUserNamespace { return nil }
+    /// PSA `runAsNonRoot` v1.35: pods with hostUsers: false allowed.
+    static func runAsNonRoot_1_35(_ pod: PodTemplate) -> PSSViolation? {
+        pod.usesUserNamespace ? nil : runAsNonRoot_1_0(pod)
+    }
+
+    /// PSA `runAsNonRoot` v1.0.
+    static func runAsNonRoot_1_0(_ pod: PodTemplate) -> PSSViolation? {
         var badSetters: [String] = []
         var explicitSpots: [PSSSpot] = []
         var podNonRoot = false

@@ -91,9 +91,13 @@ public struct PodRunAsUserRoot: Rule {
             ? container.path("securityContext.runAsUser") : pod.path("securityContext.runAsUser")
     }
 
-    /// PSA `runAsUser` v1.23 (v1.35: pods with hostUsers: false allowed).
-    static func pssRunAsUser(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
-        if version >= .v1(35), pod.usesUserNamespace { return nil }
+    /// PSA `runAsUser` v1.35: pods with hostUsers: false allowed.
+    static func runAsUser_1_35(_ pod: PodTemplate) -> PSSViolation? {
+        pod.usesUserNamespace ? nil : runAsUser_1_23(pod)
+    }
+
+    /// PSA `runAsUser` v1.23.
+    static func runAsUser_1_23(_ pod: PodTemplate) -> PSSViolation? {
         var badSetters: [String] = []
         var spots: [PSSSpot] = []
         if let node = pod.securityContext?["runAsUser"], node.int == 0 {

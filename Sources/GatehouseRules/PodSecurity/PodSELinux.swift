@@ -131,9 +131,14 @@ public struct PodSELinux: Rule {
         return result
     }
 
-    /// PSA `seLinuxOptions` v1.0 and v1.31 (container_engine_t allowed).
-    static func pssSELinuxOptions(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
-        let r = inspect(pod, allowedTypes: Set(version >= .v1(31) ? types131 : types10))
+    /// PSA `seLinuxOptions` v1.0.
+    static func seLinuxOptions_1_0(_ pod: PodTemplate) -> PSSViolation? { seLinuxOptions(pod, allowedTypes: types10) }
+
+    /// PSA `seLinuxOptions` v1.31: container_engine_t allowed.
+    static func seLinuxOptions_1_31(_ pod: PodTemplate) -> PSSViolation? { seLinuxOptions(pod, allowedTypes: types131) }
+
+    static func seLinuxOptions(_ pod: PodTemplate, allowedTypes: [String]) -> PSSViolation? {
+        let r = inspect(pod, allowedTypes: Set(allowedTypes))
         guard !r.badSetters.isEmpty else { return nil }
         // PSA names user and role only alongside a bad type; kept so the detail reads exactly as PSA's.
         var data: [String] = []

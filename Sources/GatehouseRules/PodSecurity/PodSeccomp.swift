@@ -182,30 +182,32 @@ public struct PodSeccomp: Rule {
 
     static func validType(_ type: String) -> Bool { type == "RuntimeDefault" || type == "Localhost" }
 
-    /// PSA `seccompProfile_baseline`: v1.0 (annotations) and v1.19 (fields).
-    static func pssSeccompBaseline(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
-        if version < .v1(19) {
-            var forbidden: [String] = []
-            var spots: [PSSSpot] = []
-            func checkAnnotation(_ key: String, _ container: Container?) {
-                guard let node = pod.metadata?["annotations"]?[key] else { return }
-                let value = node.string ?? ""
-                if value == "docker/default" || value == "runtime/default" || value.hasPrefix("localhost/") { return }
-                let text = "\(key)=\"\(value)\""
-                if forbidden.contains(text) { return }
-                forbidden.append(text)
-                spots.append(
-                    PSSSpot("forbidden seccomp annotation \(text)", path: annotationPath(pod, key), at: node, container: container))
-            }
-            checkAnnotation(podAnnotation, nil)
-            for container in pod.containers { checkAnnotation(containerAnnotationPrefix + container.name, container) }
-            guard !forbidden.isEmpty else { return nil }
-            let sorted = PSSText.sortedSet(forbidden)
-            return PSSViolation(
-                reason: "seccompProfile",
-                detail: "forbidden \(PSSText.pluralize("annotation", "annotations", sorted.count)) \(sorted.joined(separator: ", "))",
-                spots: spots)
+    /// PSA `seccompProfile_baseline` v1.0: the seccomp annotations.
+    static func seccompProfileBaseline_1_0(_ pod: PodTemplate) -> PSSViolation? {
+        var forbidden: [String] = []
+        var spots: [PSSSpot] = []
+        func checkAnnotation(_ key: String, _ container: Container?) {
+            guard let node = pod.metadata?["annotations"]?[key] else { return }
+            let value = node.string ?? ""
+            if value == "docker/default" || value == "runtime/default" || value.hasPrefix("localhost/") { return }
+            let text = "\(key)=\"\(value)\""
+            if forbidden.contains(text) { return }
+            forbidden.append(text)
+            spots.append(
+                PSSSpot("forbidden seccomp annotation \(text)", path: annotationPath(pod, key), at: node, container: container))
         }
+        checkAnnotation(podAnnotation, nil)
+        for container in pod.containers { checkAnnotation(containerAnnotationPrefix + container.name, container) }
+        guard !forbidden.isEmpty else { return nil }
+        let sorted = PSSText.sortedSet(forbidden)
+        return PSSViolation(
+            reason: "seccompProfile",
+            detail: "forbidden \(PSSText.pluralize("annotation", "annotations", sorted.count)) \(sorted.joined(separator: ", "))",
+            spots: spots)
+    }
+
+    /// PSA `seccompProfile_baseline` v1.19: the securityContext.seccompProfile fields.
+    static func seccompProfileBaseline_1_19(_ pod: PodTemplate) -> PSSViolation? {
         let scan = PSSProfileTypeScan(
             pod, field: "seccompProfile", wording: "securityContext.seccompProfile.type", allowed: validType)
         let badSetters = scan.setters
@@ -218,9 +220,13 @@ public struct PodSeccomp: Rule {
             spots: spots)
     }
 
-    /// PSA `seccompProfile_restricted` v1.19 (v1.25: Windows pods allowed).
-    static func pssSeccompRestricted(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
-        if version >= .v1(25), pod.isWindowsByOS { return nil }
+    /// PSA `seccompProfile_restricted` v1.25: Windows pods allowed.
+    static func seccompProfileRestricted_1_25(_ pod: PodTemplate) -> PSSViolation? {
+        pod.isWindowsByOS ? nil : seccompProfileRestricted_1_19(pod)
+    }
+
+    /// PSA `seccompProfile_restricted` v1.19.
+    static func seccompProfileRestricted_1_19(_ pod: PodTemplate) -> PSSViolation? {
         var badSetters: [String] = []
         var badValues: [String] = []
         var explicitSpots: [PSSSpot] = []

@@ -152,12 +152,20 @@ public struct PodSysctls: Rule {
         }
     }
 
-    /// PSA `sysctls` v1.0, v1.27, v1.29, v1.32, v1.37.
-    static func pssSysctls(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
+    /// PSA `sysctls` at each version that grew the safe list: the pod sets only sysctls of that version's list.
+    static let sysctls_1_0 = sysctlsAllowing(safeSysctls(at: .v1(0)))
+    static let sysctls_1_27 = sysctlsAllowing(safeSysctls(at: .v1(27)))
+    static let sysctls_1_29 = sysctlsAllowing(safeSysctls(at: .v1(29)))
+    static let sysctls_1_32 = sysctlsAllowing(safeSysctls(at: .v1(32)))
+    static let sysctls_1_37 = sysctlsAllowing(safeSysctls(at: .v1(37)))
+
+    static func sysctlsAllowing(_ safe: Set<String>) -> PSSCheckFunction {
+        { pod in forbiddenSysctls(pod, safe: safe) }
+    }
+
+    static func forbiddenSysctls(_ pod: PodTemplate, safe: Set<String>) -> PSSViolation? {
         let listed = sysctls(pod)
-        // Most pods set no sysctl: skip building the version's safe set then.
         guard !listed.isEmpty else { return nil }
-        let safe = safeSysctls(at: version)
         let bad = listed.filter { !safe.contains($0.name) }
         guard !bad.isEmpty else { return nil }
         return PSSViolation(

@@ -108,7 +108,7 @@ public struct PodVolumeTypes: Rule {
     ]
 
     /// PSA `restrictedVolumes` v1.0. Like PSA, a volume with any allowed source passes.
-    static func pssRestrictedVolumes(_ pod: PodTemplate) -> PSSViolation? {
+    static func restrictedVolumes_1_0(_ pod: PodTemplate) -> PSSViolation? {
         let allowed = Set(restrictedAllowed)
         var names: [String] = []
         var types: [String] = []

@@ -66,13 +66,13 @@ public struct PodWindowsHostProcess: Rule {
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard let pod = context.template else { return }
         if context.pss != nil { return context.reportPSS([.windowsHostProcess], pod: pod) }
-        for spot in Self.pssWindowsHostProcess(pod)?.spots ?? [] {
+        for spot in Self.windowsHostProcess_1_0(pod)?.spots ?? [] {
             context.report(spot.message, path: spot.path, at: spot.value, container: spot.container)
         }
     }
 
     /// PSA `windowsHostProcess` v1.0.
-    static func pssWindowsHostProcess(_ pod: PodTemplate) -> PSSViolation? {
+    static func windowsHostProcess_1_0(_ pod: PodTemplate) -> PSSViolation? {
         var spots: [PSSSpot] = []
         var podSet = false
         if let flag = PodFields.bool(PodFields.object(pod.securityContext, "windowsOptions"), "hostProcess"), flag.value {

@@ -1,17 +1,8 @@
 import KubeModel
 
-/// The Pod Security Standards checks, with the ids PSA gives them (`k8s.io/pod-security-admission/policy`),
-/// the level that introduces each, the first policy version it exists in, and the baseline check a
-/// restricted one replaces.
-///
-/// Each check's logic lives in the rule file that owns it (the `pss…` static functions), so a rule's spec,
-/// its Azure semantics and its PSA semantics sit side by side.
-///
-/// Source: `kubernetes/kubernetes` `staging/src/k8s.io/pod-security-admission/policy/check_*.go` and
-/// `registry.go` as of the release-1.36 and release-1.37 branches (see RULES.md §2). Two behaviours were
-/// changed upstream inside the v1.0 functions rather than behind a new version, so they apply at every
-/// pinned version, here as in PSA: the `image` volume source is allowed by `restrictedVolumes`, and
-/// `appArmorProfile` reads the `securityContext.appArmorProfile` fields as well as the annotations.
+/// The ids of the Pod Security Standards checks, as PSA names them (`k8s.io/pod-security-admission/policy`).
+/// What each check is (level, owning rule, overrides, versioned logic) is declared once, in
+/// ``PodSecurityStandards/registry``.
 public enum PSSCheckID: String, Sendable, CaseIterable, Comparable, Codable {
     // baseline
     case appArmorProfile
@@ -42,88 +33,76 @@ public enum PSSCheckID: String, Sendable, CaseIterable, Comparable, Codable {
         return Array(a.rawValue.utf8).lexicographicallyPrecedes(Array(b.rawValue.utf8))
     }
 
-    public var level: PSSLevel {
-        switch self {
-        case .allowPrivilegeEscalation, .capabilitiesRestricted, .procMountRestricted, .restrictedVolumes,
-            .runAsNonRoot, .runAsUser, .seccompProfileRestricted:
-            .restricted
-        default:
-            .baseline
-        }
+    /// The check's declaration in ``PodSecurityStandards/registry``.
+    public var declaration: PSSCheck { PodSecurityStandards.declaration(of: self) }
+
+    public var level: PSSLevel { declaration.level }
+
+    /// The first policy version the check exists in.
+    public var minimumVersion: PSSVersion { declaration.minimumVersion }
+
+    /// The baseline check this restricted check replaces at the restricted level.
+    public var overrides: PSSCheckID? { declaration.overrides }
+
+    /// The Gatehouse rule that reports this check's findings.
+    public var ruleID: String { declaration.ruleID }
+
+    /// Runs the check's implementation for `version` on a pod. `nil` means allowed, and also that the check
+    /// does not exist yet at `version`.
+    public func evaluate(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
+        declaration.implementation(at: version)?(pod)
+    }
+}
+
+/// A Pod Security Standards check declared as PSA's `policy.Check` declares it: an id, a level, and the
+/// check's logic per policy version. Gatehouse adds the rule that reports the check's findings.
+public struct PSSCheck: Sendable {
+    public let id: PSSCheckID
+    public let level: PSSLevel
+    /// The Gatehouse rule that reports this check's findings.
+    public let ruleID: String
+    /// Further rules that report some of this check's fields; each such spot names its rule in
+    /// ``PSSSpot/ruleID`` (`hostNamespaces` is reported by pod-host-network, pod-host-pid and pod-host-ipc).
+    public let sharedWith: [String]
+    /// The baseline check this restricted check replaces at the restricted level. PSA declares overrides per
+    /// version; every override here holds from the check's first version on, so it is stated once.
+    public let overrides: PSSCheckID?
+    /// The check's logic, oldest first: each entry applies from its minimum version until the next entry's.
+    public let versions: [PSSVersionedCheck]
+
+    public init(
+        _ id: PSSCheckID, _ level: PSSLevel, rule ruleID: String, sharedWith: [String] = [], overrides: PSSCheckID? = nil,
+        versions: [PSSVersionedCheck]
+    ) {
+        self.id = id
+        self.level = level
+        self.ruleID = ruleID
+        self.sharedWith = sharedWith
+        self.overrides = overrides
+        self.versions = versions
     }
 
     /// The first policy version the check exists in (its first `MinimumVersion` upstream).
-    public var minimumVersion: PSSVersion {
-        switch self {
-        case .allowPrivilegeEscalation: .v1(8)
-        case .seccompProfileRestricted: .v1(19)
-        case .capabilitiesRestricted: .v1(22)
-        case .runAsUser: .v1(23)
-        case .hostProbesAndHostLifecycle: .v1(34)
-        case .procMountRestricted: .v1(35)
-        default: .v1(0)
-        }
-    }
+    public var minimumVersion: PSSVersion { versions.first?.minimumVersion ?? PSSVersion.newest }
 
-    /// The baseline check this restricted check replaces at the restricted level, from its own minimum
-    /// version on.
-    public var overrides: PSSCheckID? {
-        switch self {
-        case .restrictedVolumes: .hostPathVolumes
-        case .seccompProfileRestricted: .seccompProfileBaseline
-        case .capabilitiesRestricted: .capabilitiesBaseline
-        case .procMountRestricted: .procMount
-        default: nil
-        }
+    /// The logic that applies at `version`, or `nil` before the check's minimum version.
+    public func implementation(at version: PSSVersion) -> PSSCheckFunction? {
+        versions.last { $0.minimumVersion <= version }?.checkPod
     }
+}
 
-    /// The Gatehouse rule that reports this check's findings. `hostNamespaces` is split over three rules
-    /// (one per field); its findings name their rule individually.
-    public var ruleID: String {
-        switch self {
-        case .appArmorProfile: "pod-apparmor"
-        case .capabilitiesBaseline: "pod-capabilities-baseline"
-        case .hostNamespaces: "pod-host-network"
-        case .hostPathVolumes: "pod-hostpath"
-        case .hostPorts: "pod-host-ports"
-        case .hostProbesAndHostLifecycle: "pod-probe-host"
-        case .privileged: "pod-privileged"
-        case .procMount, .procMountRestricted: "pod-proc-mount"
-        case .seLinuxOptions: "pod-selinux"
-        case .seccompProfileBaseline, .seccompProfileRestricted: "pod-seccomp"
-        case .sysctls: "pod-sysctls"
-        case .windowsHostProcess: "pod-windows-hostprocess"
-        case .allowPrivilegeEscalation: "pod-allow-privilege-escalation"
-        case .capabilitiesRestricted: "pod-capabilities-drop-all"
-        case .restrictedVolumes: "pod-volume-types"
-        case .runAsNonRoot: "pod-run-as-non-root"
-        case .runAsUser: "pod-run-as-user-root"
-        }
-    }
+/// A check's logic for one pod: `nil` means allowed.
+public typealias PSSCheckFunction = @Sendable (PodTemplate) -> PSSViolation?
 
-    /// Runs the check's logic for `version` (already clamped) on a pod. `nil` means allowed.
-    public func evaluate(_ pod: PodTemplate, version: PSSVersion) -> PSSViolation? {
-        switch self {
-        case .appArmorProfile: PodAppArmor.pssAppArmorProfile(pod)
-        case .capabilitiesBaseline: PodCapabilitiesBaseline.pssCapabilitiesBaseline(pod)
-        case .hostNamespaces: PodHostNetwork.pssHostNamespaces(pod)
-        case .hostPathVolumes: PodHostPath.pssHostPathVolumes(pod)
-        case .hostPorts: PodHostPorts.pssHostPorts(pod)
-        case .hostProbesAndHostLifecycle: PodProbeHost.pssHostProbesAndHostLifecycle(pod)
-        case .privileged: PodPrivileged.pssPrivileged(pod)
-        case .procMount: PodProcMount.pssProcMountBaseline(pod, version: version)
-        case .procMountRestricted: PodProcMount.pssProcMountRestricted(pod)
-        case .seLinuxOptions: PodSELinux.pssSELinuxOptions(pod, version: version)
-        case .seccompProfileBaseline: PodSeccomp.pssSeccompBaseline(pod, version: version)
-        case .seccompProfileRestricted: PodSeccomp.pssSeccompRestricted(pod, version: version)
-        case .sysctls: PodSysctls.pssSysctls(pod, version: version)
-        case .windowsHostProcess: PodWindowsHostProcess.pssWindowsHostProcess(pod)
-        case .allowPrivilegeEscalation: PodAllowPrivilegeEscalation.pssAllowPrivilegeEscalation(pod, version: version)
-        case .capabilitiesRestricted: PodCapabilitiesDropAll.pssCapabilitiesRestricted(pod, version: version)
-        case .restrictedVolumes: PodVolumeTypes.pssRestrictedVolumes(pod)
-        case .runAsNonRoot: PodRunAsNonRoot.pssRunAsNonRoot(pod, version: version)
-        case .runAsUser: PodRunAsUserRoot.pssRunAsUser(pod, version: version)
-        }
+/// One versioned implementation of a check, as PSA's `policy.VersionedCheck`: the logic that applies from
+/// `minimumVersion` on, named after the check and that version (`seccompProfileRestricted_1_25`).
+public struct PSSVersionedCheck: Sendable {
+    public let minimumVersion: PSSVersion
+    public let checkPod: PSSCheckFunction
+
+    public init(_ minimumVersion: PSSVersion, _ checkPod: @escaping PSSCheckFunction) {
+        self.minimumVersion = minimumVersion
+        self.checkPod = checkPod
     }
 }
 
@@ -171,124 +150,4 @@ public struct PSSSpot: Sendable {
 public struct PSSCheckResult: Sendable {
     public let check: PSSCheckID
     public let violation: PSSViolation
-}
-
-/// The Pod Security Standards evaluator: which checks run for a level and version, their results, and
-/// findings in PSA's terms.
-public enum PodSecurityStandards {
-    /// Whether `check` runs at `context`: its level is at most the context's, the version is at least its
-    /// minimum, and (at restricted) no active restricted check overrides it. The privileged level runs nothing.
-    public static func isActive(_ check: PSSCheckID, in context: PSSContext) -> Bool {
-        guard context.level != .privileged, check.level <= context.level else { return false }
-        guard context.version >= check.minimumVersion else { return false }
-        if context.level == .restricted, check.level == .baseline {
-            let overridden = restrictedOverrides.contains {
-                $0.overrides == check && context.version >= $0.minimumVersion
-            }
-            if overridden { return false }
-        }
-        return true
-    }
-
-    /// The restricted checks that replace a baseline check. Listed once: every pod rule asks ``isActive(_:in:)``
-    /// for every object, and `allCases` builds a new array on each call.
-    private static let restrictedOverrides = PSSCheckID.allCases.filter { $0.level == .restricted && $0.overrides != nil }
-
-    /// The checks PSA runs for `context`, in PSA's order (baseline ids, then restricted ids, each sorted).
-    public static func checks(for context: PSSContext) -> [PSSCheckID] {
-        PSSCheckID.allCases.filter { isActive($0, in: context) }.sorted()
-    }
-
-    /// The failing checks for a pod template, in PSA's order. Empty means PSA allows the pod.
-    public static func evaluate(_ pod: PodTemplate, context: PSSContext) -> [PSSCheckResult] {
-        checks(for: context).compactMap { check in
-            check.evaluate(pod, version: context.version).map { PSSCheckResult(check: check, violation: $0) }
-        }
-    }
-
-    /// Every finding PSA's checks raise for `object` at `level` and `version`, one per offending field, each
-    /// naming its rule and (in ``Finding/check``) the PSA check id. Objects that run no pods give none.
-    /// This is what `--profile pss-restricted --pss-version v1.25` evaluates (with the policy's actions and
-    /// exemptions applied by the engine afterwards).
-    public static func evaluate(_ object: KubeObject, level: PSSLevel, version: PSSVersion) -> [Finding] {
-        evaluate(object, context: PSSContext(level: level, version: version))
-    }
-
-    public static func evaluate(_ object: KubeObject, context: PSSContext) -> [Finding] {
-        guard let pod = PodTemplate(of: object) else { return [] }
-        var findings: [Finding] = []
-        for result in evaluate(pod, context: context) {
-            for spot in result.violation.spots {
-                let ruleID = spot.ruleID ?? result.check.ruleID
-                let severity = Registry.rule(id: ruleID)?.description.severity ?? .high
-                findings.append(
-                    Finding(
-                        ruleID: ruleID, severity: severity, message: spot.message, path: spot.path,
-                        position: spot.value?.position ?? object.position, container: spot.container?.name,
-                        image: spot.container?.image, object: ObjectRef(object), check: result.check.rawValue))
-            }
-        }
-        return findings
-    }
-
-    /// PSA's denial text for the failing checks, e.g.
-    /// `violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set
-    /// securityContext.allowPrivilegeEscalation=false), …`. `nil` when nothing failed. With `warning: true` it
-    /// reads `would violate PodSecurity …`, PSA's wording for warn and audit modes and for pod templates.
-    public static func denialMessage(_ results: [PSSCheckResult], context: PSSContext, warning: Bool = false) -> String? {
-        guard !results.isEmpty else { return nil }
-        let verb = warning ? "would violate" : "violates"
-        return "\(verb) PodSecurity \"\(context)\": " + results.map(\.violation.summary).joined(separator: ", ")
-    }
-}
-
-/// Wording helpers shared by the checks, matching PSA's messages.
-enum PSSText {
-    static func pluralize(_ singular: String, _ plural: String, _ count: Int) -> String {
-        count == 1 ? singular : plural
-    }
-
-    /// `"a", "b"`.
-    static func joinQuote(_ items: [String]) -> String {
-        items.isEmpty ? "" : "\"" + items.joined(separator: "\", \"") + "\""
-    }
-
-    /// `container "a"` / `containers "a", "b"`.
-    static func containers(_ names: [String]) -> String {
-        "\(pluralize("container", "containers", names.count)) \(joinQuote(names))"
-    }
-
-    /// Sorted, de-duplicated, as Go's `sets.List` returns them.
-    static func sortedSet(_ items: some Sequence<String>) -> [String] {
-        Array(Set(items)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-    }
-}
-
-extension CheckContext {
-    /// Reports the findings of `checks` that are active at ``pss`` and belong to this rule, each tagged with
-    /// its PSA check id. Does nothing when ``pss`` is `nil`.
-    public mutating func reportPSS(_ checks: [PSSCheckID], pod: PodTemplate) {
-        guard let pss else { return }
-        for check in checks where PodSecurityStandards.isActive(check, in: pss) {
-            guard let violation = check.evaluate(pod, version: pss.version) else { continue }
-            for spot in violation.spots where (spot.ruleID ?? check.ruleID) == ruleID {
-                report(spot.message, path: spot.path, at: spot.value, container: spot.container, check: check.rawValue)
-            }
-        }
-    }
-}
-
-extension PodSecurityStandards {
-    /// The rules that implement a PSS check (pod-host-pid and pod-host-ipc share `hostNamespaces`).
-    public static let ruleIDs: Set<String> = Set(PSSCheckID.allCases.map(\.ruleID) + ["pod-host-pid", "pod-host-ipc"])
-}
-
-extension RuleDescription {
-    /// The rule's default action under `profile`. Under `pss-baseline` and `pss-restricted` every rule that
-    /// implements a PSS check denies, because PSA's enforce mode rejects a pod on any failing check and the
-    /// profiles must give PSA's verdict; under other profiles it is ``action``.
-    public func defaultAction(in profile: Profile) -> Action {
-        let pss = profile == .pssBaseline || profile == .pssRestricted
-        return pss && PodSecurityStandards.ruleIDs.contains(id) ? .deny : action
-    }
 }

@@ -38,10 +38,10 @@ public struct PSSVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// `v1.minor`, a shorthand for tables.
     public static func v1(_ minor: Int) -> PSSVersion { PSSVersion(minor: minor) }
 
-    /// The newest policy version the checks know: the largest minimum version of any check. That is v1.37,
-    /// where `sysctls` gains net.ipv4.tcp_slow_start_after_idle and net.ipv4.tcp_notsent_lowat (release-1.37;
-    /// on release-1.36 the newest was v1.35). `latest` means this version.
-    public static let newest = PSSVersion(minor: 37)
+    /// The newest policy version the checks know: the largest minimum version any versioned implementation in
+    /// ``PodSecurityStandards/registry`` declares (v1.37, where `sysctls` gains
+    /// net.ipv4.tcp_slow_start_after_idle and net.ipv4.tcp_notsent_lowat). `latest` means this version.
+    public static let newest = PodSecurityStandards.newestVersion
 
     /// Every version from v1.0 to ``newest``, oldest first.
     public static let all: [PSSVersion] = (0...newest.minor).map(PSSVersion.init(minor:))
