@@ -50,6 +50,27 @@ struct PSSRegistryTests {
         }
     }
 
+    /// Each version's `sysctls` implementation allows exactly the safe list of that version.
+    @Test func sysctlsVersionsFollowTheSafeList() throws {
+        let all = PodSysctls.safeSysctls(at: .newest).sorted()
+        let yaml = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              securityContext:
+                sysctls: [\(all.map { "{name: \($0), value: \"1\"}" }.joined(separator: ", "))]
+              containers: [{name: a, image: x}]
+            """
+        let object = try #require(Manifests.loadYAML(yaml, file: "p.yaml").objects.first)
+        let pod = try #require(PodTemplate(of: object))
+        for version in PSSVersion.all {
+            let forbidden = PSSCheckID.sysctls.evaluate(pod, version: version)?.detail ?? ""
+            let safe = PodSysctls.safeSysctls(at: version)
+            #expect(forbidden == all.filter { !safe.contains($0) }.joined(separator: ", "), "\(version)")
+        }
+    }
+
     // MARK: the validation itself
 
     static func check(
