@@ -64,6 +64,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks of inner paths (cross-object analysis, one admission review), kept out of the shipped
+        // command; scripts/bench-cluster.sh and scripts/bench-webhook.sh build and run it.
+        .executableTarget(
+            name: "gatehouse-bench",
+            dependencies: [
+                "GatehouseAudit", "GatehouseEngine", "GatehouseRules", "GatehouseWebhook", "KubeModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/GatehouseBench"
+        ),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
         .testTarget(name: "GatehouseRulesTests", dependencies: ["GatehouseRules"]),
         .testTarget(name: "GatehouseEngineTests", dependencies: ["GatehouseEngine"]),
