@@ -79,6 +79,8 @@ let package = Package(
         .testTarget(name: "GatehouseEngineTests", dependencies: ["GatehouseEngine"]),
         .testTarget(name: "GatehouseReportsTests", dependencies: ["GatehouseReports"]),
         .testTarget(name: "GatehouseAuditTests", dependencies: ["GatehouseAudit"]),
+        // Runs the built `gatehouse` as a user does; the dependency makes `swift test` build it first.
+        .testTarget(name: "GatehouseCLITests", dependencies: ["gatehouse"]),
         .testTarget(
             name: "GatehouseWebhookTests",
             dependencies: [
