@@ -42,8 +42,10 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Report format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: ReportFormat = .text
 
-    @Option(help: "Exit 1 when a finding is at or above this severity.")
-    var failOn: FailThreshold = .severity(.high)
+    @Option(help: ArgumentHelp(
+        "Exit 1 when a finding is at or above this severity (default: the policy's failOn, else high).",
+        valueName: "fail-on"))
+    var failOn: FailThreshold?
 
     @OptionGroup var policyOptions: PolicyOptions
 
@@ -70,8 +72,9 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let policy = try policyOptions.load()
+        let threshold = failOn ?? policy.failOn.map(FailThreshold.severity) ?? .severity(.high)
         var request = AuditRequest(
-            paths: paths, format: format, failOn: failOn, policy: policy,
+            paths: paths, format: format, failOn: threshold, policy: policy,
             jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor,
             crossObject: !noCrossObject)
         if timings { request.clock = PhaseClock() }

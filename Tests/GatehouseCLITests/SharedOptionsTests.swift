@@ -49,6 +49,15 @@ struct SharedOptionsTests {
         #expect(run.status == (threshold == "never" || threshold == "critical" ? 0 : 1), "\(run.stderr)")
     }
 
+    /// The policy file's `failOn` applies when the command line gives no `--fail-on`.
+    @Test func failOnDefaultsToThePolicys() throws {
+        let scratch = try Scratch()
+        let policy = try scratch.write("policy.yaml", "apiVersion: gatehouse.io/v1\nkind: Policy\nfailOn: critical\n")
+        #expect(try CLI.run(["audit", "examples/batch.yaml", "--policy", policy]).status == 0)
+        #expect(try CLI.run(["audit", "examples/batch.yaml", "--policy", policy, "--fail-on", "high"]).status == 1)
+        #expect(try CLI.run(["audit", "examples/batch.yaml"]).status == 1, "high without a policy")
+    }
+
     @Test(arguments: ["severe", "HIGH", "none"])
     func failOnRejectsOtherWordsWithTheValidOnes(_ threshold: String) throws {
         let run = try CLI.run(["audit", "examples/batch.yaml", "--fail-on", threshold])
