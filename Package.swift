@@ -64,11 +64,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks of inner paths (cross-object analysis, one admission review), kept out of the shipped
+        // command; scripts/bench-cluster.sh and scripts/bench-webhook.sh build and run it.
+        .executableTarget(
+            name: "gatehouse-bench",
+            dependencies: [
+                "GatehouseAudit", "GatehouseEngine", "GatehouseRules", "GatehouseWebhook", "KubeModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/GatehouseBench"
+        ),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
         .testTarget(name: "GatehouseRulesTests", dependencies: ["GatehouseRules"]),
         .testTarget(name: "GatehouseEngineTests", dependencies: ["GatehouseEngine"]),
         .testTarget(name: "GatehouseReportsTests", dependencies: ["GatehouseReports"]),
         .testTarget(name: "GatehouseAuditTests", dependencies: ["GatehouseAudit"]),
+        // Runs the built `gatehouse` as a user does; the dependency makes `swift test` build it first.
+        .testTarget(name: "GatehouseCLITests", dependencies: ["gatehouse"]),
         .testTarget(
             name: "GatehouseWebhookTests",
             dependencies: [

@@ -10,5 +10,5 @@ corpus=".build/bench-cluster-$namespaces"
 if [ ! -d "$corpus" ]; then
     python3 scripts/gen-cluster.py "$corpus" --namespaces "$namespaces"
 fi
-swift build -c release --product gatehouse >/dev/null
-.build/release/gatehouse bench-cluster "$corpus" --runs 3
+swift build -c release --product gatehouse-bench >/dev/null
+"$(swift build -c release --show-bin-path)/gatehouse-bench" cluster "$corpus" --runs 3

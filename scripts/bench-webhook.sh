@@ -4,8 +4,8 @@
 #   scripts/bench-webhook.sh            # everything below, figures on stdout
 #   DURATION=5 scripts/bench-webhook.sh
 #
-# 1. Release build.
-# 2. In-process cost of one review (parse + evaluate + encode), `gatehouse serve --bench-review`.
+# 1. Release build of `gatehouse` and of the benchmark executable `gatehouse-bench`.
+# 2. In-process cost of one review (parse + evaluate + encode), `gatehouse-bench review`.
 # 3. `gatehouse serve --self-signed` on 127.0.0.1, then:
 #    - RSS when idle;
 #    - wrk: HTTP/1.1 keep-alive throughput over TLS, closed loop, with its latency distribution;
@@ -33,12 +33,14 @@ done
 
 echo "== release build"
 swift build -c release --product gatehouse 2>&1 | tail -1
+swift build -c release --product gatehouse-bench 2>&1 | tail -1
 BIN=$(swift build -c release --show-bin-path)/gatehouse
+BENCH=$(swift build -c release --show-bin-path)/gatehouse-bench
 
 echo
 echo "== in-process review cost (profile $PROFILE)"
-"$BIN" serve --bench-review "$REVIEW" --profile "$PROFILE"
-"$BIN" serve --bench-review "$DENY_REVIEW" --profile "$PROFILE"
+"$BENCH" review "$REVIEW" --profile "$PROFILE"
+"$BENCH" review "$DENY_REVIEW" --profile "$PROFILE"
 
 WORK=$(mktemp -d)
 SERVER_PID=

@@ -71,7 +71,7 @@ extension Policy {
         var reader = PolicyReader(catalog: catalogue)
         var policy = reader.read(tree.root)
         policy.file = file
-        policy.warnings = reader.warnings(for: policy)
+        policy.warnings = policy.settingsWithoutEffect(rules: rules, crossObjectRules: crossObjectRules)
         if !reader.problems.isEmpty {
             let sorted = reader.problems.enumerated().sorted {
                 ($0.element.position, $0.offset) < ($1.element.position, $1.offset)
@@ -79,6 +79,28 @@ extension Policy {
             throw PolicyError(file: file, problems: sorted)
         }
         return policy
+    }
+
+    /// Settings for rules the profile leaves off and the policy does not turn on: valid (another profile may
+    /// be chosen on the command line) but without effect as written, in file order. ``load(contentsOf:rules:crossObjectRules:)``
+    /// stores them in ``warnings`` for the policy's own profile; a caller that changes ``profile`` asks again.
+    public func settingsWithoutEffect(
+        rules catalogue: [any Rule.Type] = Registry.rules,
+        crossObjectRules: [any CrossObjectRule.Type] = CrossObjectRegistry.rules
+    ) -> [PolicyProblem] {
+        var descriptions: [String: RuleDescription] = [:]
+        for type in catalogue { descriptions[type.description.id] = type.description }
+        for type in crossObjectRules { descriptions[type.description.id] = type.description }
+        var result: [PolicyProblem] = []
+        for (id, settings) in rules where settings.action == nil {
+            guard let description = descriptions[id], action(for: description) == nil else { continue }
+            result.append(
+                PolicyProblem(
+                    position: settings.position,
+                    message: "rule \"\(id)\" is not in profile \(profile.rawValue), so its settings have no effect; "
+                        + "add action: to turn it on"))
+        }
+        return result.sorted { $0.position < $1.position }
     }
 
     private static func readFile(_ path: String) -> String? {
@@ -194,21 +216,6 @@ struct PolicyReader {
             }
         }
         return policy
-    }
-
-    /// Settings for rules the profile leaves off and the policy does not turn on: valid (another profile may
-    /// be chosen on the command line) but without effect as written.
-    func warnings(for policy: Policy) -> [PolicyProblem] {
-        var result: [PolicyProblem] = []
-        for (id, settings) in policy.rules where settings.action == nil {
-            guard let type = specs[id], policy.action(for: type.description) == nil else { continue }
-            result.append(
-                PolicyProblem(
-                    position: settings.position,
-                    message: "rule \"\(id)\" is not in profile \(policy.profile.rawValue), so its settings have no effect; "
-                        + "add action: to turn it on"))
-        }
-        return result.sorted { $0.position < $1.position }
     }
 
     // MARK: Sections

@@ -11,7 +11,20 @@ import Darwin
 #endif
 
 extension ReportFormat: ExpressibleByArgument {}
-extension Profile: ExpressibleByArgument {}
+
+/// `--fail-on critical|high|medium|low|info|never`.
+extension FailThreshold: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+
+    public static var allValueStrings: [String] { Severity.allCases.reversed().map(\.rawValue) + ["never"] }
+
+    public var defaultValueDescription: String {
+        switch self {
+        case .never: "never"
+        case .severity(let severity): severity.rawValue
+        }
+    }
+}
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,25 +36,18 @@ struct AuditCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Files, directories (walked for .yaml, .yml, .json) or - for standard input.")
+    @Argument(help: "Files, directories (walked for .yaml, .yml, .json, .jsonl) or - for standard input.")
     var paths: [String] = []
 
     @Option(help: "Report format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: ReportFormat = .text
 
-    @Option(help: "Exit 1 when a finding is at or above this severity: critical, high, medium, low, info, never.")
-    var failOn: String = "high"
-
-    @Option(help: "Policy file (YAML): profile, per-rule actions, severities, parameters, exemptions.")
-    var policy: String?
-
-    @Option(help: "Rule profile: \(Profile.allCases.map(\.rawValue).joined(separator: ", ")) (overrides the policy's).")
-    var profile: Profile?
-
     @Option(help: ArgumentHelp(
-        "Pod Security Standards version for the pss-* profiles: latest or v1.N (overrides the policy's; default latest).",
-        valueName: "version"))
-    var pssVersion: String?
+        "Exit 1 when a finding is at or above this severity (default: the policy's failOn, else high).",
+        valueName: "fail-on"))
+    var failOn: FailThreshold?
+
+    @OptionGroup var policyOptions: PolicyOptions
 
     @Option(help: "Worker threads (default: all cores).")
     var jobs: Int?
@@ -59,26 +65,16 @@ struct AuditCommand: ParsableCommand {
         if paths.isEmpty {
             throw ValidationError("give at least one file, directory, or - for standard input")
         }
-        if FailThreshold(failOn) == nil {
-            throw ValidationError("--fail-on must be one of critical, high, medium, low, info, never; got \"\(failOn)\"")
-        }
-        if let pssVersion, PSSVersion.parse(pssVersion) == nil {
-            throw ValidationError("--pss-version must be \"latest\" or v1.N (e.g. v1.31); got \"\(pssVersion)\"")
-        }
         if let jobs, jobs < 1 {
             throw ValidationError("--jobs must be at least 1")
         }
     }
 
     func run() throws {
-        var policy = Policy()
-        if let file = self.policy {
-            policy = try PolicyFile.load(file)
-        }
-        if let profile { policy.profile = profile }
-        if let pssVersion { policy.pssVersion = pssVersion }
+        let policy = try policyOptions.load()
+        let threshold = failOn ?? policy.failOn.map(FailThreshold.severity) ?? .severity(.high)
         var request = AuditRequest(
-            paths: paths, format: format, failOn: FailThreshold(failOn)!, policy: policy,
+            paths: paths, format: format, failOn: threshold, policy: policy,
             jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor,
             crossObject: !noCrossObject)
         if timings { request.clock = PhaseClock() }
@@ -103,17 +99,5 @@ struct AuditCommand: ParsableCommand {
         ColorChoice.useColor(
             noColorFlag: noColor, noColorEnvironment: getenv("NO_COLOR").map { String(cString: $0) },
             outputIsTerminal: isatty(1) == 1)
-    }
-}
-
-/// Reading `--policy` files: every problem is printed with file:line:column, and the command exits 2.
-enum PolicyFile {
-    static func load(_ path: String) throws -> Policy {
-        do {
-            return try Policy.load(contentsOf: path)
-        } catch {
-            printError("\(error)")
-            throw ExitCode(2)
-        }
     }
 }

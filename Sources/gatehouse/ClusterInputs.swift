@@ -1,9 +1,13 @@
 import Foundation
+import GatehouseAudit
 import GatehouseEngine
 import KubeModel
 
-/// Manifest inputs for the RBAC commands: files, directories (walked for .yaml, .yml and .json files) and `-`
-/// for stdin, streamed into a cluster index (YAML or JSON, `kind: List` flattened).
+/// Manifest inputs for the RBAC commands, streamed into a cluster index (YAML or JSON, `kind: List` flattened).
+///
+/// The arguments are expanded by the audit's ``InputWalker``, so who-can, access and audit read the same files
+/// of a directory: `.yaml`, `.yml`, `.json` and `.jsonl`, hidden entries skipped, link loops ended, a named file
+/// read whatever its extension, `-` for standard input.
 struct ClusterInputs {
     var index = ClusterIndex()
     /// Problems found while reading, each naming the file (and line when known).
@@ -11,35 +15,13 @@ struct ClusterInputs {
     var files = 0
 
     init(paths: [String]) {
-        for path in paths { load(path) }
-    }
-
-    mutating func load(_ path: String) {
-        if path == "-" {
-            add(FileHandle.standardInput.readDataToEndOfFile(), file: "-")
-            return
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            problems.append("\(path): no such file or directory")
-            return
-        }
-        if isDirectory.boolValue {
-            // Paths relative to the one given, so reports name files the way the user wrote them.
-            guard let walker = FileManager.default.enumerator(atPath: path) else {
-                problems.append("\(path): cannot list the directory")
-                return
+        let (inputs, errors) = InputWalker().expand(paths)
+        problems = errors.map(\.description)
+        for input in inputs {
+            switch input {
+            case .file(let path): loadFile(path)
+            case .standardInput: add(FileHandle.standardInput.readDataToEndOfFile(), file: "-")
             }
-            var found: [String] = []
-            while let item = walker.nextObject() as? String {
-                let ext = item.split(separator: ".").last.map { $0.lowercased() } ?? ""
-                if ["yaml", "yml", "json"].contains(ext) {
-                    found.append(path.hasSuffix("/") ? path + item : path + "/" + item)
-                }
-            }
-            for file in found.sorted() { loadFile(file) }
-        } else {
-            loadFile(path)
         }
     }
 

@@ -20,7 +20,6 @@ struct Gatehouse: AsyncParsableCommand {
         RulesCommand.self,
         WhoCanCommand.self,
         AccessCommand.self,
-        BenchClusterCommand.self,
         VersionCommand.self,
     ]
 

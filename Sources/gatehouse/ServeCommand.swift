@@ -59,11 +59,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Plain-HTTP port for /healthz, /readyz and /metrics (probes, Prometheus).")
     var metricsPort: Int?
 
-    @Option(help: "Policy file (gatehouse.io/v1 Policy): profile, rule actions and parameters, exemptions.")
-    var policy: String?
-
-    @Option(help: "Rule profile when no --policy is given: aks, pss-baseline, pss-restricted or all.")
-    var profile: Profile?
+    @OptionGroup var policyOptions: PolicyOptions
 
     @Option(help: "Answer for a well-formed review whose object cannot be evaluated: allow or deny.")
     var onError: OnErrorPolicy = .deny
@@ -95,14 +91,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
-    @Option(help: .hidden)
-    var benchReview: String?
-
-    @Option(help: .hidden)
-    var benchIterations = 20_000
-
     func validate() throws {
-        if benchReview != nil { return }
         if selfSigned {
             if tlsCert != nil || tlsKey != nil {
                 throw ValidationError("--self-signed makes its own certificate: drop --tls-cert and --tls-key")
@@ -125,19 +114,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var loaded = Policy()
-        if let policy {
-            loaded = try Policy.load(contentsOf: policy)
-            for warning in loaded.warnings {
-                FileHandle.standardError.write(Data("\(policy): warning: \(warning)\n".utf8))
-            }
-        }
-        if let profile { loaded.profile = profile }
-        let engine = try Engine(policy: loaded)
-        if let benchReview {
-            try ReviewBenchmark(file: benchReview, iterations: benchIterations, engine: engine).run()
-            return
-        }
+        let engine = try Engine(policy: policyOptions.load())
 
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
@@ -182,7 +159,7 @@ struct Serve: AsyncParsableCommand {
             "starting",
             metadata: [
                 "port": .stringConvertible(port), "profile": .string(engine.policy.profile.rawValue),
-                "policy": .string(policy ?? "(embedded default)"),
+                "policy": .string(policyOptions.policy ?? "(embedded default)"),
                 "rules": .stringConvertible(engine.activeRuleIDs.count), "onError": .string(onError.rawValue),
             ])
         try await server.run { scheme, boundPort in

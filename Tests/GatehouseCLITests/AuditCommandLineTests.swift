@@ -1,55 +1,14 @@
 import Foundation
 import Testing
 
-/// The built `gatehouse` executable, run as a user runs it: exit statuses and streams.
-struct CommandLineTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    /// The executable sits next to the test bundle in the build directory.
-    static var executable: URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("gatehouse")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return repository.appendingPathComponent(".build/debug/gatehouse")
-    }
-
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = repository
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+/// `gatehouse audit`, `rules` and `version`, run as the built executable: exit statuses and streams.
+struct AuditCommandLineTests {
+    static func run(_ arguments: [String], stdin: String? = nil) throws -> CLI.Run {
+        try CLI.run(arguments, stdin: stdin)
     }
 
     @Test func executableIsBuilt() {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the package first: swift build")
+        #expect(FileManager.default.isExecutableFile(atPath: CLI.executable.path), "the test target depends on gatehouse, so swift test builds it")
     }
 
     @Test func quickStartAuditFindsProblemsAndExitsOne() throws {
@@ -163,7 +122,7 @@ struct CommandLineTests {
         #expect(explain.status == 0)
         #expect(explain.stdout.contains("Remediation"))
         let docs = try Self.run(["rules", "docs"])
-        let committed = try String(contentsOf: Self.repository.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        let committed = try String(contentsOf: CLI.repository.appendingPathComponent("docs/rules.md"), encoding: .utf8)
         #expect(docs.stdout == committed)
         #expect(try Self.run(["version"]).stdout.hasPrefix("gatehouse "))
     }

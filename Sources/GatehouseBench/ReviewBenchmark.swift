@@ -1,15 +1,36 @@
+import ArgumentParser
 import Foundation
 import GatehouseEngine
+import GatehouseRules
 import GatehouseWebhook
 
-/// `gatehouse serve --bench-review FILE`: the in-process cost of one review (parse, evaluate, encode), the
-/// exact path the HTTP handler runs, without the network. Prints figures; asserts nothing.
-struct ReviewBenchmark {
-    let file: String
-    let iterations: Int
-    let engine: Engine
+/// `gatehouse-bench review FILE`: the in-process cost of one review (parse, evaluate, encode), the exact path
+/// `gatehouse serve`'s HTTP handler runs, without the network. Prints figures; asserts nothing.
+struct ReviewBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Time one AdmissionReview through the webhook's parse, evaluate and encode path."
+    )
+
+    @Argument(help: "An AdmissionReview JSON file (scripts/bench/review-*.json).")
+    var file: String
+
+    @Option(help: "Reviews to time (after a warm-up of up to 1,000).")
+    var iterations = 20_000
+
+    @Option(help: "Policy file, as `gatehouse serve --policy` reads it.")
+    var policy: String?
+
+    @Option(help: "Rule profile (overrides the policy's): \(Profile.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var profile: String?
 
     func run() throws {
+        var loaded = try policy.map { try Policy.load(contentsOf: $0) } ?? Policy()
+        if let profile {
+            guard let chosen = Profile(rawValue: profile) else { throw ValidationError("unknown profile \"\(profile)\"") }
+            loaded.profile = chosen
+        }
+        let engine = try Engine(policy: loaded)
         let body = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
         let processor = ReviewProcessor(decider: AdmissionDecider(engine: engine))
         guard case .answered(_, let decision, let response) = processor.process(body) else {

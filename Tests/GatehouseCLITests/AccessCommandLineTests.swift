@@ -13,8 +13,8 @@ import Testing
 struct AccessCommandLineTests {
     static let export = "Tests/Fixtures/cluster-export/export.yaml"
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> CommandLineTests.Run {
-        try CommandLineTests.run(arguments, stdin: stdin)
+    static func run(_ arguments: [String], stdin: String? = nil) throws -> CLI.Run {
+        try CLI.run(arguments, stdin: stdin)
     }
 
     /// The answer's lines with the column padding collapsed to one space, so a test names what a line says
@@ -94,7 +94,7 @@ struct AccessCommandLineTests {
     }
 
     @Test func whoCanReadsStandardInput() throws {
-        let export = try String(contentsOf: CommandLineTests.repository.appendingPathComponent(Self.export), encoding: .utf8)
+        let export = try String(contentsOf: CLI.repository.appendingPathComponent(Self.export), encoding: .utf8)
         let run = try Self.run(["who-can", "create", "pods/exec", "-n", "sandbox", "-"], stdin: export)
         #expect(run.status == 0)
         #expect(Self.lines(run.stdout).last

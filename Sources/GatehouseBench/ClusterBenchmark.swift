@@ -1,19 +1,19 @@
 import ArgumentParser
 import Foundation
+import GatehouseAudit
 import GatehouseEngine
 import GatehouseRules
 import KubeModel
 
-/// `gatehouse bench-cluster INPUTS...` (hidden): times an audit's phases on a corpus, to compare the audit with
-/// and without cross-object rules. Prints figures; asserts nothing.
-struct BenchClusterCommand: ParsableCommand {
+/// `gatehouse-bench cluster INPUTS...`: times an audit's phases on a corpus, to compare the audit with and
+/// without cross-object rules. Prints figures; asserts nothing.
+struct ClusterBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-cluster",
-        abstract: "Time per-object evaluation against cluster index build and cross-object analysis.",
-        shouldDisplay: false
+        commandName: "cluster",
+        abstract: "Time per-object evaluation against cluster index build and cross-object analysis."
     )
 
-    @Argument(help: "Manifest files or directories.")
+    @Argument(help: "Manifest files or directories (walked as the audit walks them).")
     var inputs: [String]
 
     @Option(help: "Repeat the measurement and keep the fastest run.")
@@ -23,11 +23,9 @@ struct BenchClusterCommand: ParsableCommand {
         let clock = ContinuousClock()
         var objects: [KubeObject] = []
         let loadTime = clock.measure {
-            for path in inputs {
-                for file in Self.files(path) {
-                    guard let data = FileManager.default.contents(atPath: file) else { continue }
-                    objects += data.withUnsafeBytes { Manifests.loadYAML($0, file: file) }.objects
-                }
+            for case .file(let file) in InputWalker().expand(inputs).inputs {
+                guard let data = FileManager.default.contents(atPath: file) else { continue }
+                objects += data.withUnsafeBytes { Manifests.loadYAML($0, file: file) }.objects
             }
         }
         let engine = try Engine(policy: Policy())
@@ -71,16 +69,4 @@ struct BenchClusterCommand: ParsableCommand {
     }
 
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-
-    static func files(_ path: String) -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
-        guard isDirectory.boolValue else { return [path] }
-        let walker = FileManager.default.enumerator(atPath: path)
-        var found: [String] = []
-        while let item = walker?.nextObject() as? String {
-            if item.hasSuffix(".yaml") || item.hasSuffix(".yml") || item.hasSuffix(".json") { found.append(path + "/" + item) }
-        }
-        return found.sorted()
-    }
 }
