@@ -100,6 +100,7 @@ struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
         try pipeline.addHandler(deadline, position: .first)
         let tls = try pipeline.handler(type: NIOSSLServerHandler.self)
         try pipeline.addHandler(HandshakeWatcher(deadline: deadline), position: .after(tls))
+        try pipeline.addHandler(FlushBeforeClose(), position: .after(tls))
     }
 
     struct ConnectionRefused: Error {}
@@ -163,5 +164,20 @@ final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
             deadline.handshakeCompleted()
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
+    }
+}
+
+/// Flushes what the HTTP layer wrote before a close passes on to TLS and the socket.
+///
+/// HTTP/2's connection manager closes the connection as soon as the last stream after a GOAWAY is closed,
+/// which happens when that stream's final frame is written, before it is flushed: without this, the last
+/// answer of a graceful shutdown would be dropped.
+final class FlushBeforeClose: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = NIOAny
+    typealias OutboundOut = NIOAny
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        context.flush()
+        context.close(mode: mode, promise: promise)
     }
 }

@@ -113,6 +113,7 @@ public struct WebhookServer: Sendable {
                     logger: logger))
         }
         let router = Router(context: WebhookRequestContext.self)
+        router.add(middleware: DrainConnectionClose(readiness: readiness))
         addHealthRoutes(to: router)
         addValidateRoute(to: router)
         let idle = TimeAmount(configuration.idleTimeout)
