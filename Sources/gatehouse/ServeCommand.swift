@@ -73,8 +73,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Most connections served at once; more wait in the backlog.")
     var maxConnections = 1024
 
-    @Option(help: "Seconds before an idle connection is closed.")
-    var idleTimeout = 120
+    @Option(help: "Most connections one source address may hold at once; more are refused.")
+    var maxConnectionsPerSource = 128
+
+    @Option(help: "Seconds a new connection may take to complete its TLS handshake before it is closed.")
+    var handshakeTimeout = 3
+
+    @Option(help: "Seconds before an idle connection is closed (keep it under the API server's webhook timeout).")
+    var idleTimeout = 5
 
     @Option(help: "Seconds a request body may take to arrive.")
     var readTimeout = 10
@@ -108,8 +114,11 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
         }
         guard (1...65535).contains(port) else { throw ValidationError("--port \(port) is not a TCP port") }
-        guard maxBodyBytes > 0, maxDepth > 0, maxConnections > 0 else {
-            throw ValidationError("--max-body-bytes, --max-depth and --max-connections must be positive")
+        guard maxBodyBytes > 0, maxDepth > 0, maxConnections > 0, maxConnectionsPerSource > 0, handshakeTimeout > 0,
+            idleTimeout > 0
+        else {
+            throw ValidationError(
+                "--max-body-bytes, --max-depth, --max-connections, --max-connections-per-source, --handshake-timeout and --idle-timeout must be positive")
         }
     }
 
@@ -127,6 +136,8 @@ struct Serve: AsyncParsableCommand {
         configuration.maxBodyBytes = maxBodyBytes
         configuration.maxDepth = maxDepth
         configuration.maxConnections = maxConnections
+        configuration.maxConnectionsPerSource = maxConnectionsPerSource
+        configuration.handshakeTimeout = .seconds(handshakeTimeout)
         configuration.idleTimeout = .seconds(idleTimeout)
         configuration.readTimeout = .seconds(readTimeout)
         configuration.shutdownDelay = .seconds(shutdownDelay)

@@ -153,6 +153,8 @@ struct TLSAndLifecycleTests {
         #expect(draining)
         let ready = try await probe.get("https://127.0.0.1:\(server.port)/readyz")
         #expect(ready.status == .serviceUnavailable)
+        // HTTP/1.1 clients are told to take their next request elsewhere.
+        #expect(ready.connection == "close")
 
         // After the delay the listener stops accepting; the request in flight is still served.
         var refused = false

@@ -22,10 +22,16 @@ public struct WebhookConfiguration: Sendable {
     public var maxBodyBytes = 3 * 1024 * 1024
     /// JSON nested deeper than this gets HTTP 400.
     public var maxDepth = 100
-    /// New connections wait in the backlog while this many are open.
+    /// New connections wait in the backlog while this many are open; `/readyz` reports not ready meanwhile.
     public var maxConnections = 1024
-    /// A connection with no traffic for this long is closed.
-    public var idleTimeout: Duration = .seconds(120)
+    /// The most connections one source address may hold at once; more are refused. One address filling the
+    /// listener would stop every admission.
+    public var maxConnectionsPerSource = 128
+    /// A connection whose TLS handshake has not completed this long after it was accepted is closed.
+    public var handshakeTimeout: Duration = .seconds(3)
+    /// A connection with no traffic for this long is closed. Kept well under the API server's webhook timeout
+    /// (10 s by default), so connections that stay silent cannot pile up; the API server reconnects as needed.
+    public var idleTimeout: Duration = .seconds(5)
     /// A request whose body is not complete this long after its head has its connection (HTTP/1.1) or
     /// stream (HTTP/2) closed. Slow senders between requests are covered by `idleTimeout`.
     public var readTimeout: Duration = .seconds(10)
@@ -46,6 +52,8 @@ public struct WebhookServer: Sendable {
     public let metrics: WebhookMetrics
     public let readiness: Readiness
     public let store: CertificateStore?
+    /// The HTTPS listener's open connections, which `/readyz` reads.
+    public let connections: ConnectionLedger
     let tls: TLSConfiguration?
     let reloader: CertificateReloader?
     let logger: Logger
@@ -64,7 +72,9 @@ public struct WebhookServer: Sendable {
             decider: AdmissionDecider(engine: engine, onError: configuration.onError),
             limits: .init(maxDepth: configuration.maxDepth))
         self.metrics = metrics
-        self.readiness = Readiness(store: store)
+        self.connections = ConnectionLedger(
+            maxConnections: configuration.maxConnections, maxPerSource: configuration.maxConnectionsPerSource)
+        self.readiness = Readiness(store: store, connections: connections)
         self.store = store
         self.logger = logger
         self.tls = store.map { WebhookTLS.serverConfiguration(store: $0, clientCA: clientCA) }
@@ -103,6 +113,7 @@ public struct WebhookServer: Sendable {
                     logger: logger))
         }
         let router = Router(context: WebhookRequestContext.self)
+        router.add(middleware: DrainConnectionClose(readiness: readiness))
         addHealthRoutes(to: router)
         addValidateRoute(to: router)
         let idle = TimeAmount(configuration.idleTimeout)
@@ -110,14 +121,24 @@ public struct WebhookServer: Sendable {
         let scheme: String
         if let tls {
             scheme = "https"
+            let (ledger, timeout, metrics) = (connections, configuration.handshakeTimeout, metrics)
             if configuration.http2 {
-                server = try .http2Upgrade(
-                    tlsConfiguration: tls,
-                    configuration: .init(
-                        idleTimeout: configuration.idleTimeout, gracefulCloseTimeout: .seconds(5),
-                        streamConfiguration: .init(idleTimeout: idle)))
+                let http2 = HTTP2UpgradeChannel.Configuration(
+                    idleTimeout: configuration.idleTimeout, gracefulCloseTimeout: .seconds(5),
+                    streamConfiguration: .init(idleTimeout: idle))
+                server = HTTPServerBuilder { responder in
+                    GuardedChildChannel(
+                        base: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: http2, responder: responder),
+                        ledger: ledger, handshakeTimeout: timeout, metrics: metrics)
+                }
             } else {
-                server = try .tls(.http1(configuration: .init(idleTimeout: idle)), tlsConfiguration: tls)
+                server = HTTPServerBuilder { responder in
+                    GuardedChildChannel(
+                        base: try TLSChannel(
+                            HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idle)),
+                            tlsConfiguration: tls),
+                        ledger: ledger, handshakeTimeout: timeout, metrics: metrics)
+                }
             }
         } else {
             scheme = "http"

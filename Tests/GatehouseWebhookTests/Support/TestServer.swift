@@ -91,6 +91,8 @@ struct Answer {
     let status: HTTPResponseStatus
     let version: HTTPVersion
     let body: [UInt8]
+    /// The `Connection` header, when the answer has one.
+    var connection: String? = nil
 
     var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
@@ -122,7 +124,9 @@ extension HTTPClient {
     func get(_ url: String) async throws -> Answer {
         let response = try await execute(HTTPClientRequest(url: url), timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
-        return Answer(status: response.status, version: response.version, body: Array(buffer: bytes))
+        return Answer(
+            status: response.status, version: response.version, body: Array(buffer: bytes),
+            connection: response.headers.first(name: "connection"))
     }
 }
 
