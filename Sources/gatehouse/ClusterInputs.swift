@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseEngine
+import GatehouseRules
 import KubeModel
 
 /// Manifest inputs for the RBAC commands: files, directories (walked for .yaml, .yml and .json files) and `-`
