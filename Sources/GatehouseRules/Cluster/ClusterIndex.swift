@@ -4,8 +4,9 @@ import KubeModel
 /// every audited object.
 ///
 /// Built once: call ``add(_:)`` for every object (one index per thread is fine; ``merge(_:)`` them), then
-/// hand it to ``Engine/crossObjectFindings(_:)`` or ``RBACGraph``. It keeps plain strings and small values
-/// only, never the parsed trees, so a 100,000-object audit does not hold every document in memory twice.
+/// hand it to the engine's `CrossObjectEngine` (which applies a policy) or to ``RBACGraph``. It keeps plain
+/// strings and small values only, never the parsed trees, so a 100,000-object audit does not hold every
+/// document in memory twice.
 ///
 /// Namespaced objects written without a namespace are filed under `default`, as `kubectl apply` would
 /// create them.

@@ -38,7 +38,8 @@ public struct CheckContext {
     private(set) var severity: Severity
     /// The identity every finding of this object carries, made on the first finding and shared by the rest.
     private var objectRef: ObjectRef?
-    /// The object's RBAC `rules`, read on first use: a dozen RBAC rules look at every Role and ClusterRole.
+    /// The object's `rules` (its PolicyRules), read on first use: a dozen RBAC rules look at every Role and
+    /// ClusterRole.
     private var policyRulesRead: [(rule: PolicyRule, value: Value)]?
 
     public init(
