@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatehouseEngine
+import GatehouseRules
 
 /// `gatehouse access SUBJECT INPUTS...`
 struct AccessCommand: ParsableCommand {

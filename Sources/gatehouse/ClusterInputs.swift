@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseAudit
 import GatehouseEngine
+import GatehouseRules
 import KubeModel
 
 /// Manifest inputs for the RBAC commands, streamed into a cluster index (YAML or JSON, `kind: List` flattened).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatehouseEngine
+import GatehouseRules
 
 /// `gatehouse who-can VERB RESOURCE [-n NS] INPUTS...`
 struct WhoCanCommand: ParsableCommand {

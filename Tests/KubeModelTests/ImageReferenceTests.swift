@@ -40,4 +40,11 @@ struct ImageReferenceTests {
         #expect(!image.matches("nginxinc/nginx"))
         #expect(try #require(ImageReference("mcr.microsoft.com/oss/istio/proxyv2:1.20")).matches("mcr.microsoft.com/oss/*"))
     }
+
+    /// `*` is the glob that matches every normalised reference, as in every other pattern of a policy.
+    @Test func starMatchesEveryImage() throws {
+        for text in ["nginx", "ghcr.io/org/app:1.0", "registry.k8s.io/pause@sha256:" + String(repeating: "a", count: 64)] {
+            #expect(try #require(ImageReference(text)).matches("*"))
+        }
+    }
 }

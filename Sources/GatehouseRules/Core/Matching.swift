@@ -1,33 +1,8 @@
 import KubeModel
 
-/// Small matching helpers shared by rules: user globs, path segments for map keys.
+/// Small matching helpers shared by rules: path segments for map keys, the request's namespace. Every
+/// pattern a policy writes (user and group names here too) is a ``Glob``.
 enum Matching {
-    /// Whether `text` matches a shell-style glob where `*` is any run of characters
-    /// (e.g. `system:serviceaccount:kube-system:*`).
-    static func glob(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern.utf8)
-        let t = Array(text.utf8)
-        var pi = 0
-        var ti = 0
-        var star: (Int, Int)?
-        while ti < t.count {
-            if pi < p.count, p[pi] != UInt8(ascii: "*"), p[pi] == t[ti] {
-                pi += 1
-                ti += 1
-            } else if pi < p.count, p[pi] == UInt8(ascii: "*") {
-                star = (pi + 1, ti)
-                pi += 1
-            } else if let (sp, st) = star {
-                pi = sp
-                ti = st + 1
-                star = (sp, st + 1)
-            } else {
-                return false
-            }
-        }
-        return p[pi...].allSatisfy { $0 == UInt8(ascii: "*") }
-    }
-
     /// Whether `text` contains `needle` (already lowercased), ignoring case. ASCII text is compared byte by
     /// byte; other text is lowercased with Unicode rules first. The standard library's generic substring
     /// search walks grapheme clusters and cost more than the rest of a Service's checks together.
@@ -52,11 +27,6 @@ enum Matching {
         return ascii ?? text.lowercased().contains(needle)
     }
 
-    /// Whether any glob in `patterns` matches `text`.
-    static func anyGlob(_ patterns: [String], _ text: String) -> Bool {
-        patterns.contains { glob($0, text) }
-    }
-
     /// A map key as a field-path segment: `.name` for plain keys, `["a.b/c"]` for keys with dots or slashes,
     /// so `metadata.labels["kubernetes.azure.com/mode"]` stays unambiguous.
     static func keySegment(_ key: String) -> String {
@@ -71,28 +41,23 @@ enum Matching {
         if let ns = object.namespace, !ns.isEmpty { return ns }
         return request?.namespace
     }
-
-    /// Whether the request's user or one of its groups is allowed; `false` when there is no request.
-    static func requesterAllowed(_ request: AdmissionInfo?, users: [String], groups: [String]) -> Bool {
-        guard let request else { return false }
-        return anyGlob(users, request.user) || request.groups.contains { anyGlob(groups, $0) }
-    }
 }
 
 /// The `allowedUsers` and `allowedGroups` parameters (globs) of the rules about who made a request: the
 /// requesters whose changes a rule leaves alone.
 struct AllowedRequesters: Sendable {
-    let users: [String]
-    let groups: [String]
+    let users: [Glob]
+    let groups: [Glob]
 
     init(_ parameters: RuleParameters, users defaultUsers: [String], groups defaultGroups: [String] = []) {
-        users = parameters.strings("allowedUsers", default: defaultUsers)
-        groups = parameters.strings("allowedGroups", default: defaultGroups)
+        users = parameters.strings("allowedUsers", default: defaultUsers).map(Glob.init)
+        groups = parameters.strings("allowedGroups", default: defaultGroups).map(Glob.init)
     }
 
     /// Whether `request`'s user, or one of its groups, is allowed; `false` without a request.
     func contain(_ request: AdmissionInfo?) -> Bool {
-        Matching.requesterAllowed(request, users: users, groups: groups)
+        guard let request else { return false }
+        return users.anyMatches(request.user) || request.groups.contains { groups.anyMatches($0) }
     }
 }
 

@@ -38,8 +38,9 @@ public struct CheckContext {
     private(set) var severity: Severity
     /// The identity every finding of this object carries, made on the first finding and shared by the rest.
     private var objectRef: ObjectRef?
-    /// The object's RBAC `rules`, read on first use: a dozen RBAC rules look at every Role and ClusterRole.
-    private var rbacRulesRead: [(rule: RBACRule, value: Value)]?
+    /// The object's `rules` (its PolicyRules), read on first use: a dozen RBAC rules look at every Role and
+    /// ClusterRole.
+    private var policyRulesRead: [(rule: PolicyRule, value: Value)]?
 
     public init(
         object: KubeObject, template: PodTemplate?, ruleID: String, severity: Severity,
@@ -86,11 +87,11 @@ public struct CheckContext {
         return taken
     }
 
-    /// ``RBACRule/rules(of:)`` of the context's object, read once for all the rules that ask.
-    public mutating func rbacRules() -> [(rule: RBACRule, value: Value)] {
-        if let rbacRulesRead { return rbacRulesRead }
-        let read = RBACRule.rules(of: object)
-        rbacRulesRead = read
+    /// ``PolicyRule/rules(of:)`` of the context's object, read once for all the rules that ask.
+    public mutating func policyRules() -> [(rule: PolicyRule, value: Value)] {
+        if let policyRulesRead { return policyRulesRead }
+        let read = PolicyRule.rules(of: object)
+        policyRulesRead = read
         return read
     }
 

@@ -114,18 +114,16 @@ public struct NsKubeSystemWorkload: Rule {
     )
 
     let images: [String]
-    let users: [String]
-    let groups: [String]
+    let allowed: AllowedRequesters
 
     public init(parameters: RuleParameters) {
         images = parameters.strings("allowedKubeSystemImages", default: Self.defaultImages)
-        users = parameters.strings("allowedUsers", default: Self.defaultUsers)
-        groups = parameters.strings("allowedGroups", default: Self.defaultGroups)
+        allowed = AllowedRequesters(parameters, users: Self.defaultUsers, groups: Self.defaultGroups)
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard let template = context.template, Matching.namespace(of: object, context.request) == "kube-system",
-            !Matching.requesterAllowed(context.request, users: users, groups: groups)
+            !allowed.contain(context.request)
         else { return }
         for container in template.containers {
             let allowed = ImageReference(container.image).map { image in images.contains { image.matches($0) } } ?? false

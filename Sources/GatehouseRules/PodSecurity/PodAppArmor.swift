@@ -78,17 +78,13 @@ public struct PodAppArmor: Rule {
         ]
     )
 
-    let allowed: [String]
+    let allowed: [Glob]
 
     public init(parameters: RuleParameters) {
-        allowed = parameters.strings("allowedProfiles", default: ["runtime/default", "localhost/*"])
+        allowed = parameters.strings("allowedProfiles", default: ["runtime/default", "localhost/*"]).map(Glob.init)
     }
 
-    func isAllowed(_ profile: String) -> Bool {
-        allowed.contains { entry in
-            entry == "*" || entry == profile || (entry.hasSuffix("/*") && profile.hasPrefix(String(entry.dropLast())))
-        }
-    }
+    func isAllowed(_ profile: String) -> Bool { allowed.anyMatches(profile) }
 
     static func annotationSyntax(_ profile: Value) -> String {
         switch PodFields.string(profile, "type") {

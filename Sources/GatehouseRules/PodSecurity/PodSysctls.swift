@@ -107,11 +107,11 @@ public struct PodSysctls: Rule {
         ]
     )
 
-    let allowed: [String]
+    let allowed: [Glob]
     let forbidden: [String]
 
     public init(parameters: RuleParameters) {
-        allowed = parameters.strings("allowedSysctls", default: Self.safeSysctls(at: .newest).sorted())
+        allowed = parameters.strings("allowedSysctls", default: Self.safeSysctls(at: .newest).sorted()).map(Glob.init)
         forbidden = parameters.strings("forbiddenSysctls", default: [])
     }
 
@@ -126,11 +126,7 @@ public struct PodSysctls: Rule {
         }
     }
 
-    func isAllowed(_ name: String) -> Bool {
-        allowed.contains { entry in
-            entry == "*" || entry == name || (entry.hasSuffix("*") && name.hasPrefix(String(entry.dropLast())))
-        }
-    }
+    func isAllowed(_ name: String) -> Bool { allowed.anyMatches(name) }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard let pod = context.template else { return }

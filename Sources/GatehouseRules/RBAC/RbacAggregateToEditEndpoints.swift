@@ -55,7 +55,7 @@ public struct RbacAggregateToEditEndpoints: Rule {
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard object.name == "system:aggregate-to-edit" else { return }
-        for (rule, value) in context.rbacRules()
+        for (rule, value) in context.policyRules()
         where rule.resources.contains(where: { $0 == "endpoints" || $0 == "*" }) {
             let verbs = ["create", "patch", "update"].filter(rule.matchesVerb)
             guard !verbs.isEmpty else { continue }

@@ -91,7 +91,7 @@ public struct RbacClusterAdminBinding: Rule {
     public init(parameters: RuleParameters) {
         roles = Set(parameters.strings("roles", default: ["cluster-admin"]))
         allowedSubjects = Set(parameters.strings("allowedSubjects", default: []))
-        includeSystem = parameters.bool("includeSystem", default: false)
+        includeSystem = RoleChecks.includeSystem(parameters)
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {

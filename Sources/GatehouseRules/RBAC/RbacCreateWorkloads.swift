@@ -1,7 +1,7 @@
 import KubeModel
 
 /// rbac-create-workloads: roles that create or change pods and pod-running objects.
-public struct RbacCreateWorkloads: Rule {
+public struct RbacCreateWorkloads: PermissionGrantRule {
     public static let description = RuleDescription(
         id: "rbac-create-workloads",
         title: "Create or change pods and workloads",
@@ -52,17 +52,11 @@ public struct RbacCreateWorkloads: Rule {
         ]
     )
 
-    static let permissions = WorkloadResources.all.map { Permission(["create", "update", "patch"], $0.resource, group: $0.group) }
+    public static let permissions = WorkloadResources.all.map { Permission(["create", "update", "patch"], $0.resource, group: $0.group) }
 
-    let includeSystem: Bool
+    public static func reason(_ object: KubeObject) -> String { "\(object.kind) can create or change workloads" }
 
-    public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
-    }
+    public let includeSystem: Bool
 
-    public func check(_ object: KubeObject, _ context: inout CheckContext) {
-        RoleChecks.reportGrants(
-            object, &context, includeSystem: includeSystem, permissions: Self.permissions,
-            reason: "\(object.kind) can create or change workloads")
-    }
+    public init(includeSystem: Bool) { self.includeSystem = includeSystem }
 }

@@ -58,12 +58,12 @@ public struct RbacCsrApproval: Rule {
     let includeSystem: Bool
 
     public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
+        includeSystem = RoleChecks.includeSystem(parameters)
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard includeSystem || !RoleChecks.isBuiltIn(object) else { return }
-        let rules = context.rbacRules()
+        let rules = context.policyRules()
         guard rules.contains(where: { !Self.signers.granted(by: $0.rule).isEmpty }),
             let approving = rules.first(where: { !Self.approval.granted(by: $0.rule).isEmpty })
         else { return }

@@ -1,7 +1,7 @@
 import KubeModel
 
 /// rbac-delete-pod-logs: Delete pod logs.
-public struct RbacDeletePodLogs: Rule {
+public struct RbacDeletePodLogs: PermissionGrantRule {
     public static let description = RuleDescription(
         id: "rbac-delete-pod-logs",
         title: "Delete pod logs",
@@ -47,19 +47,13 @@ public struct RbacDeletePodLogs: Rule {
         ]
     )
 
-    static let permissions: [Permission] = [
+    public static let permissions: [Permission] = [
         Permission(["delete", "deletecollection"], "pods/log"),
     ]
 
-    let includeSystem: Bool
+    public static func reason(_ object: KubeObject) -> String { "\(object.kind) can delete pod logs" }
 
-    public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
-    }
+    public let includeSystem: Bool
 
-    public func check(_ object: KubeObject, _ context: inout CheckContext) {
-        RoleChecks.reportGrants(
-            object, &context, includeSystem: includeSystem, permissions: Self.permissions,
-            reason: "\(object.kind) can delete pod logs")
-    }
+    public init(includeSystem: Bool) { self.includeSystem = includeSystem }
 }

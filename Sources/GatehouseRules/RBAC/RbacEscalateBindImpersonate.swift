@@ -1,7 +1,7 @@
 import KubeModel
 
 /// rbac-escalate-bind-impersonate: the verbs that step around RBAC's own escalation check.
-public struct RbacEscalateBindImpersonate: Rule {
+public struct RbacEscalateBindImpersonate: PermissionGrantRule {
     public static let description = RuleDescription(
         id: "rbac-escalate-bind-impersonate",
         title: "Escalate, bind or impersonate",
@@ -54,7 +54,7 @@ public struct RbacEscalateBindImpersonate: Rule {
     )
 
     static let rbacGroup = "rbac.authorization.k8s.io"
-    static let permissions = [
+    public static let permissions = [
         Permission(["escalate"], "roles", group: rbacGroup), Permission(["escalate"], "clusterroles", group: rbacGroup),
         Permission(["bind"], "roles", group: rbacGroup), Permission(["bind"], "clusterroles", group: rbacGroup),
         Permission(["bind"], "rolebindings", group: rbacGroup),
@@ -65,15 +65,9 @@ public struct RbacEscalateBindImpersonate: Rule {
         Permission(["impersonate"], "userextras/scopes", group: "authentication.k8s.io"),
     ]
 
-    let includeSystem: Bool
+    public static func reason(_ object: KubeObject) -> String { "\(object.kind) can escalate its own permissions" }
 
-    public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
-    }
+    public let includeSystem: Bool
 
-    public func check(_ object: KubeObject, _ context: inout CheckContext) {
-        RoleChecks.reportGrants(
-            object, &context, includeSystem: includeSystem, permissions: Self.permissions,
-            reason: "\(object.kind) can escalate its own permissions")
-    }
+    public init(includeSystem: Bool) { self.includeSystem = includeSystem }
 }

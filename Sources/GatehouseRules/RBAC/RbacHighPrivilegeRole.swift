@@ -54,13 +54,13 @@ public struct RbacHighPrivilegeRole: Rule {
     let includeSystem: Bool
 
     public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
+        includeSystem = RoleChecks.includeSystem(parameters)
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard includeSystem || !RoleChecks.isBuiltIn(object) else { return }
         let dangerous = RbacEscalateBindImpersonate.permissions + RbacWebhookConfig.permissions
-        for (rule, value) in context.rbacRules() {
+        for (rule, value) in context.policyRules() {
             let everything = rule.verbs.contains("*") && rule.resources.contains("*") && rule.apiGroups.contains("*")
             let granted = everything ? "every verb on every resource" : RoleChecks.grants(rule, dangerous)
             guard !granted.isEmpty else { continue }

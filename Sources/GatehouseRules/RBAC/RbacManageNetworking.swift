@@ -1,7 +1,7 @@
 import KubeModel
 
 /// rbac-manage-networking: Manage networking objects.
-public struct RbacManageNetworking: Rule {
+public struct RbacManageNetworking: PermissionGrantRule {
     public static let description = RuleDescription(
         id: "rbac-manage-networking",
         title: "Manage networking objects",
@@ -51,7 +51,7 @@ public struct RbacManageNetworking: Rule {
         ]
     )
 
-    static let permissions: [Permission] = [
+    public static let permissions: [Permission] = [
         Permission(["create", "update", "patch", "delete", "deletecollection"], "services"),
         Permission(["create", "update", "patch", "delete", "deletecollection"], "endpoints"),
         Permission(["create", "update", "patch", "delete", "deletecollection"], "endpointslices", group: "discovery.k8s.io"),
@@ -60,15 +60,9 @@ public struct RbacManageNetworking: Rule {
         Permission(["create", "update", "patch", "delete", "deletecollection"], "ingresses", group: "extensions"),
     ]
 
-    let includeSystem: Bool
+    public static func reason(_ object: KubeObject) -> String { "\(object.kind) can change network exposure" }
 
-    public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
-    }
+    public let includeSystem: Bool
 
-    public func check(_ object: KubeObject, _ context: inout CheckContext) {
-        RoleChecks.reportGrants(
-            object, &context, includeSystem: includeSystem, permissions: Self.permissions,
-            reason: "\(object.kind) can change network exposure")
-    }
+    public init(includeSystem: Bool) { self.includeSystem = includeSystem }
 }

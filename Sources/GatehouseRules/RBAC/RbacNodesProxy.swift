@@ -1,7 +1,7 @@
 import KubeModel
 
 /// rbac-nodes-proxy: Access to nodes/proxy.
-public struct RbacNodesProxy: Rule {
+public struct RbacNodesProxy: PermissionGrantRule {
     public static let description = RuleDescription(
         id: "rbac-nodes-proxy",
         title: "Access to nodes/proxy",
@@ -50,19 +50,13 @@ public struct RbacNodesProxy: Rule {
         ]
     )
 
-    static let permissions: [Permission] = [
+    public static let permissions: [Permission] = [
         Permission(["get", "create"], "nodes/proxy"),
     ]
 
-    let includeSystem: Bool
+    public static func reason(_ object: KubeObject) -> String { "\(object.kind) can reach the kubelet API" }
 
-    public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
-    }
+    public let includeSystem: Bool
 
-    public func check(_ object: KubeObject, _ context: inout CheckContext) {
-        RoleChecks.reportGrants(
-            object, &context, includeSystem: includeSystem, permissions: Self.permissions,
-            reason: "\(object.kind) can reach the kubelet API")
-    }
+    public init(includeSystem: Bool) { self.includeSystem = includeSystem }
 }

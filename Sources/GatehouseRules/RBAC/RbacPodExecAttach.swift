@@ -132,7 +132,7 @@ public struct RbacPodExecAttach: Rule {
 
     public init(parameters: RuleParameters) {
         clusterRoles = Set(parameters.strings("clusterRoles", default: Self.defaultClusterRoles))
-        includeSystem = parameters.bool("includeSystem", default: false)
+        includeSystem = RoleChecks.includeSystem(parameters)
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {

@@ -67,7 +67,7 @@ public struct RbacPrivilegedGroupsBinding: Rule {
     public init(parameters: RuleParameters) {
         groups = Set(parameters.strings(
             "groups", default: ["system:masters", "system:anonymous", "system:unauthenticated", "system:authenticated"]))
-        includeSystem = parameters.bool("includeSystem", default: false)
+        includeSystem = RoleChecks.includeSystem(parameters)
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {

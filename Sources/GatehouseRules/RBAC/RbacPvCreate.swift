@@ -1,7 +1,7 @@
 import KubeModel
 
 /// rbac-pv-create: Create PersistentVolumes.
-public struct RbacPvCreate: Rule {
+public struct RbacPvCreate: PermissionGrantRule {
     public static let description = RuleDescription(
         id: "rbac-pv-create",
         title: "Create PersistentVolumes",
@@ -48,19 +48,13 @@ public struct RbacPvCreate: Rule {
         ]
     )
 
-    static let permissions: [Permission] = [
+    public static let permissions: [Permission] = [
         Permission(["create"], "persistentvolumes"),
     ]
 
-    let includeSystem: Bool
+    public static func reason(_ object: KubeObject) -> String { "ClusterRole can create PersistentVolumes" }
 
-    public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
-    }
+    public let includeSystem: Bool
 
-    public func check(_ object: KubeObject, _ context: inout CheckContext) {
-        RoleChecks.reportGrants(
-            object, &context, includeSystem: includeSystem, permissions: Self.permissions,
-            reason: "ClusterRole can create PersistentVolumes")
-    }
+    public init(includeSystem: Bool) { self.includeSystem = includeSystem }
 }

@@ -1,7 +1,7 @@
 import KubeModel
 
 /// rbac-sa-token-create: Create service account tokens.
-public struct RbacSaTokenCreate: Rule {
+public struct RbacSaTokenCreate: PermissionGrantRule {
     public static let description = RuleDescription(
         id: "rbac-sa-token-create",
         title: "Create service account tokens",
@@ -48,19 +48,13 @@ public struct RbacSaTokenCreate: Rule {
         ]
     )
 
-    static let permissions: [Permission] = [
+    public static let permissions: [Permission] = [
         Permission(["create"], "serviceaccounts/token"),
     ]
 
-    let includeSystem: Bool
+    public static func reason(_ object: KubeObject) -> String { "\(object.kind) can mint service account tokens" }
 
-    public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
-    }
+    public let includeSystem: Bool
 
-    public func check(_ object: KubeObject, _ context: inout CheckContext) {
-        RoleChecks.reportGrants(
-            object, &context, includeSystem: includeSystem, permissions: Self.permissions,
-            reason: "\(object.kind) can mint service account tokens")
-    }
+    public init(includeSystem: Bool) { self.includeSystem = includeSystem }
 }

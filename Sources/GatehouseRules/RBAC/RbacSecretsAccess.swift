@@ -1,7 +1,7 @@
 import KubeModel
 
 /// rbac-secrets-access: roles that read or write Secrets.
-public struct RbacSecretsAccess: Rule {
+public struct RbacSecretsAccess: PermissionGrantRule {
     public static let description = RuleDescription(
         id: "rbac-secrets-access",
         title: "Read or write Secrets",
@@ -82,20 +82,16 @@ public struct RbacSecretsAccess: Rule {
         ]
     )
 
-    static let permissions = [
+    public static let permissions = [
         Permission(["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"], "secrets")
     ]
 
-    let includeSystem: Bool
+    /// A Role reaches one namespace's Secrets; a ClusterRole (the default severity) can reach them all.
+    public static func severity(of object: KubeObject) -> Severity? { object.kind == "Role" ? .medium : nil }
 
-    public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
-    }
+    public static func reason(_ object: KubeObject) -> String { "\(object.kind) gives access to Secrets" }
 
-    public func check(_ object: KubeObject, _ context: inout CheckContext) {
-        // A Role reaches one namespace's Secrets; a ClusterRole (the default severity) can reach them all.
-        RoleChecks.reportGrants(
-            object, &context, includeSystem: includeSystem, permissions: Self.permissions,
-            severity: object.kind == "Role" ? .medium : nil, reason: "\(object.kind) gives access to Secrets")
-    }
+    public let includeSystem: Bool
+
+    public init(includeSystem: Bool) { self.includeSystem = includeSystem }
 }

@@ -1,7 +1,7 @@
 import KubeModel
 
 /// rbac-webhook-config: Manage admission webhooks.
-public struct RbacWebhookConfig: Rule {
+public struct RbacWebhookConfig: PermissionGrantRule {
     public static let description = RuleDescription(
         id: "rbac-webhook-config",
         title: "Manage admission webhooks",
@@ -51,20 +51,14 @@ public struct RbacWebhookConfig: Rule {
         ]
     )
 
-    static let permissions: [Permission] = [
+    public static let permissions: [Permission] = [
         Permission(["create", "update", "patch", "delete", "deletecollection"], "mutatingwebhookconfigurations", group: "admissionregistration.k8s.io"),
         Permission(["create", "update", "patch", "delete", "deletecollection"], "validatingwebhookconfigurations", group: "admissionregistration.k8s.io"),
     ]
 
-    let includeSystem: Bool
+    public static func reason(_ object: KubeObject) -> String { "\(object.kind) can change admission webhooks" }
 
-    public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
-    }
+    public let includeSystem: Bool
 
-    public func check(_ object: KubeObject, _ context: inout CheckContext) {
-        RoleChecks.reportGrants(
-            object, &context, includeSystem: includeSystem, permissions: Self.permissions,
-            reason: "\(object.kind) can change admission webhooks")
-    }
+    public init(includeSystem: Bool) { self.includeSystem = includeSystem }
 }

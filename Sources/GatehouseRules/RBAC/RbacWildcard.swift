@@ -81,12 +81,12 @@ public struct RbacWildcard: Rule {
     let includeSystem: Bool
 
     public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
+        includeSystem = RoleChecks.includeSystem(parameters)
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard includeSystem || !RoleChecks.isBuiltIn(object) else { return }
-        for (rule, value) in context.rbacRules() {
+        for (rule, value) in context.policyRules() {
             if rule.verbs.contains("*") {
                 context.report(
                     "\(object.kind) uses a wildcard: rules[\(rule.index)] grants every verb (`*`)",

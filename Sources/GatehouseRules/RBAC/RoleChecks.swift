@@ -1,15 +1,26 @@
 import KubeModel
 
-/// Shared parts of the RBAC rules: the `includeSystem` parameter and the walk over a role's rules.
+/// Shared parts of the RBAC rules: which roles and bindings are Kubernetes' own, the `includeSystem` parameter
+/// that decides whether they are checked, and the walk over a role's rules.
 enum RoleChecks {
-    static let includeSystemParameter = ParameterSpec(
-        "includeSystem", .bool, default: "false",
-        "Also check roles and bindings named `system:*` or labelled `kubernetes.io/bootstrapping: rbac-defaults` (Kubernetes' own).")
+    static let includeSystemParameter = RoleChecks.includeSystemParameter(
+        describing: "Also check roles and bindings named `system:*` or labelled `kubernetes.io/bootstrapping: rbac-defaults` (Kubernetes' own).")
+
+    /// The `includeSystem` parameter, described in the words of a rule that checks one kind of object only.
+    static func includeSystemParameter(describing doc: String) -> ParameterSpec {
+        ParameterSpec("includeSystem", .bool, default: "false", doc)
+    }
+
+    /// The `includeSystem` parameter's value: whether ``isBuiltIn(_:)`` roles and bindings are checked too.
+    static func includeSystem(_ parameters: RuleParameters) -> Bool {
+        parameters.bool("includeSystem", default: false)
+    }
 
     /// Kubernetes' own roles and bindings: named `system:*`, or labelled as RBAC bootstrap defaults
-    /// (`cluster-admin`, `admin`, `edit`, `view` and the `cluster-admin` binding).
+    /// (`cluster-admin`, `admin`, `edit`, `view` and the `cluster-admin` binding). The per-object rules and the
+    /// cluster index both ask this.
     static func isBuiltIn(_ object: KubeObject) -> Bool {
-        object.isSystemNamed || object.label("kubernetes.io/bootstrapping") == "rbac-defaults"
+        object.name.hasPrefix("system:") || object.label("kubernetes.io/bootstrapping") == "rbac-defaults"
     }
 
     static let roleKinds: Scope = .kinds(["Role", "ClusterRole"])
@@ -23,7 +34,7 @@ enum RoleChecks {
         severity: Severity? = nil, reason: @autoclosure () -> String
     ) {
         guard includeSystem || !isBuiltIn(object) else { return }
-        for (rule, value) in context.rbacRules() {
+        for (rule, value) in context.policyRules() {
             let granted = grants(rule, permissions)
             guard !granted.isEmpty else { continue }
             context.report(
@@ -33,7 +44,7 @@ enum RoleChecks {
     }
 
     /// `get, list on secrets; create on pods/exec`, or empty when nothing is granted.
-    static func grants(_ rule: RBACRule, _ permissions: [Permission]) -> String {
+    static func grants(_ rule: PolicyRule, _ permissions: [Permission]) -> String {
         var parts: [String] = []
         for permission in permissions {
             let verbs = permission.granted(by: rule)

@@ -1,6 +1,6 @@
 import KubeModel
 
-/// The Service fields the service rules read.
+/// The Service fields the service rules and the cluster index read, with the API server's defaults.
 struct ServiceView {
     static let internalAnnotation = "service.beta.kubernetes.io/azure-load-balancer-internal"
 
@@ -17,8 +17,10 @@ struct ServiceView {
     var typeValue: Value? { spec?["type"] }
 
     var isLoadBalancer: Bool { type == "LoadBalancer" }
+    /// Azure's internal-load-balancer annotation is set: a LoadBalancer gets a private IP.
+    var isInternal: Bool { object.annotation(Self.internalAnnotation) == "true" }
     /// A LoadBalancer without Azure's internal annotation gets a public IP.
-    var isPublicLoadBalancer: Bool { isLoadBalancer && object.annotation(Self.internalAnnotation) != "true" }
+    var isPublicLoadBalancer: Bool { isLoadBalancer && !isInternal }
 
     var ports: [(index: Int, value: Value, port: Int?)] {
         guard let list = spec?["ports"], list.isSequence else { return [] }

@@ -48,19 +48,15 @@ public struct SvcExternalName: Rule {
         ]
     )
 
-    let allowed: [String]
+    /// Lowercased: DNS names compare without case.
+    let allowed: [Glob]
 
     public init(parameters: RuleParameters) {
-        allowed = parameters.strings("allowedExternalNames", default: [])
+        allowed = parameters.strings("allowedExternalNames", default: []).map { Glob($0.lowercased()) }
     }
 
     func isAllowed(_ name: String) -> Bool {
-        let name = String(name.lowercased().trimmedSpaces.reversed().drop(while: { $0 == "." }).reversed())
-        return allowed.contains { entry in
-            let entry = entry.lowercased()
-            if entry.hasPrefix("*.") { return name.hasSuffix(entry.dropFirst()) }
-            return entry == name
-        }
+        allowed.anyMatches(String(name.lowercased().trimmedSpaces.reversed().drop(while: { $0 == "." }).reversed()))
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {

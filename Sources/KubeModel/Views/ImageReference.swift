@@ -115,14 +115,16 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `pattern` (an image reference as a user writes it in an exemption) names this image:
     /// a pattern without tag or digest matches every tag; a trailing `*` matches any suffix of the
-    /// normalised reference.
+    /// normalised reference, so `*` alone matches every image.
     public func matches(_ pattern: String) -> Bool {
         if pattern.hasSuffix("*") {
-            let prefix = String(pattern.dropLast())
-            guard let p = ImageReference(prefix.isEmpty ? "*" : prefix) else { return true }
-            // Compare on the normalised form of the prefix, minus the `:latest` a bare prefix would get.
-            let normalizedPrefix = p.tag == nil && p.digest == nil ? p.name : p.normalized
-            return normalized.hasPrefix(normalizedPrefix)
+            // A ``Glob`` over the normalised reference: the prefix in normalised form, minus the `:latest` a
+            // bare prefix would get. An empty prefix, or one that reads as no reference, matches every image.
+            var normalizedPrefix = ""
+            if let p = ImageReference(String(pattern.dropLast())) {
+                normalizedPrefix = p.tag == nil && p.digest == nil ? p.name : p.normalized
+            }
+            return Glob(normalizedPrefix + "*").matches(normalized)
         }
         guard let p = ImageReference(pattern) else { return false }
         if p.name != name { return false }

@@ -76,7 +76,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
 extension Array where Element == Glob {
     /// Whether any glob in the list matches `text`.
-    func anyMatches(_ text: String) -> Bool {
+    public func anyMatches(_ text: String) -> Bool {
         for glob in self where glob.matches(text) { return true }
         return false
     }

@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// sa-default-automount: workloads that run as the `default` service account with its token mounted.

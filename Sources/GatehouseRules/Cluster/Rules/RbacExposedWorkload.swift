@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// rbac-exposed-workload: the attack path from the internet to a cluster-takeover permission.

@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// netpol-all-namespaces: a namespaceSelector that, on this cluster, selects every namespace.

@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// ns-limitrange-quota: namespaces that run workloads without LimitRange and ResourceQuota.

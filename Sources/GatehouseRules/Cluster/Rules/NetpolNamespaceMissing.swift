@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// netpol-namespace-missing: namespaces that run pods with no NetworkPolicy at all.

@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// Someone RBAC can grant permissions to.
@@ -120,7 +119,7 @@ public struct Grant: Sendable, Hashable {
     public let roleName: String
     /// When the rule came from another ClusterRole through aggregation: that ClusterRole's name.
     public let aggregatedFrom: String?
-    public let rule: RBACRule
+    public let rule: PolicyRule
     /// The binding subject this grant was found through (for who-can), e.g. `Group:devs`.
     public let subject: BindingSubject
 
@@ -158,7 +157,7 @@ public struct RBACGraph: Sendable {
     /// A role's rules, each with the ClusterRole it was aggregated from (`nil` for its own).
     struct ResolvedRole: Sendable {
         let entry: RoleEntry
-        let rules: [(rule: RBACRule, from: String?)]
+        let rules: [(rule: PolicyRule, from: String?)]
     }
 
     let clusterRoles: [String: ResolvedRole]
@@ -206,9 +205,9 @@ public struct RBACGraph: Sendable {
     /// `all` is sorted by name, so the result does not depend on input order. In an export the aggregation
     /// controller has already copied the matched rules into the role; such a copy is attributed to the
     /// ClusterRole it came from, which is what an auditor wants to see.
-    static func aggregate(_ role: RoleEntry, _ all: [RoleEntry]) -> [(rule: RBACRule, from: String?)] {
+    static func aggregate(_ role: RoleEntry, _ all: [RoleEntry]) -> [(rule: PolicyRule, from: String?)] {
         guard !role.aggregationSelectors.isEmpty else { return role.rules.map { ($0, nil) } }
-        var result: [(RBACRule, String?)] = []
+        var result: [(PolicyRule, String?)] = []
         var seen: Set<String> = [role.name]
         var queue = [role]
         var seenRules = Set<RuleKey>()
@@ -229,7 +228,7 @@ public struct RBACGraph: Sendable {
     /// A rule without its index, so the same rule aggregated twice counts once.
     struct RuleKey: Hashable {
         let verbs, groups, resources, names, urls: [String]
-        init(_ r: RBACRule) {
+        init(_ r: PolicyRule) {
             verbs = r.verbs
             groups = r.apiGroups
             resources = r.resources

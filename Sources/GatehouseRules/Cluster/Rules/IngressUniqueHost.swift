@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// ingress-unique-host: one host name claimed by several Ingresses.

@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// svc-unique-selectors: Services of a namespace with the same selector.

@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// netpol-pod-unselected: workloads no NetworkPolicy isolates, in namespaces that use policies.

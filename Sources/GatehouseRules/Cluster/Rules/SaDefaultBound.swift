@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// sa-default-bound: `default` service accounts that hold permissions.
@@ -28,7 +27,7 @@ public struct SaDefaultBound: CrossObjectRule {
             .cis("5.1.5 [AKS 4.1.5] Ensure that default service accounts are not actively used"),
         ],
         parameters: [
-            ParameterSpec("includeSystem", .bool, default: "false", "Also check bindings named system:* or labelled rbac-defaults."),
+            RoleChecks.includeSystemParameter(describing: "Also check bindings named system:* or labelled rbac-defaults."),
         ],
         passing: [
             Example(
@@ -66,7 +65,7 @@ public struct SaDefaultBound: CrossObjectRule {
     let includeSystem: Bool
 
     public init(parameters: RuleParameters) {
-        includeSystem = parameters.bool("includeSystem", default: false)
+        includeSystem = RoleChecks.includeSystem(parameters)
     }
 
     public func check(_ cluster: ClusterAnalysis, _ report: inout CrossObjectReport) {

@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// secret-external-store: namespaces that keep user secrets only as Kubernetes Secrets.

@@ -3,26 +3,26 @@ import KubeModel
 import Testing
 
 /// Kubernetes RBAC matching for one rules[] entry (k8s.io/component-helpers/auth/rbac/validation).
-struct RBACRuleTests {
+struct PolicyRuleTests {
     @Test func wildcardsMatchEverything() {
-        let all = RBACRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])
+        let all = PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])
         #expect(all.allows(verb: "delete", group: "apps", resource: "deployments"))
         #expect(all.allows(verb: "create", group: "", resource: "pods/exec"), "`*` covers subresources")
         #expect(all.allows(verb: "get", group: "", resource: "secrets", name: "x"))
     }
 
     @Test func resourceDoesNotGrantItsSubresources() {
-        let pods = RBACRule(verbs: ["create", "get"], resources: ["pods"])
+        let pods = PolicyRule(verbs: ["create", "get"], resources: ["pods"])
         #expect(pods.allows(verb: "create", group: "", resource: "pods"))
         #expect(!pods.allows(verb: "create", group: "", resource: "pods/exec"))
-        let exec = RBACRule(verbs: ["create"], resources: ["pods/exec"])
+        let exec = PolicyRule(verbs: ["create"], resources: ["pods/exec"])
         #expect(exec.allows(verb: "create", group: "", resource: "pods/exec"))
         #expect(!exec.allows(verb: "create", group: "", resource: "pods"))
         #expect(!exec.allows(verb: "create", group: "", resource: "pods/attach"))
     }
 
     @Test func starSlashSubresourceMatchesThatSubresourceOfAnyResource() {
-        let status = RBACRule(verbs: ["get"], apiGroups: ["*"], resources: ["*/status"])
+        let status = PolicyRule(verbs: ["get"], apiGroups: ["*"], resources: ["*/status"])
         #expect(status.allows(verb: "get", group: "apps", resource: "deployments/status"))
         #expect(status.allows(verb: "get", group: "", resource: "pods/status"))
         #expect(!status.allows(verb: "get", group: "", resource: "pods"))
@@ -32,16 +32,16 @@ struct RBACRuleTests {
     }
 
     @Test func groupsMustMatch() {
-        let core = RBACRule(verbs: ["get"], apiGroups: [""], resources: ["deployments"])
+        let core = PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["deployments"])
         #expect(!core.allows(verb: "get", group: "apps", resource: "deployments"))
-        let apps = RBACRule(verbs: ["get"], apiGroups: ["apps"], resources: ["deployments"])
+        let apps = PolicyRule(verbs: ["get"], apiGroups: ["apps"], resources: ["deployments"])
         #expect(apps.allows(verb: "get", group: "apps", resource: "deployments"))
-        let none = RBACRule(verbs: ["get"], apiGroups: [], resources: ["pods"])
+        let none = PolicyRule(verbs: ["get"], apiGroups: [], resources: ["pods"])
         #expect(!none.allows(verb: "get", group: "", resource: "pods"), "a rule without apiGroups grants nothing")
     }
 
     @Test func resourceNamesLimitToThoseObjects() {
-        let named = RBACRule(verbs: ["get", "list"], resources: ["secrets"], resourceNames: ["tls"])
+        let named = PolicyRule(verbs: ["get", "list"], resources: ["secrets"], resourceNames: ["tls"])
         #expect(named.allows(verb: "get", group: "", resource: "secrets", name: "tls"))
         #expect(!named.allows(verb: "get", group: "", resource: "secrets", name: "db"))
         #expect(!named.allows(verb: "list", group: "", resource: "secrets"), "a request without a name")
@@ -50,7 +50,7 @@ struct RBACRuleTests {
     }
 
     @Test func nonResourceURLs() {
-        let rule = RBACRule(verbs: ["get"], apiGroups: [], nonResourceURLs: ["/healthz", "/metrics/*"])
+        let rule = PolicyRule(verbs: ["get"], apiGroups: [], nonResourceURLs: ["/healthz", "/metrics/*"])
         #expect(rule.matchesNonResourceURL("/healthz"))
         #expect(rule.matchesNonResourceURL("/metrics/cadvisor"))
         #expect(!rule.matchesNonResourceURL("/healthz/etcd"))
@@ -67,7 +67,7 @@ struct RBACRuleTests {
             - {nonResourceURLs: ["/healthz"], verbs: [get]}
             """)
         let object = try #require(loaded.objects.first)
-        let rules = RBACRule.rules(of: object)
+        let rules = PolicyRule.rules(of: object)
         #expect(rules.map(\.rule.index) == [0, 2])
         #expect(rules[0].rule.resourceNames == ["a"])
         #expect(rules[1].rule.nonResourceURLs == ["/healthz"])

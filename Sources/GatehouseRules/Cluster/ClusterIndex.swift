@@ -1,12 +1,12 @@
-import GatehouseRules
 import KubeModel
 
 /// What the cross-object rules and `who-can` need to know about a whole cluster (or export), gathered from
 /// every audited object.
 ///
 /// Built once: call ``add(_:)`` for every object (one index per thread is fine; ``merge(_:)`` them), then
-/// hand it to ``Engine/crossObjectFindings(_:)`` or ``RBACGraph``. It keeps plain strings and small values
-/// only, never the parsed trees, so a 100,000-object audit does not hold every document in memory twice.
+/// hand it to the engine's `CrossObjectEngine` (which applies a policy) or to ``RBACGraph``. It keeps plain
+/// strings and small values only, never the parsed trees, so a 100,000-object audit does not hold every
+/// document in memory twice.
 ///
 /// Namespaced objects written without a namespace are filed under `default`, as `kubectl apply` would
 /// create them.
@@ -258,7 +258,7 @@ public struct RoleEntry: Sendable {
     public let name: String
     /// A ClusterRole's labels (what aggregation selects on); empty for a Role.
     public let labels: [String: String]
-    public let rules: [RBACRule]
+    public let rules: [PolicyRule]
     /// `aggregationRule.clusterRoleSelectors`, for ClusterRoles that aggregate others.
     public let aggregationSelectors: [LabelSelector]
 
@@ -269,7 +269,7 @@ public struct RoleEntry: Sendable {
         name = object.name
         // Only aggregation reads labels, and it selects ClusterRoles only.
         labels = isClusterRole ? interner.labels(object.labels) : [:]
-        rules = RBACRule.rules(of: object).map { interner.rule($0.rule) }
+        rules = PolicyRule.rules(of: object).map { interner.rule($0.rule) }
         aggregationSelectors =
             object.root.at("aggregationRule", "clusterRoleSelectors")?.items.compactMap { try? LabelSelector($0) } ?? []
     }
@@ -299,7 +299,7 @@ public struct BindingEntry: Sendable {
     public let roleKind: String
     public let roleName: String
     public let subjects: [BindingSubject]
-    /// Kubernetes' own: named `system:*` or labelled `kubernetes.io/bootstrapping: rbac-defaults`.
+    /// Kubernetes' own, as ``RoleChecks/isBuiltIn(_:)`` tells.
     public let isBuiltIn: Bool
 
     init?(_ object: KubeObject, anchor: Anchor) {
@@ -312,7 +312,7 @@ public struct BindingEntry: Sendable {
         name = object.name
         roleKind = kind
         roleName = role
-        isBuiltIn = object.isSystemNamed || object.label("kubernetes.io/bootstrapping") == "rbac-defaults"
+        isBuiltIn = RoleChecks.isBuiltIn(object)
         let bindingNamespace = namespace
         subjects = list(object.root["subjects"]).enumerated().compactMap { i, item in
             guard let kind = item["kind"]?.string, let name = item["name"]?.string else { return nil }
@@ -414,13 +414,12 @@ public struct ServiceEntry: Sendable {
         self.anchor = anchor
         self.namespace = namespace
         name = anchor.ref.name
-        let spec = object.root["spec"]
-        type = interner.string(spec?["type"]?.string ?? "ClusterIP")
-        isInternalLoadBalancer = object.annotation("service.beta.kubernetes.io/azure-load-balancer-internal") == "true"
-        var selector: [String: String] = [:]
-        for (k, v) in pairs(spec?["selector"]) { if let key = k.string, let text = v.string { selector[key] = text } }
-        self.selector = interner.labels(selector)
-        externalIPs = list(spec?["externalIPs"]).compactMap(\.string)
+        // The same reading of the fields, and the same defaults, as the per-object Service rules.
+        let service = ServiceView(object)
+        type = interner.string(service.type)
+        isInternalLoadBalancer = service.isInternal
+        self.selector = interner.labels(service.selector)
+        externalIPs = list(service.spec?["externalIPs"]).compactMap(\.string)
     }
 
     /// Reachable from outside the cluster network: a public LoadBalancer, a NodePort, or external IPs.
@@ -514,8 +513,8 @@ struct IndexInterner: Sendable {
         return shared
     }
 
-    mutating func rule(_ rule: RBACRule) -> RBACRule {
-        RBACRule(
+    mutating func rule(_ rule: PolicyRule) -> PolicyRule {
+        PolicyRule(
             verbs: list(rule.verbs), apiGroups: list(rule.apiGroups), resources: list(rule.resources),
             resourceNames: list(rule.resourceNames), nonResourceURLs: list(rule.nonResourceURLs), index: rule.index)
     }

@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// A resource as a user writes it on the command line: `secrets`, `pods/exec`, `deployments.apps`,

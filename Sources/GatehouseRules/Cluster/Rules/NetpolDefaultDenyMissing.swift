@@ -1,4 +1,3 @@
-import GatehouseRules
 import KubeModel
 
 /// netpol-default-deny-missing: namespaces without a default-deny policy.

@@ -14,7 +14,7 @@ import KubeModel
 ///
 /// Holds plain strings only (no reference to the source tree), so the cluster index can keep thousands of
 /// them cheaply.
-public struct RBACRule: Sendable, Hashable {
+public struct PolicyRule: Sendable, Hashable {
     public var verbs: [String]
     public var apiGroups: [String]
     public var resources: [String]
@@ -44,10 +44,10 @@ public struct RBACRule: Sendable, Hashable {
     }
 
     /// The rules of a Role or ClusterRole object (`rules`), each with the Value it was read from.
-    public static func rules(of object: KubeObject) -> [(rule: RBACRule, value: Value)] {
+    public static func rules(of object: KubeObject) -> [(rule: PolicyRule, value: Value)] {
         guard let list = object.root["rules"], list.isSequence else { return [] }
         return list.items.enumerated().compactMap { i, item in
-            item.isMapping ? (RBACRule(item, index: i), item) : nil
+            item.isMapping ? (PolicyRule(item, index: i), item) : nil
         }
     }
 
@@ -140,7 +140,7 @@ public struct Permission: Sendable, Hashable {
     }
 
     /// The verbs of this permission `rule` grants (for some object).
-    public func granted(by rule: RBACRule) -> [String] {
+    public func granted(by rule: PolicyRule) -> [String] {
         rule.allowedVerbs(verbs, group: group, resource: resource)
     }
 }
@@ -153,9 +153,4 @@ public enum WorkloadResources {
         ("apps", "deployments"), ("apps", "replicasets"), ("apps", "statefulsets"), ("apps", "daemonsets"),
         ("batch", "jobs"), ("batch", "cronjobs"),
     ]
-}
-
-extension KubeObject {
-    /// Whether the object is named `system:...`, as Kubernetes' own roles and bindings are.
-    public var isSystemNamed: Bool { name.hasPrefix("system:") }
 }
