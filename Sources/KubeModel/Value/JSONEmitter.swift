@@ -20,19 +20,19 @@ public struct JSONEmitter: Sendable {
     public struct Style: Sendable {
         /// Whether inline items are separated by `, ` rather than `,`.
         let spaceAfterComma: Bool
-        let colon: [UInt8]
+        let colon: StaticString
         /// Whether an empty multiline container still spans lines (`[`, empty line, `]`), as Foundation's
         /// pretty printer writes it.
         let emptyContainerSpansLines: Bool
 
         /// `{"a":1,"b":[true,null]}`: admission responses and log lines.
-        public static let compact = Style(spaceAfterComma: false, colon: Array(":".utf8), emptyContainerSpansLines: false)
+        public static let compact = Style(spaceAfterComma: false, colon: ":", emptyContainerSpansLines: false)
         /// `{"a": 1, "b": [true, null]}`: the report formats.
-        public static let spaced = Style(spaceAfterComma: true, colon: Array(": ".utf8), emptyContainerSpansLines: false)
+        public static let spaced = Style(spaceAfterComma: true, colon: ": ", emptyContainerSpansLines: false)
         /// `"a" : 1` with every container multiline and empty ones spanning lines: the layout of Foundation's
-        /// pretty-printing `JSONEncoder`, which the RBAC commands' `-o json` has always had.
+        /// pretty-printing `JSONEncoder`, kept by the RBAC commands' `-o json` so its bytes stay as they were.
         public static let foundationPretty = Style(
-            spaceAfterComma: false, colon: Array(" : ".utf8), emptyContainerSpansLines: true)
+            spaceAfterComma: false, colon: " : ", emptyContainerSpansLines: true)
     }
 
     /// Everything written and not yet handed on by ``drain(_:)``.
@@ -44,7 +44,7 @@ public struct JSONEmitter: Sendable {
     private var afterKey = false
     /// Containers open around the next item.
     private var depth = 0
-    /// Bit `d` is set when the container at depth `d` is multiline (deeper containers are inline).
+    /// Bit `d` is set when the container at depth `d` is multiline (containers deeper than 63 are always inline).
     private var multiline: UInt64 = 0
     /// Indent of a line break requested before the next item, or -1.
     private var pendingBreak = -1
@@ -63,6 +63,7 @@ public struct JSONEmitter: Sendable {
 
     // MARK: Containers
 
+    /// Opens an object; `multiline` puts each member on a line of its own (see the type's layout notes).
     public mutating func beginObject(multiline: Bool = false) {
         begin(UInt8(ascii: "{"), multiline: multiline)
     }
@@ -71,6 +72,7 @@ public struct JSONEmitter: Sendable {
         end(UInt8(ascii: "}"))
     }
 
+    /// Opens an array; `multiline` puts each item on a line of its own (see the type's layout notes).
     public mutating func beginArray(multiline: Bool = false) {
         begin(UInt8(ascii: "["), multiline: multiline)
     }
@@ -102,7 +104,7 @@ public struct JSONEmitter: Sendable {
     public mutating func key(_ key: String) {
         itemPrefix()
         Self.appendLiteral(key, to: &bytes)
-        bytes.append(contentsOf: style.colon)
+        appendASCII(style.colon)
         afterKey = true
     }
 
