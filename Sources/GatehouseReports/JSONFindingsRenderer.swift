@@ -27,6 +27,12 @@ struct ByteTable: Sendable {
 
 /// Formats the `findings` array of the JSON report straight from a ``FindingList``'s tables.
 ///
+/// The one JSON the project writes without `JSONEmitter`, for speed: the fixed parts of a finding are
+/// rendered once (``Piece``) and copied, in the layout the emitter gives the report around them (items at
+/// depth 2, `object` and `location` on lines of their own); every string and number goes through the
+/// emitter's own `appendLiteral` and `appendDecimal`, so the escaping is the same. `JSONFindingsTests`
+/// checks the bytes against the emitter writing the same findings field by field.
+///
 /// A report has hundreds of thousands of findings but far fewer distinct strings and objects, so each distinct
 /// string is escaped once (a table of ready JSON literals, by string id) and an object's `"object"` and
 /// `"location"` members up to the line number are rendered once per run of findings about it. A finding is then
@@ -70,7 +76,7 @@ struct JSONFindingsRenderer: Sendable {
         literals.bytes.reserveCapacity(strings.reduce(0) { $0 + $1.utf8.count + 2 })
         literals.starts.reserveCapacity(strings.count + 1)
         for text in strings {
-            JSONText.appendLiteral(text, to: &literals.bytes)
+            JSONEmitter.appendLiteral(text, to: &literals.bytes)
             literals.endEntry()
         }
         return literals
@@ -87,7 +93,7 @@ struct JSONFindingsRenderer: Sendable {
             names.starts.reserveCapacity(list.objects.count + 1)
             places.reserveCapacity(list.objects.count)
             for object in list.objects {
-                JSONText.appendLiteral(object.name, to: &names.bytes)
+                JSONEmitter.appendLiteral(object.name, to: &names.bytes)
                 names.endEntry()
                 let source = object.source
                 places.append((source.document, source.item ?? -1))
@@ -126,10 +132,10 @@ struct JSONFindingsRenderer: Sendable {
         bytes.append(contentsOf: literal(ids.file))
         bytes.append(contentsOf: Piece.documentKey)
         let place = places[o]
-        JSONText.appendDecimal(place.document, to: &bytes)
+        JSONEmitter.appendDecimal(place.document, to: &bytes)
         bytes.append(contentsOf: Piece.itemKey)
         if place.item >= 0 {
-            JSONText.appendDecimal(place.item, to: &bytes)
+            JSONEmitter.appendDecimal(place.item, to: &bytes)
         } else {
             bytes.append(contentsOf: Piece.null)
         }
@@ -179,9 +185,9 @@ struct JSONFindingsRenderer: Sendable {
                 }
                 out.append(contentsOf: part)
                 let position = list.position(of: i)
-                JSONText.appendDecimal(position.line, to: &out)
+                JSONEmitter.appendDecimal(position.line, to: &out)
                 out.append(contentsOf: columnKey)
-                JSONText.appendDecimal(position.column, to: &out)
+                JSONEmitter.appendDecimal(position.column, to: &out)
                 out.append(contentsOf: containerKey)
                 if r.container == none { out.append(contentsOf: null) } else { out.append(contentsOf: literal(r.container)) }
                 out.append(contentsOf: imageKey)
@@ -223,9 +229,9 @@ struct JSONFindingsRenderer: Sendable {
         nonisolated(unsafe) static let heads: [UnsafeBufferPointer<UInt8>] = Severity.allCases.flatMap { severity in
             Action.allCases.map { action in
                 var head = Array(", \"severity\": ".utf8)
-                JSONText.appendLiteral(severity.rawValue, to: &head)
+                JSONEmitter.appendLiteral(severity.rawValue, to: &head)
                 head.append(contentsOf: ", \"action\": ".utf8)
-                JSONText.appendLiteral(action.rawValue, to: &head)
+                JSONEmitter.appendLiteral(action.rawValue, to: &head)
                 head.append(contentsOf: ", \"message\": ".utf8)
                 return make(head)
             }

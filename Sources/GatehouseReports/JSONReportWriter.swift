@@ -27,61 +27,76 @@ public struct JSONReportWriter: ReportWriter {
     }
 
     public func write(_ report: AuditReport, to out: ReportOutput) {
-        out.write("{\n  \"schemaVersion\": \(Self.schemaVersion),\n  \"tool\": {\"name\": ")
-        out.writeJSONString(GatehouseInfo.name)
-        out.write(", \"version\": ")
-        out.writeJSONString(GatehouseInfo.version)
-        out.write("},\n  \"profile\": ")
-        out.writeJSONString(report.profile.rawValue)
-        out.write(",\n  \"rules\": [")
-        for (i, id) in report.activeRules.enumerated() {
-            if i > 0 { out.write(", ") }
-            out.writeJSONString(id)
+        var json = JSONEmitter(style: .spaced, capacity: 4096)
+        json.beginObject(multiline: true)
+        json.field("schemaVersion", Self.schemaVersion)
+        json.key("tool")
+        json.beginObject()
+        json.field("name", GatehouseInfo.name)
+        json.field("version", GatehouseInfo.version)
+        json.endObject()
+        json.field("profile", report.profile.rawValue)
+        json.field("rules", report.activeRules)
+        writeSummary(report, to: &json)
+        json.key("files")
+        json.beginArray(multiline: true)
+        for file in report.files { json.string(file) }
+        json.endArray()
+        json.key("findings")
+        json.beginArray(multiline: true)
+        out.write(&json)
+        let threads = min(jobs, 2)
+        JSONFindingsRenderer(report.findings, threads: threads).write(to: out, threads: threads, chunkSize: chunkSize)
+        json.itemsAppendedDirectly(hasItems: !report.findings.isEmpty)
+        json.endArray()
+        json.key("errors")
+        json.beginArray(multiline: true)
+        for error in report.errors {
+            json.beginObject()
+            json.field("file", error.file)
+            json.field("line", error.position.line)
+            json.field("column", error.position.column)
+            json.field("message", error.message)
+            json.endObject()
         }
-        out.write("],\n  \"summary\": {\"files\": \(report.files.count), \"objects\": \(report.objectCount), ")
-        out.write("\"findings\": \(report.findings.count), \"errors\": \(report.errors.count), ")
-        out.write("\"notes\": \(report.notes.count),\n    \"bySeverity\": {")
-        out.write(report.countsBySeverity.map { "\"\($0.0.rawValue)\": \($0.1)" }.joined(separator: ", "))
-        out.write("},\n    \"byAction\": {")
-        out.write(report.countsByAction.map { "\"\($0.0.rawValue)\": \($0.1)" }.joined(separator: ", "))
-        out.write("}},\n  \"files\": [")
-        for (i, file) in report.files.enumerated() {
-            out.write(i == 0 ? "\n    " : ",\n    ")
-            out.writeJSONString(file)
+        json.endArray()
+        json.key("notes")
+        json.beginArray(multiline: true)
+        for note in report.notes {
+            json.beginObject()
+            json.field("file", note.source.file)
+            json.field("document", note.source.document)
+            json.field("item", note.source.item)
+            json.field("line", note.position.line)
+            json.field("column", note.position.column)
+            json.field("message", note.message)
+            json.endObject()
         }
-        out.write(report.files.isEmpty ? "],\n" : "\n  ],\n")
-        out.write("  \"findings\": [")
-        JSONFindingsRenderer(report.findings, threads: min(jobs, 2)).write(to: out, threads: min(jobs, 2), chunkSize: chunkSize)
-        out.write(report.findings.isEmpty ? "],\n" : "\n  ],\n")
-        out.write("  \"errors\": [")
-        for (i, error) in report.errors.enumerated() {
-            out.write(i == 0 ? "\n    " : ",\n    ")
-            out.write("{\"file\": ")
-            out.writeJSONString(error.file)
-            out.write(", \"line\": \(error.position.line), \"column\": \(error.position.column), \"message\": ")
-            out.writeJSONString(error.message)
-            out.write("}")
-        }
-        out.write(report.errors.isEmpty ? "],\n" : "\n  ],\n")
-        out.write("  \"notes\": [")
-        for (i, note) in report.notes.enumerated() {
-            out.write(i == 0 ? "\n    " : ",\n    ")
-            out.write("{\"file\": ")
-            out.writeJSONString(note.source.file)
-            out.write(", \"document\": \(note.source.document), \"item\": ")
-            writeOptional(note.source.item, to: out)
-            out.write(", \"line\": \(note.position.line), \"column\": \(note.position.column), \"message\": ")
-            out.writeJSONString(note.message)
-            out.write("}")
-        }
-        out.write(report.notes.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
+        json.endArray()
+        json.endObject()
+        json.newline()
+        out.write(&json)
     }
 
-    private func writeOptional(_ value: String?, to out: ReportOutput) {
-        if let value { out.writeJSONString(value) } else { out.write("null") }
-    }
-
-    private func writeOptional(_ value: Int?, to out: ReportOutput) {
-        if let value { out.write(String(value)) } else { out.write("null") }
+    /// `"summary": {"files": N, ... "notes": N,` then the two count tables, each on a line of its own.
+    private func writeSummary(_ report: AuditReport, to json: inout JSONEmitter) {
+        json.key("summary")
+        json.beginObject()
+        json.field("files", report.files.count)
+        json.field("objects", report.objectCount)
+        json.field("findings", report.findings.count)
+        json.field("errors", report.errors.count)
+        json.field("notes", report.notes.count)
+        json.lineBreak(indent: 4)
+        json.key("bySeverity")
+        json.beginObject()
+        for (severity, count) in report.countsBySeverity { json.field(severity.rawValue, count) }
+        json.endObject()
+        json.lineBreak(indent: 4)
+        json.key("byAction")
+        json.beginObject()
+        for (action, count) in report.countsByAction { json.field(action.rawValue, count) }
+        json.endObject()
+        json.endObject()
     }
 }

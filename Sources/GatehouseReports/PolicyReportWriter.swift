@@ -22,68 +22,89 @@ public struct PolicyReportWriter: ReportWriter {
         for f in report.findings { byNamespace[f.object.namespace, default: []].append(f) }
         let namespaced = byNamespace.keys.compactMap { $0 }.sorted()
 
-        out.write("{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [")
-        var first = true
+        var json = JSONEmitter(style: .spaced, capacity: 4096)
+        json.beginObject(multiline: true)
+        json.field("apiVersion", "v1")
+        json.field("kind", "List")
+        json.key("items")
+        json.beginArray(multiline: true)
         for namespace in namespaced {
-            out.write(first ? "\n" : ",\n")
-            first = false
             writeReport(kind: "PolicyReport", name: "gatehouse-\(namespace)", namespace: namespace,
-                        findings: byNamespace[namespace]!, to: out)
+                        findings: byNamespace[namespace]!, to: &json, flushingTo: out)
         }
         if let clusterScoped = byNamespace[nil] {
-            out.write(first ? "\n" : ",\n")
-            first = false
             writeReport(kind: "ClusterPolicyReport", name: "gatehouse-cluster", namespace: nil,
-                        findings: clusterScoped, to: out)
+                        findings: clusterScoped, to: &json, flushingTo: out)
         }
-        out.write(first ? "]\n}\n" : "\n  ]\n}\n")
+        json.endArray()
+        json.endObject()
+        json.newline()
+        out.write(&json)
     }
 
-    private func writeReport(kind: String, name: String, namespace: String?, findings: [Finding], to out: ReportOutput) {
+    /// One report, its results moved to `out` as they are written.
+    private func writeReport(
+        kind: String, name: String, namespace: String?, findings: [Finding], to json: inout JSONEmitter,
+        flushingTo out: ReportOutput
+    ) {
         let fails = findings.filter { $0.action == .deny }.count
-        out.write("    {\n      \"apiVersion\": \"\(Self.apiVersion)\",\n      \"kind\": \"\(kind)\",\n")
-        out.write("      \"metadata\": {\"name\": ")
-        out.writeJSONString(name)
-        if let namespace {
-            out.write(", \"namespace\": ")
-            out.writeJSONString(namespace)
-        }
-        out.write(", \"labels\": {\"app.kubernetes.io/managed-by\": \"gatehouse\"}},\n")
-        out.write(
-            "      \"summary\": {\"pass\": 0, \"fail\": \(fails), \"warn\": \(findings.count - fails), \"error\": 0, \"skip\": 0},\n"
-        )
-        out.write("      \"results\": [")
-        for (i, f) in findings.enumerated() {
-            out.write(i == 0 ? "\n        " : ",\n        ")
-            out.write("{\"source\": \"gatehouse\", \"policy\": ")
-            out.writeJSONString(f.ruleID)
-            out.write(", \"rule\": ")
-            out.writeJSONString(f.ruleID)
+        json.beginObject(multiline: true)
+        json.field("apiVersion", Self.apiVersion)
+        json.field("kind", kind)
+        json.key("metadata")
+        json.beginObject()
+        json.field("name", name)
+        if let namespace { json.field("namespace", namespace) }
+        json.key("labels")
+        json.beginObject()
+        json.field("app.kubernetes.io/managed-by", "gatehouse")
+        json.endObject()
+        json.endObject()
+        json.key("summary")
+        json.beginObject()
+        json.field("pass", 0)
+        json.field("fail", fails)
+        json.field("warn", findings.count - fails)
+        json.field("error", 0)
+        json.field("skip", 0)
+        json.endObject()
+        json.key("results")
+        json.beginArray(multiline: true)
+        for f in findings {
+            json.beginObject()
+            json.field("source", "gatehouse")
+            json.field("policy", f.ruleID)
+            json.field("rule", f.ruleID)
             if let category = RuleCatalogue.description(id: f.ruleID)?.category {
-                out.write(", \"category\": ")
-                out.writeJSONString(category.rawValue)
+                json.field("category", category.rawValue)
             }
-            out.write(", \"severity\": \"\(f.severity.rawValue)\", \"result\": \"\(Self.result(for: f.action))\", ")
-            out.write("\"scored\": true, \"message\": ")
-            out.writeJSONString(f.message)
-            out.write(",\n         \"resources\": [{\"apiVersion\": ")
-            out.writeJSONString(f.object.apiVersion)
-            out.write(", \"kind\": ")
-            out.writeJSONString(f.object.kind)
-            out.write(", \"name\": ")
-            out.writeJSONString(f.object.name)
-            if let ns = f.object.namespace {
-                out.write(", \"namespace\": ")
-                out.writeJSONString(ns)
-            }
-            out.write("}],\n         \"properties\": {\"action\": ")
-            out.writeJSONString(f.action.rawValue)
-            out.write(", \"path\": ")
-            out.writeJSONString(f.path)
-            out.write(", \"file\": ")
-            out.writeJSONString(f.object.source.file)
-            out.write(", \"line\": \"\(f.position.line)\", \"column\": \"\(f.position.column)\"}}")
+            json.field("severity", f.severity.rawValue)
+            json.field("result", Self.result(for: f.action))
+            json.field("scored", true)
+            json.field("message", f.message)
+            json.lineBreak(indent: 9)
+            json.key("resources")
+            json.beginArray()
+            json.beginObject()
+            json.field("apiVersion", f.object.apiVersion)
+            json.field("kind", f.object.kind)
+            json.field("name", f.object.name)
+            if let ns = f.object.namespace { json.field("namespace", ns) }
+            json.endObject()
+            json.endArray()
+            json.lineBreak(indent: 9)
+            json.key("properties")
+            json.beginObject()
+            json.field("action", f.action.rawValue)
+            json.field("path", f.path)
+            json.field("file", f.object.source.file)
+            json.field("line", String(f.position.line))
+            json.field("column", String(f.position.column))
+            json.endObject()
+            json.endObject()
+            out.write(&json)
         }
-        out.write(findings.isEmpty ? "]\n    }" : "\n      ]\n    }")
+        json.endArray()
+        json.endObject()
     }
 }

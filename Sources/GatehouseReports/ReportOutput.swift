@@ -47,11 +47,9 @@ public final class ReportOutput {
         bytes.append(byte)
     }
 
-    /// Writes `value` as a JSON string literal, escaped per RFC 8259.
-    public func writeJSONString(_ value: String) {
-        var value = value
-        value.withUTF8 { JSONText.appendLiteral($0, to: &bytes) }
-        if descriptor != nil && bytes.count >= chunk { flush() }
+    /// Moves what `json` has written so far into the output; `json` keeps its place in the document.
+    public func write(_ json: inout JSONEmitter) {
+        json.drain { append($0) }
     }
 
     /// Appends bytes rendered elsewhere (e.g. by another thread).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatehouseEngine
 import GatehouseRules
+import KubeModel
 
 /// `gatehouse who-can VERB RESOURCE [-n NS] INPUTS...`
 struct WhoCanCommand: ParsableCommand {
@@ -86,11 +87,38 @@ enum AccessOutput: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-/// Prints records as pretty, key-sorted JSON (stable for diffs and golden files).
+/// Prints records as pretty JSON, keys in sorted order and absent optionals left out (stable for diffs and
+/// golden files), in the layout of Foundation's pretty-printing encoder.
 func printJSON(_ records: [GrantRecord]) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(records), as: UTF8.self))
+    var json = JSONEmitter(style: .foundationPretty, capacity: 512 * records.count)
+    func list(_ name: String, _ values: [String]) {
+        json.key(name)
+        json.beginArray(multiline: true)
+        for value in values { json.string(value) }
+        json.endArray()
+    }
+    json.beginArray(multiline: true)
+    for record in records {
+        json.beginObject(multiline: true)
+        if let aggregatedFrom = record.aggregatedFrom { json.field("aggregatedFrom", aggregatedFrom) }
+        list("apiGroups", record.apiGroups)
+        json.field("binding", record.binding)
+        json.field("bindingKind", record.bindingKind)
+        if let namespace = record.namespace { json.field("namespace", namespace) }
+        list("nonResourceURLs", record.nonResourceURLs)
+        list("resourceNames", record.resourceNames)
+        list("resources", record.resources)
+        json.field("role", record.role)
+        json.field("roleKind", record.roleKind)
+        json.field("ruleIndex", record.ruleIndex)
+        json.field("scope", record.scope)
+        json.field("source", record.source)
+        json.field("subject", record.subject)
+        list("verbs", record.verbs)
+        json.endObject()
+    }
+    json.endArray()
+    print(String(decoding: json.bytes, as: UTF8.self))
 }
 
 func printError(_ text: String) {

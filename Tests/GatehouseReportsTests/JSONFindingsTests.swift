@@ -65,41 +65,43 @@ struct JSONFindingsTests {
             profile: .aks, activeRules: [], files: [], objectCount: 1, findings: builder.finish(), errors: [], notes: [])
     }
 
-    /// The findings section as written one `Finding` at a time, each field through ``ReportOutput``.
+    /// The findings section as written one `Finding` at a time, each field through ``JSONEmitter`` in the
+    /// report's layout (the array's items at depth 2).
     static func fieldByField(_ findings: some Collection<Finding>) -> String {
-        let out = ReportOutput()
-        func optional(_ value: String?) { if let value { out.writeJSONString(value) } else { out.write("null") } }
-        for (i, f) in findings.enumerated() {
-            out.write(i == 0 ? "\n    " : ",\n    ")
-            out.write("{\"rule\": ")
-            out.writeJSONString(f.ruleID)
-            out.write(", \"severity\": ")
-            out.writeJSONString(f.severity.rawValue)
-            out.write(", \"action\": ")
-            out.writeJSONString(f.action.rawValue)
-            out.write(", \"message\": ")
-            out.writeJSONString(f.message)
-            out.write(", \"path\": ")
-            out.writeJSONString(f.path)
-            out.write(",\n     \"object\": {\"apiVersion\": ")
-            out.writeJSONString(f.object.apiVersion)
-            out.write(", \"kind\": ")
-            out.writeJSONString(f.object.kind)
-            out.write(", \"namespace\": ")
-            optional(f.object.namespace)
-            out.write(", \"name\": ")
-            out.writeJSONString(f.object.name)
-            out.write("},\n     \"location\": {\"file\": ")
-            out.writeJSONString(f.object.source.file)
-            out.write(", \"document\": \(f.object.source.document), \"item\": ")
-            out.write(f.object.source.item.map(String.init) ?? "null")
-            out.write(", \"line\": \(f.position.line), \"column\": \(f.position.column)}, \"container\": ")
-            optional(f.container)
-            out.write(", \"image\": ")
-            optional(f.image)
-            out.write("}")
+        var json = JSONEmitter(style: .spaced)
+        json.beginObject(multiline: true)
+        json.key("findings")
+        json.beginArray(multiline: true)
+        json.drain { _ in }
+        for f in findings {
+            json.beginObject()
+            json.field("rule", f.ruleID)
+            json.field("severity", f.severity.rawValue)
+            json.field("action", f.action.rawValue)
+            json.field("message", f.message)
+            json.field("path", f.path)
+            json.lineBreak(indent: 5)
+            json.key("object")
+            json.beginObject()
+            json.field("apiVersion", f.object.apiVersion)
+            json.field("kind", f.object.kind)
+            json.field("namespace", f.object.namespace)
+            json.field("name", f.object.name)
+            json.endObject()
+            json.lineBreak(indent: 5)
+            json.key("location")
+            json.beginObject()
+            json.field("file", f.object.source.file)
+            json.field("document", f.object.source.document)
+            json.field("item", f.object.source.item)
+            json.field("line", f.position.line)
+            json.field("column", f.position.column)
+            json.endObject()
+            json.field("container", f.container)
+            json.field("image", f.image)
+            json.endObject()
         }
-        return out.text
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 
     @Test func sortsAsTheCanonicalOrder() {

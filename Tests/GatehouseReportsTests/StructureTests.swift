@@ -93,9 +93,9 @@ struct StructureTests {
     }
 
     @Test func jsonEscapesControlCharacters() throws {
-        let output = ReportOutput()
-        output.writeJSONString("a\"b\\c\nd\te\u{01}é")
-        #expect(output.text == "\"a\\\"b\\\\c\\nd\\te\\u0001é\"")
+        var json = JSONEmitter(style: .spaced)
+        json.string("a\"b\\c\nd\te\u{01}é")
+        #expect(String(decoding: json.bytes, as: UTF8.self) == "\"a\\\"b\\\\c\\nd\\te\\u0001é\"")
     }
 }
 

@@ -150,7 +150,7 @@ public struct AdmissionDecider: Sendable {
     /// only, so rules about who deletes what still see it.
     static func deletedObject(_ request: AdmissionRequest, source: SourceRef) -> KubeObject? {
         guard !request.kind.kind.isEmpty, !request.kind.version.isEmpty else { return nil }
-        var json = JSONWriter(capacity: 160)
+        var json = JSONEmitter(style: .compact, capacity: 160)
         json.beginObject()
         let group = request.kind.group
         json.field("apiVersion", group.isEmpty ? request.kind.version : "\(group)/\(request.kind.version)")

@@ -1,7 +1,9 @@
+import KubeModel
+
 /// Encodes the AdmissionReview answer, in the request's API version, with the request's uid.
 public enum AdmissionResponseEncoder {
     public static func encode(uid: String, version: AdmissionReviewVersion, decision: AdmissionDecision) -> [UInt8] {
-        var w = JSONWriter(capacity: 256 + (decision.message?.utf8.count ?? 0) + decision.warnings.count * 128)
+        var w = JSONEmitter(style: .compact, capacity: 256 + (decision.message?.utf8.count ?? 0) + decision.warnings.count * 128)
         w.beginObject()
         w.field("apiVersion", version.rawValue)
         w.field("kind", "AdmissionReview")
@@ -34,7 +36,7 @@ public enum AdmissionResponseEncoder {
 
     /// The body of an HTTP 400 answer: `{"error": "..."}`.
     public static func encodeError(_ message: String) -> [UInt8] {
-        var w = JSONWriter(capacity: 64 + message.utf8.count)
+        var w = JSONEmitter(style: .compact, capacity: 64 + message.utf8.count)
         w.beginObject()
         w.field("error", message)
         w.endObject()

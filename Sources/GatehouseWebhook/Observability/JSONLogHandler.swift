@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KubeModel
 import Logging
 
 /// A swift-log handler writing one JSON object per line to standard error:
@@ -30,7 +31,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var w = JSONWriter(capacity: 256)
+        var w = JSONEmitter(style: .compact, capacity: 256)
         w.beginObject()
         w.field("time", Self.timestamp())
         w.field("level", event.level.rawValue)
@@ -62,7 +63,7 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    static func encode(_ value: Logger.Metadata.Value, into w: inout JSONWriter) {
+    static func encode(_ value: Logger.Metadata.Value, into w: inout JSONEmitter) {
         switch value {
         case .string(let s): w.string(s)
         case .stringConvertible(let c):

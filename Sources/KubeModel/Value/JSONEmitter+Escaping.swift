@@ -1,6 +1,6 @@
-/// JSON text pieces as bytes, shared by every JSON writer (reports, admission responses) so all escape
-/// identically.
-public enum JSONText {
+/// The emitter's string escaping and integer digits, public so that the JSON report's findings renderer
+/// (which pre-renders literals for speed) escapes exactly as every other JSON the project writes.
+extension JSONEmitter {
     private static let hex = Array("0123456789abcdef".utf8)
 
     /// Appends `utf8` as a JSON string literal (quotes included), escaped per RFC 8259.
