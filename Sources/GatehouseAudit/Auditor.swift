@@ -157,6 +157,10 @@ public struct Auditor: Sendable {
     }
 
     /// Audits already expanded inputs. `argumentErrors` (unreadable paths) are reported first.
+    ///
+    /// The steps: standard input read once, the namespace pre-scan, the evaluation of every input, the
+    /// assembly of the ordered findings, the report. What runs alongside what, and when freed memory goes back
+    /// to the system, is ``AuditMemory``'s policy.
     public func audit(_ inputs: [AuditInput], argumentErrors: [LoadError] = []) -> AuditReport {
         let standardInput = readStandardInput(ifAmong: inputs)
         let context = namespacePreScan(inputs, standardInput: standardInput)

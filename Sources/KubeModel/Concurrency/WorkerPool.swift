@@ -48,7 +48,8 @@ private final class IndexQueue: @unchecked Sendable {
 
 /// One slot per piece of work, each written by exactly one worker, read after all workers are joined.
 public final class ResultSlots<T>: @unchecked Sendable {
-    // @unchecked: slots are disjoint per index, and reads happen after pthread_join (a happens-before edge).
+    // @unchecked: slots are disjoint per index, and reads happen after the workers are joined (a happens-before
+    // edge).
     private let storage: UnsafeMutableBufferPointer<T?>
 
     public init(count: Int) {
@@ -61,7 +62,10 @@ public final class ResultSlots<T>: @unchecked Sendable {
         storage.deallocate()
     }
 
+    /// Stores the result of piece `index` (once, from the worker that did it).
     public func set(_ index: Int, _ value: T) { storage[index] = value }
+
+    /// The result of piece `index`, leaving its slot empty so that the slots keep no reference to it.
     public func take(_ index: Int) -> T? {
         let value = storage[index]
         storage[index] = nil

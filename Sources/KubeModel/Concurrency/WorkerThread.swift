@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// A POSIX thread running one closure, to be joined once. Every thread Gatehouse starts is started here.
+/// A POSIX thread running one closure, to be joined once. Every thread Gatehouse's own code starts (the list
+/// skim, the evaluating workers, the report writer) is started here; the server's event loops are its own.
 ///
 /// Plain POSIX threads: the work is CPU-bound parsing, evaluating and formatting, and starting a thread costs
 /// microseconds where a cold async runtime or Foundation would cost milliseconds of start-up. A system may

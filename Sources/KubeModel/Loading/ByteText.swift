@@ -9,6 +9,14 @@ enum ByteText {
         return true
     }
 
+    /// Whether `c` is an ASCII decimal digit.
+    @inline(__always)
+    static func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
+
+    /// Whether `c` is JSON whitespace (RFC 8259: space, tab, line feed, carriage return).
+    @inline(__always)
+    static func isJSONWhitespace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+
     /// The value of the hexadecimal digit `c` (either case), or `nil` when `c` is not one.
     @inline(__always)
     static func hexDigit(_ c: UInt8) -> UInt32? {

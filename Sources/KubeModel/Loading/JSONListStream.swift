@@ -3,26 +3,27 @@
 ///
 /// The read-from-the-end contract. Whether an object's `items` are a list's depends on the object's last
 /// `kind`, and `kubectl` writes keys in alphabetical order: `kind` comes after `items`. So when the parse
-/// reaches a top-level `items` array, the answer is read back from the end of the input first
-/// (``JSONScanner/readListFromEnd(itemsAt:kindSoFar:)``), which for an export costs a few hundred bytes:
+/// reaches a top-level `items` array, the list's kind is read back from the end of the input first
+/// (``JSONScanner/readListFromEnd(itemsAt:kindSoFar:)``), walking the object's members backward from its last
+/// `}` and reading at most ``JSONScanner/tailReadBytes``:
 ///
-/// - Exact (``JSONScanner/TailReading/certain(_:)``): the backward walk over the top-level members, from the
-///   input's last `}`, reaches the `items` array itself within ``JSONScanner/tailReadBytes``. The last `kind`
-///   it met (or, when none follows `items`, the `kind` parsed before it) decides.
-/// - Likely (``JSONScanner/TailReading/likely``): the walk meets an array too long to walk back over, takes it
-///   for `items`, and the last `kind` names a list. The items are streamed, and when the object closes its own
-///   last `kind`, parsed by then, must agree. That array being another one (a later top-level value's, or a
-///   long array after `items` with a `kind` between them) is the one case that errors: the load stops with a
-///   problem at `items` rather than misreading the input.
-/// - Unknown (``JSONScanner/TailReading/unknown``): a cut-off or odd input, an escaped key, another value after
-///   the object. The list is then read forward: the structural skim (JSONSkim.swift) runs over the array and the
+/// - Exact (``JSONScanner/TailReading/certain(_:)``): the walk reaches the opening bracket of the `items`
+///   array itself (a list small enough to lie in the bytes read). The last `kind` after `items`, or when none
+///   follows it the `kind` parsed before it, decides: list or not.
+/// - Likely (``JSONScanner/TailReading/likely``): the walk runs into an array longer than the bytes it reads (a
+///   big export's `items`) and the last `kind` after it, or the one before `items`, names a list. The array is
+///   taken to be `items` and its items are streamed; when the object closes, its own last `kind`, parsed by
+///   then, must name a list. When it does not, the long array was another one (a later top-level value's, or
+///   a second long array after `items` with a `kind` between them): the one case that errors. The load stops
+///   with a problem at `items` rather than misreading the input.
+/// - Unknown (``JSONScanner/TailReading/unknown``): anything else (a cut-off input, an escaped key, a value
+///   after the object). The kind is then found by the forward skim (JSONSkim.swift) over the array and the
 ///   remaining members (``JSONScanner/listAhead(from:kindSoFar:)``). Any surprise makes it answer "not a list"
 ///   and the object is built whole: the slower path, never a wrong one. A file that ends before the object
 ///   closes is read as a list unless a `kind` seen says otherwise, so a cut-off export still delivers its
 ///   complete items before the error.
 
 extension JSONLoader {
-
     /// Where a streamed tree came from.
     public struct Place: Sendable, Hashable {
         /// 0-based index of the top-level value in a stream of concatenated values.
@@ -41,15 +42,9 @@ extension JSONLoader {
     /// its own tree (with `Place.item` set), and the list's own fields are checked and dropped. So a 1 GB
     /// `kubectl get -o json` export needs memory for one item at a time.
     ///
-    /// `kubectl` writes keys in alphabetical order, so `items` comes before `kind`. When the parser reaches a
-    /// top-level `items` array it needs the last `kind`, the one ``Value``'s subscript would return. It first
-    /// walks the top-level members back from the end of the input (``JSONScanner/readListFromEnd(itemsAt:kindSoFar:)``),
-    /// which for an export is a few hundred bytes. When that walk is not conclusive it looks ahead with a
-    /// structural skip (strings and brackets only, no tree, no validation) over the array and the remaining
-    /// members. Any surprise in the skim (an escaped `kind` key) makes it answer "not a list", and the object
-    /// is built whole: the slower path, never a wrong one. A file that ends before the object closes is read
-    /// as a list unless a `kind` seen says otherwise, so a cut-off export still delivers its complete items
-    /// before the error.
+    /// `kubectl` writes `kind` after `items`, so whether `items` are a list's is read back from the end of the
+    /// input, and found by a forward skim only when that read is not conclusive; an input the backward read
+    /// would misjudge stops with an error, never a misread (the contract is stated at the top of this file).
     ///
     /// Returns the error that stopped the stream, if any; values before it have been delivered.
     public static func stream(
@@ -253,13 +248,13 @@ extension JSONScanner {
     func readListFromEnd(itemsAt start: Int, kindSoFar: Bool?) -> TailReading {
         var lastKind: Bool?
         var i = end - 1
-        while i > start, Self.isSpace(p[i]) { i -= 1 }
+        while i > start, ByteText.isJSONWhitespace(p[i]) { i -= 1 }
         guard i > start, p[i] == UInt8(ascii: "}") else { return .unknown }
         let budgetEnd = max(start, end - Self.tailReadBytes)
         i -= 1
         while true {
             // A member's value ends at `i`.
-            while i > start, Self.isSpace(p[i]) { i -= 1 }
+            while i > start, ByteText.isJSONWhitespace(p[i]) { i -= 1 }
             guard i > start else { return .unknown }
             var valueStart: Int
             var stringValue: UnsafeRawBufferPointer?
@@ -288,10 +283,10 @@ extension JSONScanner {
             }
             // `"key" :` before it.
             i = valueStart - 1
-            while i > start, Self.isSpace(p[i]) { i -= 1 }
+            while i > start, ByteText.isJSONWhitespace(p[i]) { i -= 1 }
             guard i > start, p[i] == UInt8(ascii: ":") else { return .unknown }
             i -= 1
-            while i > start, Self.isSpace(p[i]) { i -= 1 }
+            while i > start, ByteText.isJSONWhitespace(p[i]) { i -= 1 }
             guard i > start, p[i] == UInt8(ascii: "\""),
                 let keyStart = stringStartBackward(closingQuoteAt: i, start: start)
             else { return .unknown }
@@ -304,7 +299,7 @@ extension JSONScanner {
             }
             // `,` before the member; anything else (the object's `{`) means `items` was not among them.
             i = keyStart - 1
-            while i > start, Self.isSpace(p[i]) { i -= 1 }
+            while i > start, ByteText.isJSONWhitespace(p[i]) { i -= 1 }
             guard i > start, p[i] == UInt8(ascii: ",") else { return .unknown }
             i -= 1
         }
@@ -372,8 +367,6 @@ extension JSONScanner {
         }
         return nil
     }
-
-    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
 
     /// Bytes of `true`, `false`, `null` and numbers.
     private static func isScalarByte(_ c: UInt8) -> Bool {

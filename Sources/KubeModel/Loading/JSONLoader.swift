@@ -279,9 +279,6 @@ struct JSONScanner: ~Copyable {
         offset += n
     }
 
-    @inline(__always)
-    private static func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
-
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, kept as text.
     private mutating func parseNumber(into b: inout TreeBuilder) throws(LoadProblem) {
         let start = offset
@@ -289,31 +286,31 @@ struct JSONScanner: ~Copyable {
         if p[i] == UInt8(ascii: "-") {
             i += 1
         }
-        guard i < end, Self.isDigit(p[i]) else {
+        guard i < end, ByteText.isDigit(p[i]) else {
             throw problem("invalid number: expected a digit after '-'", at: i)
         }
         if p[i] == UInt8(ascii: "0") {
             i += 1
-            if i < end, Self.isDigit(p[i]) {
+            if i < end, ByteText.isDigit(p[i]) {
                 throw problem("invalid number: leading zeros are not allowed in JSON", at: start)
             }
         } else {
-            while i < end, Self.isDigit(p[i]) { i += 1 }
+            while i < end, ByteText.isDigit(p[i]) { i += 1 }
         }
         if i < end, p[i] == UInt8(ascii: ".") {
             i += 1
-            guard i < end, Self.isDigit(p[i]) else {
+            guard i < end, ByteText.isDigit(p[i]) else {
                 throw problem("invalid number: expected a digit after the decimal point", at: i)
             }
-            while i < end, Self.isDigit(p[i]) { i += 1 }
+            while i < end, ByteText.isDigit(p[i]) { i += 1 }
         }
         if i < end, p[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
             if i < end, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < end, Self.isDigit(p[i]) else {
+            guard i < end, ByteText.isDigit(p[i]) else {
                 throw problem("invalid number: expected a digit in the exponent", at: i)
             }
-            while i < end, Self.isDigit(p[i]) { i += 1 }
+            while i < end, ByteText.isDigit(p[i]) { i += 1 }
         }
         let pos = position
         b.plainScalar(.number, text: UnsafeRawBufferPointer(start: p + start, count: i - start), line: pos.line, column: pos.column)

@@ -3,9 +3,10 @@
 /// array belongs to a `kind: List` (``JSONScanner/listAhead(from:kindSoFar:)``), and a big array may be
 /// skimmed on two threads at once (``JSONScanner/skipArrayOnTwoThreads(from:minimumBytes:)``).
 extension JSONScanner {
+    /// Index of the first byte at or after `start` that is not JSON whitespace (or `end`).
     func skipSpace(from start: Int) -> Int {
         var i = start
-        while i < end, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i += 1 }
+        while i < end, ByteText.isJSONWhitespace(p[i]) { i += 1 }
         return i
     }
 

@@ -76,7 +76,6 @@ extension YAMLLoader {
     static func looksNumeric(_ text: UnsafeRawBufferPointer) -> Bool {
         var i = 0
         let n = text.count
-        func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
         if text[0] == UInt8(ascii: "-") || text[0] == UInt8(ascii: "+") { i = 1 }
         guard i < n else { return false }
         // Special floats.
@@ -90,7 +89,7 @@ extension YAMLLoader {
             let body = UnsafeRawBufferPointer(rebasing: text[(i + 2)...])
             switch p {
             case UInt8(ascii: "x"), UInt8(ascii: "X"):
-                return body.allSatisfy { isDigit($0) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) || $0 == 95 }
+                return body.allSatisfy { ByteText.isDigit($0) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) || $0 == 95 }
             case UInt8(ascii: "o"):
                 return body.allSatisfy { ($0 >= 48 && $0 <= 55) || $0 == 95 }
             case UInt8(ascii: "b"):
@@ -100,13 +99,13 @@ extension YAMLLoader {
         }
         // Decimal mantissa with optional fraction and exponent.
         var digits = 0
-        while i < n, isDigit(text[i]) || (text[i] == 95 && digits > 0) {
+        while i < n, ByteText.isDigit(text[i]) || (text[i] == 95 && digits > 0) {
             if text[i] != 95 { digits += 1 }
             i += 1
         }
         if i < n, text[i] == UInt8(ascii: ".") {
             i += 1
-            while i < n, isDigit(text[i]) {
+            while i < n, ByteText.isDigit(text[i]) {
                 digits += 1
                 i += 1
             }
@@ -116,7 +115,7 @@ extension YAMLLoader {
             i += 1
             if i < n, text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+") { i += 1 }
             var expDigits = 0
-            while i < n, isDigit(text[i]) {
+            while i < n, ByteText.isDigit(text[i]) {
                 expDigits += 1
                 i += 1
             }
