@@ -164,7 +164,7 @@ public struct Auditor: Sendable {
     public func audit(_ inputs: [AuditInput], argumentErrors: [LoadError] = []) -> AuditReport {
         let standardInput = readStandardInput(ifAmong: inputs)
         let context = namespacePreScan(inputs, standardInput: standardInput)
-        let outcomes = evaluate(inputs, in: context, standardInput: standardInput)
+        let outcomes = evaluateInputs(inputs, in: context, standardInput: standardInput)
         let assembled = assembleFindings(outcomes, argumentErrors: argumentErrors)
         return AuditReport(
             profile: profile, activeRules: activeRules, files: inputs.map(\.description),
@@ -187,7 +187,7 @@ public struct Auditor: Sendable {
 
     /// Reads, parses and evaluates every input, on up to ``AuditOptions/jobs`` threads, and returns what each
     /// produced, last input first (so the assembly moves each out whole with `popLast`).
-    private func evaluate(
+    private func evaluateInputs(
         _ inputs: [AuditInput], in context: AuditContext, standardInput stdinBytes: SendableResult?
     ) -> [FileOutcome] {
         let slots = ResultSlots<FileOutcome>(count: inputs.count)
