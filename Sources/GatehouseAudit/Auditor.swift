@@ -105,12 +105,6 @@ extension CrossObjectAnalysis {
 public struct Auditor: Sendable {
     public typealias Evaluation = @Sendable (KubeObject, AuditContext) -> [Finding]
 
-    /// Up to this many objects, work that would raise a large audit's peak memory is done at the same time as
-    /// other work: the cross-object analysis while the per-object findings are sorted, and each cross-object
-    /// rule's storing of its findings while the index is still held. Beyond (a million objects), it takes
-    /// turns, which keeps the peak under 1 GiB.
-    static let largestAuditDoneAlongside = 300_000
-
     public let options: AuditOptions
     public let profile: Profile
     public let activeRules: [String]
@@ -163,22 +157,43 @@ public struct Auditor: Sendable {
     }
 
     /// Audits already expanded inputs. `argumentErrors` (unreadable paths) are reported first.
+    ///
+    /// The steps: standard input read once, the namespace pre-scan, the evaluation of every input, the
+    /// assembly of the ordered findings, the report. What runs alongside what, and when freed memory goes back
+    /// to the system, is ``AuditMemory``'s policy.
     public func audit(_ inputs: [AuditInput], argumentErrors: [LoadError] = []) -> AuditReport {
-        // Standard input can be read only once; hold it for both passes.
-        var standardInput: Result<InputBytes, LoadError>?
-        if inputs.contains(.standardInput) { standardInput = InputBytes.readStandardInput(options.standardInputDescriptor) }
-        let stdinBytes = standardInput.map(SendableResult.init)
+        let standardInput = readStandardInput(ifAmong: inputs)
+        let context = namespacePreScan(inputs, standardInput: standardInput)
+        let outcomes = evaluateInputs(inputs, in: context, standardInput: standardInput)
+        let assembled = assembleFindings(outcomes, argumentErrors: argumentErrors)
+        return AuditReport(
+            profile: profile, activeRules: activeRules, files: inputs.map(\.description),
+            objectCount: assembled.objectCount, orderedFindings: assembled.findings, errors: assembled.errors,
+            notes: assembled.notes)
+    }
 
-        var context = AuditContext()
-        if options.collectNamespacesFirst {
-            context = AuditContext(namespaces: collectNamespaces(inputs, standardInput: stdinBytes))
-        }
+    /// Standard input, read once when it is among the inputs: it can be read only once, and the namespace
+    /// pre-scan and the evaluation both read it.
+    private func readStandardInput(ifAmong inputs: [AuditInput]) -> SendableResult? {
+        guard inputs.contains(.standardInput) else { return nil }
+        return SendableResult(value: InputBytes.readStandardInput(options.standardInputDescriptor))
+    }
 
+    /// The namespaces among the inputs, for namespace-aware evaluation (``AuditOptions/collectNamespacesFirst``).
+    private func namespacePreScan(_ inputs: [AuditInput], standardInput: SendableResult?) -> AuditContext {
+        guard options.collectNamespacesFirst else { return AuditContext() }
+        return AuditContext(namespaces: collectNamespaces(inputs, standardInput: standardInput))
+    }
+
+    /// Reads, parses and evaluates every input, on up to ``AuditOptions/jobs`` threads, and returns what each
+    /// produced, last input first (so the assembly moves each out whole with `popLast`).
+    private func evaluateInputs(
+        _ inputs: [AuditInput], in context: AuditContext, standardInput stdinBytes: SendableResult?
+    ) -> [FileOutcome] {
         let slots = ResultSlots<FileOutcome>(count: inputs.count)
         let limits = options.limits
         let evaluate = self.evaluate
         let crossObject = self.crossObject
-        let frozenContext = context
         // With more cores than inputs, each input's objects are evaluated on the spare cores too (one big
         // `kubectl get -o json` export would otherwise keep one core busy and leave the others idle).
         let pipelined = inputs.count < options.jobs
@@ -188,7 +203,7 @@ public struct Auditor: Sendable {
             var outcome = FileOutcome()
             let evaluateOne: (KubeObject) -> [Finding] = { object in
                 crossObject?.observe(object)
-                return evaluate(object, frozenContext)
+                return evaluate(object, context)
             }
             let loaded: LoadOutcome
             if pipelined {
@@ -216,19 +231,28 @@ public struct Auditor: Sendable {
             outcome.errors = loaded.errors
             slots.set(index, outcome)
         }
+        return inputs.indices.reversed().compactMap { slots.take($0) }
+    }
 
-        // Last input first, so that each is moved out whole (popLast) and no builder is left shared.
-        var outcomes = inputs.indices.reversed().compactMap { slots.take($0) }
+    /// The report's findings in canonical order, with the inputs' errors (after `argumentErrors`) and notes.
+    private struct AssembledFindings {
+        var objectCount: Int
+        var findings: FindingList
+        var errors: [LoadError]
+        var notes: [LoadNote]
+    }
+
+    /// Gathers the per-object findings of every input, runs the cross-object analysis, and orders and merges
+    /// both. The cross-object rules share nothing with the per-object findings, so they run while those are
+    /// gathered and sorted (on another thread when there is another core, and as ``AuditMemory`` allows), and
+    /// the two sorted lists are merged rule by rule.
+    private func assembleFindings(
+        _ outcomes: consuming [FileOutcome], argumentErrors: [LoadError]
+    ) -> AssembledFindings {
         let objectCount = outcomes.reduce(0) { $0 + $1.objectCount }
-        // The cross-object rules share nothing with the per-object findings, so they run while those are
-        // gathered and sorted (on another thread when there is another core), and the two sorted lists are
-        // merged rule by rule. Not for the largest audits: there the index and the sort's keys held at once
-        // would be the peak memory (a million objects would need about 170 MB more), so they take turns.
-        let crossSlot = ResultSlots<FindingList>(count: 1)
-        let atOnce = options.jobs > 1 && objectCount <= Self.largestAuditDoneAlongside
-        let crossThread = atOnce ? crossObject.flatMap { analysis in
-            startThread { crossSlot.set(0, analysis.orderedFindings()) }
-        } : nil
+        let memory = AuditMemory(objectCount: objectCount)
+        let crossAlongside = options.jobs > 1 && memory.worksAlongside
+            ? crossObject.flatMap { analysis in BackgroundWork.start { analysis.orderedFindings() } } : nil
 
         // Findings are kept compactly (FindingList): a million-object audit reports millions of them.
         var findings = FindingList.Builder()
@@ -245,32 +269,31 @@ public struct Auditor: Sendable {
         }
         // The parsed trees are gone; what they occupied between the findings is given back before the
         // cross-object analysis and the sort allocate their own.
-        if objectCount > Self.largestAuditDoneAlongside { FreedMemory.giveBack() }
+        memory.handBackFreed()
         options.clock?.mark("read, parse, evaluate")
         // `consume`: otherwise the builder variable keeps the list's arrays alive to the end of this function, and
         // sorting them in place copies every record (hundreds of megabytes on a million objects).
         var list = (consume findings).finish()
         if let crossObject {
-            if crossThread == nil {
-                crossSlot.set(0, crossObject.orderedFindings())
+            var crossFindings: FindingList?
+            if crossAlongside == nil {
+                crossFindings = crossObject.orderedFindings()
                 // What the analysis freed is given back before the sort allocates its keys.
-                if objectCount > Self.largestAuditDoneAlongside { FreedMemory.giveBack() }
+                memory.handBackFreed()
                 options.clock?.mark("cross-object analysis")
             }
             list.sortCanonically()
-            if let crossThread { pthread_join(crossThread, nil) }
-            list = FindingList.merging(consume list, crossSlot.take(0) ?? FindingList())
+            if let crossAlongside { crossFindings = crossAlongside.wait() }
+            list = FindingList.merging(consume list, crossFindings.take() ?? FindingList())
             // The cross-object list and the arrays the merge outgrew are gone: given back before the report is
             // rendered.
-            if objectCount > Self.largestAuditDoneAlongside { FreedMemory.giveBack() }
-            options.clock?.mark(crossThread == nil ? "order findings" : "cross-object analysis, order findings (at once)")
+            memory.handBackFreed()
+            options.clock?.mark(crossAlongside == nil ? "order findings" : "cross-object analysis, order findings (at once)")
         } else {
             list.sortCanonically()
             options.clock?.mark("order findings")
         }
-        return AuditReport(
-            profile: profile, activeRules: activeRules, files: inputs.map(\.description), objectCount: objectCount,
-            orderedFindings: consume list, errors: errors, notes: notes)
+        return AssembledFindings(objectCount: objectCount, findings: list, errors: errors, notes: notes)
     }
 
     private func collectNamespaces(

@@ -31,7 +31,7 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
 
     /// For a process that exits right after the audit: the analysed index is left to the exit rather than
     /// freed entry by entry (tens of milliseconds on a large audit). Only for indexes of up to
-    /// ``Auditor/largestAuditDoneAlongside`` objects, so a bigger audit's peak memory stays where it was.
+    /// ``AuditMemory/largestAuditDoneAlongside`` objects, so a bigger audit's peak memory stays where it was.
     private let leavesIndexToExit: Bool
 
     /// `jobs`: how many threads the rules may run on once every object is observed (each rule runs on one).
@@ -79,20 +79,21 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
     /// on their own, then the per-rule lists are merged (rules never share findings), so the result is the same
     /// for any number of jobs.
     ///
-    /// For an index of up to ``Auditor/largestAuditDoneAlongside`` objects, a rule's findings are stored on the
+    /// For an index of up to ``AuditMemory/largestAuditDoneAlongside`` objects, a rule's findings are stored on the
     /// thread that ran it while other rules still run. Beyond, that would hold the index and a big rule's
     /// findings at once (the peak memory of a million-object audit), so they are stored once the index is freed.
     public func orderedFindings() -> FindingList {
         let engine = self.engine
         let shards = takeShards()
-        let alongside = shards.reduce(0) { $0 + $1.index.objectCount } <= Auditor.largestAuditDoneAlongside
+        let memory = AuditMemory(objectCount: shards.reduce(0) { $0 + $1.index.objectCount })
+        let alongside = memory.worksAlongside
         let stored = ResultSlots<FindingList>(count: engine.ruleCount)
         let unstored = ResultSlots<[Finding]>(count: engine.ruleCount)
         runRules(taking: shards, leavingToExit: alongside && leavesIndexToExit) { rule, analysis in
             let found = engine.findings(ofRule: rule, in: analysis, sorted: false)
             if alongside { stored.set(rule, Self.ordered(found)) } else { unstored.set(rule, found) }
         }
-        if !alongside { FreedMemory.giveBack() }
+        memory.handBackFreed()
         var merged = FindingList()
         for rule in 0..<engine.ruleCount {
             guard let list = stored.take(rule) ?? unstored.take(rule).map(Self.ordered) else { continue }

@@ -32,7 +32,7 @@ final class EvaluationPipeline: @unchecked Sendable {
     private var queue: [[KubeObject]] = []
     private var finished = false
     private var pending: [KubeObject] = []
-    private var threads: [pthread_t] = []
+    private var threads: [WorkerThread] = []
     private let evaluate: Evaluate
     /// One builder per thread. Raw storage: threads write their own slots at the same time, which a Swift
     /// array property would flag as overlapping accesses.
@@ -48,7 +48,7 @@ final class EvaluationPipeline: @unchecked Sendable {
         pthread_cond_init(&changed, nil)
         pending.reserveCapacity(Self.batchSize)
         for slot in 1...evaluators {
-            if let thread = startThread({ [self] in consume(slot: slot) }) { threads.append(thread) }
+            if let thread = WorkerThread.start({ [self] in consume(slot: slot) }) { threads.append(thread) }
         }
     }
 
@@ -74,7 +74,7 @@ final class EvaluationPipeline: @unchecked Sendable {
         finished = true
         pthread_cond_broadcast(&changed)
         pthread_mutex_unlock(&lock)
-        for thread in threads { pthread_join(thread, nil) }
+        for thread in threads { thread.join() }
         threads = []
         // No thread could start: evaluate the rest here.
         for batch in queue { evaluate(batch, slot: 0) }

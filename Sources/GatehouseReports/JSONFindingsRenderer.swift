@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 import GatehouseRules
 import KubeModel
 
@@ -58,15 +57,9 @@ struct JSONFindingsRenderer: Sendable {
     init(_ list: FindingList, threads: Int = 1) {
         self.list = list
         let objects = ObjectTables()
-        let done = DispatchSemaphore(value: 0)
-        if threads >= 2 {
-            DispatchQueue.global().async {
-                objects.fill(from: list)
-                done.signal()
-            }
-        }
+        let filling = threads >= 2 ? BackgroundWork.start { objects.fill(from: list) } : nil
         literals = Self.literals(of: list.strings)
-        if threads >= 2 { done.wait() } else { objects.fill(from: list) }
+        if let filling { filling.wait() } else { objects.fill(from: list) }
         names = objects.names
         places = objects.places
     }
@@ -84,7 +77,7 @@ struct JSONFindingsRenderer: Sendable {
 
     /// The renderer's per-object tables, filled on one thread and read after it is done.
     ///
-    /// `@unchecked Sendable`: written by one thread before the semaphore it signals, read after the wait.
+    /// `@unchecked Sendable`: written by one thread before it ends, read after it is joined.
     private final class ObjectTables: @unchecked Sendable {
         var names = ByteTable()
         var places: [(document: Int, item: Int)] = []
@@ -251,9 +244,8 @@ struct JSONFindingsRenderer: Sendable {
             return
         }
         let slots = (0..<Self.slotCount).map { _ in ChunkSlot() }
-        let finished = DispatchSemaphore(value: 0)
         let renderer = self
-        DispatchQueue.global().async {
+        let helper = WorkerThread.start {
             // The helper takes the odd chunks: chunk 2k + 1 goes to slot k % slotCount.
             var k = 0
             for c in stride(from: 1, to: chunks, by: 2) {
@@ -264,8 +256,8 @@ struct JSONFindingsRenderer: Sendable {
                 slot.filled.signal()
                 k += 1
             }
-            finished.signal()
         }
+        guard let helper else { return write(to: out, threads: 1, chunkSize: chunkSize) }
         for c in 0..<chunks {
             if c % 2 == 0 {
                 out.render { render(chunk(c), into: &$0) }
@@ -276,7 +268,7 @@ struct JSONFindingsRenderer: Sendable {
                 slot.free.signal()
             }
         }
-        finished.wait()
+        helper.join()
     }
 
     static let slotCount = 3
@@ -288,6 +280,6 @@ struct JSONFindingsRenderer: Sendable {
 /// (the helper between `free` and `filled`, the writer between `filled` and `free`).
 private final class ChunkSlot: @unchecked Sendable {
     var bytes: [UInt8] = []
-    let free = DispatchSemaphore(value: 1)
-    let filled = DispatchSemaphore(value: 0)
+    let free = Semaphore(value: 1)
+    let filled = Semaphore(value: 0)
 }

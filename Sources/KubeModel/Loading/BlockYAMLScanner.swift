@@ -582,10 +582,10 @@ struct BlockYAMLScanner: ~Copyable {
             case UInt8(ascii: "r"): scratch.append(0x0D)
             case UInt8(ascii: "e"): scratch.append(0x1B)
             case UInt8(ascii: " "), UInt8(ascii: "\""), UInt8(ascii: "/"), UInt8(ascii: "\\"): scratch.append(e)
-            case UInt8(ascii: "N"): appendUTF8(0x85)
-            case UInt8(ascii: "_"): appendUTF8(0xA0)
-            case UInt8(ascii: "L"): appendUTF8(0x2028)
-            case UInt8(ascii: "P"): appendUTF8(0x2029)
+            case UInt8(ascii: "N"): ByteText.appendUTF8(0x85, to: &scratch)
+            case UInt8(ascii: "_"): ByteText.appendUTF8(0xA0, to: &scratch)
+            case UInt8(ascii: "L"): ByteText.appendUTF8(0x2028, to: &scratch)
+            case UInt8(ascii: "P"): ByteText.appendUTF8(0x2029, to: &scratch)
             case UInt8(ascii: "x"): hexDigits = 2
             case UInt8(ascii: "u"): hexDigits = 4
             case UInt8(ascii: "U"): hexDigits = 8
@@ -595,38 +595,13 @@ struct BlockYAMLScanner: ~Copyable {
                 guard j + hexDigits <= close else { throw Bail() }
                 var value: UInt32 = 0
                 for k in 0..<hexDigits {
-                    let h = base[j + k]
-                    let digit: UInt32
-                    switch h {
-                    case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(h - UInt8(ascii: "0"))
-                    case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(h - UInt8(ascii: "a") + 10)
-                    case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(h - UInt8(ascii: "A") + 10)
-                    default: throw Bail()
-                    }
+                    guard let digit = ByteText.hexDigit(base[j + k]) else { throw Bail() }
                     value = value << 4 | digit
                 }
                 if (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF { throw Bail() }
-                appendUTF8(value)
+                ByteText.appendUTF8(value, to: &scratch)
                 j += hexDigits
             }
-        }
-    }
-
-    private mutating func appendUTF8(_ value: UInt32) {
-        if value <= 0x7F {
-            scratch.append(UInt8(value))
-        } else if value <= 0x7FF {
-            scratch.append(UInt8(0xC0 | (value >> 6)))
-            scratch.append(UInt8(0x80 | (value & 0x3F)))
-        } else if value <= 0xFFFF {
-            scratch.append(UInt8(0xE0 | (value >> 12)))
-            scratch.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-            scratch.append(UInt8(0x80 | (value & 0x3F)))
-        } else {
-            scratch.append(UInt8(0xF0 | (value >> 18)))
-            scratch.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
-            scratch.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-            scratch.append(UInt8(0x80 | (value & 0x3F)))
         }
     }
 

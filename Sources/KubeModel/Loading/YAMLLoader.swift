@@ -208,3 +208,28 @@ public enum YAMLLoader {
         return offset
     }
 }
+
+extension YAMLLoader {
+    /// `lineOffset`: lines of the stream before the place libyaml started reading.
+    static func problem(from parser: yaml_parser_t, lineOffset: Int = 0) -> LoadProblem {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        var message = problem
+        if let context = parser.context {
+            message = "\(problem) \(String(cString: context))"
+        }
+        // libyaml reports offending bytes as "#XX" codes; say what that usually means.
+        if problem.contains("control characters") || problem.contains("invalid leading UTF-8") {
+            message += " (is this a binary file?)"
+        }
+        let mark = parser.problem_mark.line > 0 || parser.problem_mark.column > 0 ? parser.problem_mark : parser.context_mark
+        if lineOffset > 0 && (parser.error == YAML_SCANNER_ERROR || parser.error == YAML_PARSER_ERROR) {
+            // Scanner and parser errors always set their problem mark, which read from the start of the stream
+            // would not have been at line 0.
+            let mark = parser.problem_mark
+            return LoadProblem(
+                position: SourcePosition(line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1),
+                message: message)
+        }
+        return LoadProblem(position: SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1), message: message)
+    }
+}

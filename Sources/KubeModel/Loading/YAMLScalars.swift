@@ -1,64 +1,6 @@
 import CYAML
 
-/// Bounds that keep hostile input from exhausting memory or stack.
-public struct LoadLimits: Sendable {
-    /// Containers nested deeper than this are an error.
-    public var maxDepth: Int
-    /// With aliases expanded, a document may hold this many nodes outright...
-    public var maxExpandedNodes: Int
-    /// ...and beyond it no more than this many times the nodes it really stores.
-    public var maxExpansionRatio: Int
-
-    /// Not a bound but a loading choice every loader call carries: whether a spare core may skim a big JSON
-    /// `kind: List` (to learn that it is one) while the calling thread starts parsing its items.
-    public var skimsListsOnSpareCore = false
-
-    public init(maxDepth: Int = 256, maxExpandedNodes: Int = 100_000, maxExpansionRatio: Int = 8) {
-        self.maxDepth = maxDepth
-        self.maxExpandedNodes = maxExpandedNodes
-        self.maxExpansionRatio = maxExpansionRatio
-    }
-
-    public static let `default` = LoadLimits()
-}
-
-/// Why a document could not be read, and where.
-public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
-    public var position: SourcePosition
-    public var message: String
-
-    public init(position: SourcePosition, message: String) {
-        self.position = position
-        self.message = message
-    }
-
-    public var description: String { "\(position): \(message)" }
-}
-
 extension YAMLLoader {
-    /// `lineOffset`: lines of the stream before the place libyaml started reading.
-    static func problem(from parser: yaml_parser_t, lineOffset: Int = 0) -> LoadProblem {
-        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
-        var message = problem
-        if let context = parser.context {
-            message = "\(problem) \(String(cString: context))"
-        }
-        // libyaml reports offending bytes as "#XX" codes; say what that usually means.
-        if problem.contains("control characters") || problem.contains("invalid leading UTF-8") {
-            message += " (is this a binary file?)"
-        }
-        let mark = parser.problem_mark.line > 0 || parser.problem_mark.column > 0 ? parser.problem_mark : parser.context_mark
-        if lineOffset > 0 && (parser.error == YAML_SCANNER_ERROR || parser.error == YAML_PARSER_ERROR) {
-            // Scanner and parser errors always set their problem mark, which read from the start of the stream
-            // would not have been at line 0.
-            let mark = parser.problem_mark
-            return LoadProblem(
-                position: SourcePosition(line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1),
-                message: message)
-        }
-        return LoadProblem(position: SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1), message: message)
-    }
-
     /// Resolves a scalar's type the way Kubernetes' YAML decoder (go-yaml, YAML 1.1 rules) does.
     static func resolve(_ text: UnsafeRawBufferPointer, plain: Bool, tag: UnsafeMutablePointer<UInt8>?) -> (ValueKind, Bool) {
         if let tag {
@@ -77,7 +19,7 @@ extension YAMLLoader {
         case UInt8(ascii: "~"):
             if text.count == 1 { return (.null, false) }
         case UInt8(ascii: "n"), UInt8(ascii: "N"):
-            if equals(text, "null") || equals(text, "Null") || equals(text, "NULL") { return (.null, false) }
+            if ByteText.equals(text, "null") || ByteText.equals(text, "Null") || ByteText.equals(text, "NULL") { return (.null, false) }
         default:
             break
         }
@@ -126,18 +68,7 @@ extension YAMLLoader {
 
     @inline(__always)
     private static func oneOf(_ text: UnsafeRawBufferPointer, _ a: StaticString, _ b: StaticString, _ c: StaticString) -> Bool {
-        equals(text, a) || equals(text, b) || equals(text, c)
-    }
-
-    static func equals(_ text: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
-        guard text.count == word.utf8CodeUnitCount else { return false }
-        let w = word.utf8Start
-        for i in 0..<text.count where text[i] != w[i] { return false }
-        return true
-    }
-
-    static func equals(_ text: UnsafeRawBufferPointer, _ word: String) -> Bool {
-        text.elementsEqual(word.utf8)
+        ByteText.equals(text, a) || ByteText.equals(text, b) || ByteText.equals(text, c)
     }
 
     /// Integers (decimal, 0x, 0o, 0b, leading-zero octal, `_` separators) and floats (`1.5`, `1e3`, `.5`,
@@ -145,7 +76,6 @@ extension YAMLLoader {
     static func looksNumeric(_ text: UnsafeRawBufferPointer) -> Bool {
         var i = 0
         let n = text.count
-        func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
         if text[0] == UInt8(ascii: "-") || text[0] == UInt8(ascii: "+") { i = 1 }
         guard i < n else { return false }
         // Special floats.
@@ -159,7 +89,7 @@ extension YAMLLoader {
             let body = UnsafeRawBufferPointer(rebasing: text[(i + 2)...])
             switch p {
             case UInt8(ascii: "x"), UInt8(ascii: "X"):
-                return body.allSatisfy { isDigit($0) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) || $0 == 95 }
+                return body.allSatisfy { ByteText.isDigit($0) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) || $0 == 95 }
             case UInt8(ascii: "o"):
                 return body.allSatisfy { ($0 >= 48 && $0 <= 55) || $0 == 95 }
             case UInt8(ascii: "b"):
@@ -169,13 +99,13 @@ extension YAMLLoader {
         }
         // Decimal mantissa with optional fraction and exponent.
         var digits = 0
-        while i < n, isDigit(text[i]) || (text[i] == 95 && digits > 0) {
+        while i < n, ByteText.isDigit(text[i]) || (text[i] == 95 && digits > 0) {
             if text[i] != 95 { digits += 1 }
             i += 1
         }
         if i < n, text[i] == UInt8(ascii: ".") {
             i += 1
-            while i < n, isDigit(text[i]) {
+            while i < n, ByteText.isDigit(text[i]) {
                 digits += 1
                 i += 1
             }
@@ -185,7 +115,7 @@ extension YAMLLoader {
             i += 1
             if i < n, text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+") { i += 1 }
             var expDigits = 0
-            while i < n, isDigit(text[i]) {
+            while i < n, ByteText.isDigit(text[i]) {
                 expDigits += 1
                 i += 1
             }
