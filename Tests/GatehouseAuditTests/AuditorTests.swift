@@ -4,6 +4,7 @@ import GatehouseReports
 import GatehouseRules
 @testable import GatehouseAudit
 import KubeModel
+import TestSupport
 import Testing
 
 struct AuditorTests {

@@ -3,14 +3,13 @@ import GatehouseAudit
 import GatehouseEngine
 import GatehouseRules
 import KubeModel
+import TestSupport
 import Testing
 
 /// The cross-object analysis inside the auditor: per-thread indexes and rules run on several threads must
 /// give exactly the findings of one index built on one thread.
 struct ClusterIndexAnalysisTests {
-    static let exportPath = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/cluster-export/export.yaml").path
+    static let exportPath = Repository.fixture("cluster-export/export.yaml").path
 
     /// The export's documents spread over several files (round-robin), so that with two jobs both threads
     /// observe objects, plus a last file repeating the second one, so that an object's two definitions may

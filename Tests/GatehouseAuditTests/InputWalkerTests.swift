@@ -1,5 +1,6 @@
 import Foundation
 @testable import GatehouseAudit
+import TestSupport
 import Testing
 
 struct InputWalkerTests {

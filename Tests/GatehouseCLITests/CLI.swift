@@ -1,9 +1,9 @@
 import Foundation
+import TestSupport
 
 /// The built `gatehouse` executable, run as a user runs it from the repository root.
 enum CLI {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repository = Repository.root
 
     /// The executable sits next to the test bundle in the build directory (the test target depends on it, so
     /// `swift test` builds it first).

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// What the commands share: the policy options and their warnings, `--fail-on`, the input walk, and the
@@ -13,7 +14,7 @@ struct SharedOptionsTests {
         """
 
     @Test func auditPrintsPolicyWarnings() throws {
-        let scratch = try Scratch()
+        let scratch = try TempTree()
         let policy = try scratch.write("policy.yaml", Self.ineffectivePolicy)
         let run = try CLI.run(["audit", "examples/batch.yaml", "--policy", policy, "--fail-on", "never"])
         #expect(run.status == 0)
@@ -27,7 +28,7 @@ struct SharedOptionsTests {
 
     /// The warning is about the profile in force: under `--profile all` the rule runs, and nothing is said.
     @Test func policyWarningsFollowTheProfileOverride() throws {
-        let scratch = try Scratch()
+        let scratch = try TempTree()
         let policy = try scratch.write("policy.yaml", Self.ineffectivePolicy)
         let run = try CLI.run(["audit", "examples/batch.yaml", "--policy", policy, "--profile", "all", "--fail-on", "never"])
         #expect(run.status == 0)
@@ -35,7 +36,7 @@ struct SharedOptionsTests {
     }
 
     @Test func aBrokenPolicyExitsTwoWithItsPosition() throws {
-        let scratch = try Scratch()
+        let scratch = try TempTree()
         let policy = try scratch.write("policy.yaml", "apiVersion: gatehouse.io/v1\nkind: Policy\nprofil: aks\n")
         let run = try CLI.run(["audit", "examples/batch.yaml", "--policy", policy])
         #expect(run.status == 2)
@@ -51,7 +52,7 @@ struct SharedOptionsTests {
 
     /// The policy file's `failOn` applies when the command line gives no `--fail-on`.
     @Test func failOnDefaultsToThePolicys() throws {
-        let scratch = try Scratch()
+        let scratch = try TempTree()
         let policy = try scratch.write("policy.yaml", "apiVersion: gatehouse.io/v1\nkind: Policy\nfailOn: critical\n")
         #expect(try CLI.run(["audit", "examples/batch.yaml", "--policy", policy]).status == 0)
         #expect(try CLI.run(["audit", "examples/batch.yaml", "--policy", policy, "--fail-on", "high"]).status == 1)
@@ -95,7 +96,7 @@ struct SharedOptionsTests {
     /// who-can and access read what audit reads: `.yaml`, `.yml`, `.json` and `.jsonl` files of a directory,
     /// without hidden entries or other extensions, through a link loop once; a named file whatever its name.
     @Test func whoCanAndAccessReadTheFilesAuditReads() throws {
-        let scratch = try Scratch()
+        let scratch = try TempTree()
         try scratch.write("roles.yaml", """
             apiVersion: rbac.authorization.k8s.io/v1
             kind: ClusterRole
@@ -139,31 +140,5 @@ struct SharedOptionsTests {
         subjects:
         - {kind: User, name: \(user), apiGroup: rbac.authorization.k8s.io}
         """
-    }
-}
-
-/// A scratch directory for one test, removed when the test ends.
-final class Scratch {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-cli-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// Writes `text` to `relative` (creating its directories) and returns the file's path.
-    @discardableResult
-    func write(_ relative: String, _ text: String) throws -> String {
-        let url = URL(fileURLWithPath: path).appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
-
-    /// Paths relative to the scratch directory, for readable expectations.
-    func relative(_ paths: [String]) -> [String] {
-        paths.map { $0.hasPrefix(path + "/") ? String($0.dropFirst(path.count + 1)) : $0 }
     }
 }

@@ -2,14 +2,13 @@ import Foundation
 import GatehouseEngine
 import GatehouseRules
 import KubeModel
+import TestSupport
 import Testing
 
 /// The audit's cross-object findings and who-can answers on a realistic export
 /// (Tests/Fixtures/cluster-export/export.yaml).
 struct ClusterExportTests {
-    static let exportPath = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/cluster-export/export.yaml").path
+    static let exportPath = Repository.fixture("cluster-export/export.yaml").path
 
     static func load() throws -> (objects: [KubeObject], index: ClusterIndex) {
         let data = try #require(FileManager.default.contents(atPath: exportPath))
@@ -20,15 +19,12 @@ struct ClusterExportTests {
         return (loaded.objects, index)
     }
 
-    /// `shared/corpus` beside the repository (as CI lays it out), found from this file's path.
-    static let corpus = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus").path
+    static var corpus: String { Repository.sharedCorpus?.path ?? "" }
 
     /// On the real-world corpus (3,669 objects from 20 projects, read as one cluster): the one attack path
     /// is the well-known one, ingress-nginx's controller behind a public LoadBalancer with a ClusterRole that
     /// lists and watches every Secret.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: corpus)))
+    @Test(.enabled(if: Repository.sharedCorpus != nil, "the shared corpus is not beside the repository"))
     func corpusAttackPathsAreIngressNginx() throws {
         var index = ClusterIndex()
         let walker = FileManager.default.enumerator(atPath: Self.corpus)

@@ -1,6 +1,7 @@
 import GatehouseEngine
 import GatehouseRules
 import KubeModel
+import TestSupport
 import Testing
 
 let header = """
@@ -133,9 +134,7 @@ struct PolicyParsingTests {
     }
 
     @Test func exampleFileLoads() throws {
-        // Tests/GatehouseEngineTests/PolicyParsingTests.swift -> repository root
-        let root = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/")
-        let policy = try Policy.load(contentsOf: root + "/examples/policy.yaml")
+        let policy = try Policy.load(contentsOf: Repository.url("examples/policy.yaml").path)
         #expect(policy.profile == .aks)
         #expect(policy.exemptions.count == 2)
         #expect(policy.rules["pod-privileged"]?.namespaceActions.count == 2)

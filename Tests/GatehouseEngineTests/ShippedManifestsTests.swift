@@ -2,6 +2,7 @@ import Foundation
 import GatehouseEngine
 import GatehouseRules
 import KubeModel
+import TestSupport
 import Testing
 
 /// What Gatehouse ships for `kubectl apply -f manifests/` passes Gatehouse's own rules, and the Helm chart's
@@ -13,8 +14,7 @@ import Testing
 /// templates copy verbatim are still compared with the manifests here, so the two cannot drift apart unseen in
 /// what matters for security.
 struct ShippedManifestsTests {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
     static let manifestsDirectory = root.appendingPathComponent("manifests").path
     static let valuesFile = root.appendingPathComponent("charts/gatehouse/values.yaml").path
     /// The chart rendered by Helm (scripts/check-chart.py --write) with cert-manager, the audit CronJob, fail-open.

@@ -1,12 +1,12 @@
 import Foundation
 import GatehouseReports
+import TestSupport
 import Testing
 
 /// Each writer's output for ``ReportFixture`` must equal its golden file under `Tests/Fixtures/reports/`.
 /// To accept an intended change, run the tests with `GATEHOUSE_UPDATE_GOLDEN=1` and review the diff.
 struct GoldenFileTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/reports")
+    static let fixtures = Repository.fixture("reports")
 
     static let cases: [(ReportFormat, Bool, String)] = [
         (.text, false, "report.txt"),

@@ -2,14 +2,14 @@ import Foundation
 import GatehouseEngine
 import GatehouseReports
 import GatehouseRules
+import TestSupport
 import Testing
 
 struct RulesDocumentationTests {
     /// `docs/rules.md` is generated from the registry; regenerate it with
     /// `swift run gatehouse rules docs > docs/rules.md` when this fails.
     @Test func committedRulesDocIsUpToDate() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("docs/rules.md")
+        let url = Repository.url("docs/rules.md")
         let committed = try String(contentsOf: url, encoding: .utf8)
         #expect(committed == RuleDocumentation.markdown(), "docs/rules.md is stale: run `swift run gatehouse rules docs > docs/rules.md`")
     }

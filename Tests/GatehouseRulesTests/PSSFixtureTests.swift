@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseRules
 import KubeModel
+import TestSupport
 import Testing
 
 /// Pod Security Standards verdicts on fixture pods, for every level and every policy version.
@@ -11,8 +12,7 @@ import Testing
 /// `Tests/Fixtures/pss/upstream/<level>/<version>/<pass|fail>/<check><n>.yaml` are converted from PSA's
 /// generated fixtures (the source path is in each file's first comment).
 struct PSSFixtureTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/pss")
+    static let root = Repository.fixture("pss")
 
     static func files(under directory: String) -> [String] {
         let base = root.appendingPathComponent(directory)

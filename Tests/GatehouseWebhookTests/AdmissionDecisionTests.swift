@@ -3,6 +3,7 @@ import GatehouseEngine
 import GatehouseRules
 @testable import GatehouseWebhook
 import KubeModel
+import TestSupport
 import Testing
 
 /// The decision pipeline in process (parse, decide, encode), without the network.
@@ -80,9 +81,7 @@ struct AdmissionDecisionTests {
 
 extension AdmissionDecisionTests {
     static func benchReview(_ name: String) throws -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return try String(contentsOf: root.appendingPathComponent("scripts/bench/\(name)"), encoding: .utf8)
+        try String(contentsOf: Repository.url("scripts/bench/\(name)"), encoding: .utf8)
     }
 
     @Test("the benchmark's reviews under the shipped profiles: a restricted-compliant Pod of a Deployment is allowed, its privileged twin denied",

@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseEngine
 @testable import GatehouseWebhook
+import TestSupport
 import Testing
 
 /// Each review under `Tests/Fixtures/admission/` (`NAME.review.json`) must be answered with exactly the bytes
@@ -9,9 +10,8 @@ import Testing
 /// To accept an intended change, run the tests with `GATEHOUSE_UPDATE_GOLDEN=1` and review the diff.
 @Suite("admission response golden files")
 struct AdmissionResponseGoldenTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures/admission")
+    static let root = Repository.root
+    static let fixtures = Repository.fixture("admission")
 
     /// Which policy answers the review: the built-in default, or `examples/policy.yaml` (its `dev-*`
     /// namespaces warn instead of denying, and it exempts the ReplicaSet controller with an annotation).

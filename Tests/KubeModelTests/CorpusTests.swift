@@ -4,22 +4,10 @@
     import Darwin
 #endif
 import KubeModel
+import TestSupport
 import Testing
 
-/// The shared corpus of real-world manifests: `../shared/corpus` from the repository root, or from one of its
-/// ancestors (a checkout in a worktree folder sits one level deeper).
-private let corpusPath: String? = {
-    var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
-    // .../<repo>/Tests/KubeModelTests/CorpusTests.swift -> .../<repo>
-    parts.removeLast(3)
-    while parts.count > 1 {
-        parts.removeLast()
-        let candidate = parts.joined(separator: "/") + "/shared/corpus"
-        var info = stat()
-        if stat(candidate, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { return candidate }
-    }
-    return nil
-}()
+private let corpusPath: String? = Repository.sharedCorpus?.path
 
 private func corpusExists() -> Bool { corpusPath != nil }
 

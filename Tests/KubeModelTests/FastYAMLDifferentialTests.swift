@@ -1,5 +1,6 @@
 import Foundation
 @testable import KubeModel
+import TestSupport
 import Testing
 
 /// The fast block-YAML scanner must build exactly the trees libyaml builds (kinds, flags, bytes, lines,
@@ -66,10 +67,7 @@ enum YAMLDifferential {
         return "outcomes differ"
     }
 
-    static var fixtureDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/yaml-differential")
-    }
+    static var fixtureDirectory: URL { Repository.fixture("yaml-differential") }
 
     static func files(under directory: URL) -> [URL] {
         guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }
@@ -114,12 +112,9 @@ struct FastYAMLDifferentialTests {
     }
 
     /// Every file of the shared real-world corpus, when it is present (it is not part of the repository).
-    @Test func corpusReadsAlike() throws {
-        let corpus = URL(fileURLWithPath: "/work/shared/corpus")
-        guard FileManager.default.fileExists(atPath: corpus.path) else {
-            print("note: /work/shared/corpus is absent; the corpus comparison was skipped")
-            return
-        }
+    @Test(.enabled(if: Repository.sharedCorpus != nil, "the shared corpus is not beside the repository"))
+    func corpusReadsAlike() throws {
+        let corpus = try #require(Repository.sharedCorpus)
         var documents = 0
         var fastDocuments = 0
         for file in YAMLDifferential.files(under: corpus) {
@@ -128,8 +123,7 @@ struct FastYAMLDifferentialTests {
             documents += YAMLDifferential.read(bytes, route: .libyamlOnly).outcome.documents.count
             fastDocuments += YAMLDifferential.read(bytes, route: .fastFirst).fastDocuments
         }
-        print("corpus: \(fastDocuments) of \(documents) documents read by the fast scanner")
-        #expect(fastDocuments * 10 >= documents * 8)
+        #expect(fastDocuments * 10 >= documents * 8, "\(fastDocuments) of \(documents) documents read by the fast scanner")
     }
 
     /// A large generated corpus named by `GATEHOUSE_FAST_YAML_CORPUS` (a directory, e.g. the benchmark's
@@ -166,26 +160,7 @@ struct FastYAMLDifferentialTests {
             documents += reference.digests.count
             fastDocuments += fast.fast
         }
-        print("\(path): \(fastDocuments) of \(documents) documents read by the fast scanner")
-        #expect(documents > 0)
-        // Figures for a release build (`swift test -c release`): each route alone, trees built and dropped.
-        var bytesRead = 0
-        var elapsed: [YAMLLoader.Route: Duration] = [:]
-        for file in YAMLDifferential.files(under: URL(fileURLWithPath: path)) {
-            let bytes = try [UInt8](Data(contentsOf: file))
-            bytesRead += bytes.count
-            for route in [YAMLLoader.Route.fastFirst, .libyamlOnly] {
-                let clock = ContinuousClock()
-                let time = clock.measure {
-                    _ = bytes.withUnsafeBytes { input in YAMLLoader.load(input, route: route) { _, _, _ in } }
-                }
-                elapsed[route, default: .zero] += time
-            }
-        }
-        for (route, time) in elapsed.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            let seconds = Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18
-            print("\(route): \(bytesRead) bytes in \(seconds) s, \(Double(bytesRead) / seconds / 1e6) MB/s")
-        }
+        #expect(documents > 0, "\(fastDocuments) of \(documents) documents read by the fast scanner")
     }
 
     /// Snippets the scanner reads itself; each must agree with libyaml and not fall back.
@@ -271,12 +246,9 @@ struct FastYAMLDifferentialTests {
     }
 
     /// The same kind of edits on a sample of the real-world corpus, when it is present.
-    @Test func corpusMutationsReadAlike() throws {
-        let corpus = URL(fileURLWithPath: "/work/shared/corpus")
-        guard FileManager.default.fileExists(atPath: corpus.path) else {
-            print("note: /work/shared/corpus is absent; the corpus mutations were skipped")
-            return
-        }
+    @Test(.enabled(if: Repository.sharedCorpus != nil, "the shared corpus is not beside the repository"))
+    func corpusMutationsReadAlike() throws {
+        let corpus = try #require(Repository.sharedCorpus)
         let inserts: [UInt8] = Array(" :'\"-\t\n#>|[{,".utf8)
         var mutations = 0
         var failures: [String] = []
@@ -293,7 +265,7 @@ struct FastYAMLDifferentialTests {
                 offset += 11
             }
         }
-        print("corpus mutations: \(mutations)")
+        #expect(mutations > 0)
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 

@@ -1,4 +1,0 @@
-import KubeModel
-import Testing
-
-@Test func kubeModelBuilds() {}
