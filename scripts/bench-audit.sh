@@ -8,6 +8,7 @@
 #   RUNS=11 scripts/bench-audit.sh    # more runs per figure (default 7)
 #   SKIP_MILLION=1 scripts/bench-audit.sh
 #   SHIPPED=0 scripts/bench-audit.sh  # the plain `swift build -c release` binary instead
+#   GATEHOUSE=/path/to/gatehouse scripts/bench-audit.sh   # a binary built elsewhere (an earlier commit, say)
 #
 # By default the binary is built as the container image builds it (scripts/docker/Dockerfile): release, with
 # the Swift runtime linked in (--static-swift-stdlib) and jemalloc as the allocator (needs libjemalloc-dev),
@@ -19,7 +20,11 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-7}
 CORPUS=${CORPUS:-.build/bench-corpus}
 
-if [[ ${SHIPPED:-1} == 1 ]]; then
+BIN=""
+if [[ -n ${GATEHOUSE:-} ]]; then
+    BIN=$GATEHOUSE
+    BUILT="given by GATEHOUSE (not built by this script)"
+elif [[ ${SHIPPED:-1} == 1 ]]; then
     if ! compgen -G '/usr/lib/*/libjemalloc.so' >/dev/null && ! compgen -G '/usr/*lib/libjemalloc.so' >/dev/null; then
         echo "bench-audit: the shipped build links jemalloc: apt-get install -y libjemalloc-dev (or SHIPPED=0)" >&2
         exit 2
@@ -30,8 +35,10 @@ else
     BUILD=(swift build -c release)
     BUILT="release (swift build -c release)"
 fi
-"${BUILD[@]}" --product gatehouse >/dev/null
-BIN=$("${BUILD[@]}" --show-bin-path)/gatehouse
+if [[ -z $BIN ]]; then
+    "${BUILD[@]}" --product gatehouse >/dev/null
+    BIN=$("${BUILD[@]}" --show-bin-path)/gatehouse
+fi
 
 if [[ ! -f "$CORPUS/list.json" ]]; then
     python3 scripts/gen-bench-corpus.py --out "$CORPUS"
