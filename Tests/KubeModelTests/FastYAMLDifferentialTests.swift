@@ -243,6 +243,7 @@ struct FastYAMLDifferentialTests {
         "- a: 1\n  a: 2\n", "a:\n  b: 1\n  c:\n    d: 1\n    d: 2\n  b: 3\n", "\"a\": 1\n'a': 2\n", "a: 1\n\"a\": 2\n",
         "~: 1\nnull: 2\n", "1: a\n\"1\": b\n", "a: 1\n---\nb: 1\nb: 2\n---\nc: 1\n", "é: 1\né: 2\n", "a: 1\r\na: 2\r\n",
         "k: |\n  x\nk: y\n", "<<: {a: 1}\n<<: {b: 1}\n", "a: &x {b: 1}\nc: {<<: *x, b: 2, b: 3}\n",
+        "? [a]\n: 1\n? [a]\n: 2\nb: 3\n", "? {x: 1}\n: a\nx: 2\n", "a: &k key\n*k : 2\nkey: 3\n",
     ])
     func repeatedKeysReadAlike(text: String) {
         for prefix in ["", "---\nfirst: document\n", "x: &y 1\n---\n"] {

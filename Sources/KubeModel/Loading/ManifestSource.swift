@@ -230,12 +230,13 @@ extension Manifests {
 }
 
 extension RepeatedKey {
-    /// The input error for a document holding this repeat. A repeat at the left margin of a YAML file is most
-    /// often two documents run together, so the message says so.
+    /// The input error for a document holding this repeat. A top-level `apiVersion` or `kind` written twice
+    /// in YAML is most often two documents run together, so the message says so.
     func message(format: ManifestFormat) -> String {
         let name = format == .json ? "JSON" : "YAML"
-        let hint = format != .json && position.column == 1 && first.column == 1
-            ? " (is a \"---\" missing between two documents?)" : ""
+        let runTogether = format != .json && position.column == 1 && first.column == 1
+            && (key == "apiVersion" || key == "kind")
+        let hint = runTogether ? " (is a \"---\" missing between two documents?)" : ""
         return "key \"\(key)\" repeats the key at line \(first.line)\(hint); kubectl refuses such \(name)"
     }
 }

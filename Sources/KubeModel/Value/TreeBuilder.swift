@@ -257,16 +257,17 @@ struct TreeBuilder: ~Copyable {
         if let found { noteRepeat(of: found.first, at: found.again) }
     }
 
-    /// A scalar key other than a merge key (`<<`).
+    /// A scalar key other than a merge key (a string's flag marks a plain `<<`). Only these are compared: a
+    /// container's `start` and `count` are node indices, not text.
     @inline(__always)
     private func isPlainKey(_ key: Node) -> Bool {
-        key.kind.rawValue <= ValueKind.string.rawValue && !(key.kind == .string && key.flag && isMergeKeyText(key))
+        key.kind.rawValue <= ValueKind.string.rawValue && !(key.kind == .string && key.flag)
     }
 
-    /// Same text, and both null or neither (a null key has no text).
+    /// Two plain keys with the same text, both null or neither (a null key has no text). `b` is known plain.
     @inline(__always)
     private func sameKey(_ a: Node, _ b: Node) -> Bool {
-        guard a.count == b.count, (a.kind == .null) == (b.kind == .null) else { return false }
+        guard a.count == b.count, (a.kind == .null) == (b.kind == .null), isPlainKey(a) else { return false }
         if a.count == 0 { return true }
         guard bytes.base[Int(a.start)] == bytes.base[Int(b.start)] else { return false }
         return memcmpBytes(bytes.base + Int(a.start), bytes.base + Int(b.start), Int(a.count))
