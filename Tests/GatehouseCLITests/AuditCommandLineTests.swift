@@ -62,6 +62,40 @@ struct AuditCommandLineTests {
         #expect(!run.stderr.isEmpty)
     }
 
+    /// A document that repeats a key is an input error (exit 2) and is not judged; the next one is.
+    @Test func repeatedKeyExitsTwoAndStillAuditsTheRest() throws {
+        let stdin = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: hidden}
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  privileged: false
+                  privileged: true
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: seen}
+            spec:
+              containers:
+              - {name: app, image: nginx:1.27, securityContext: {privileged: true}}
+
+            """
+        let run = try Self.run(["audit", "-", "--format", "json", "--fail-on", "never"], stdin: stdin)
+        #expect(run.status == 2)
+        let report = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let errors = report["errors"] as? [[String: Any]] ?? []
+        #expect(errors.count == 1)
+        #expect((errors.first?["message"] as? String)?.contains("repeats the key at line 9") == true, "\(errors)")
+        let pods = (report["findings"] as? [[String: Any]] ?? []).compactMap { $0["object"] as? [String: Any] }
+            .filter { $0["kind"] as? String == "Pod" }
+        let objects = Set(pods.compactMap { $0["name"] as? String })
+        #expect(objects == ["seen"], "\(report["findings"] ?? [])")
+    }
+
     @Test func unreadableInputExitsTwoAndStillAuditsTheRest() throws {
         let run = try Self.run(["audit", "examples/batch.yaml", "does-not-exist.yaml", "--format", "json"])
         #expect(run.status == 2)

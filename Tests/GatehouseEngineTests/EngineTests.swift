@@ -334,12 +334,16 @@ struct PolicyExemptionTests {
 
     @Test func byNormalisedImage() throws {
         // `nginx` in the manifest is docker.io/library/nginx:latest.
-        for pattern in ["docker.io/library/nginx", "nginx", "nginx:latest", "docker.io/library/*"] {
+        for pattern in ["docker.io/library/nginx", "nginx", "nginx:latest", "docker.io/library/*", "docker.io/*"] {
             let r = try result("- {rules: [\"*\"], images: [\"\(pattern)\"]}")
             #expect(r.exempted.map(\.finding.container) == ["sidecar", "sidecar"], "\(pattern)")
         }
         #expect(try result("- {rules: [\"*\"], images: [\"nginx:1.27\"]}").exempted.isEmpty)
         #expect(try result("- {rules: [\"*\"], images: [\"myacr.azurecr.io/*\"]}").exempted.map(\.finding.container) == ["app"])
+        // `*` is every image: only the pod-level finding (no container) stays.
+        let all = try result("- {rules: [\"*\"], images: [\"*\"]}")
+        #expect(all.findings.map(\.path) == ["spec.hostNetwork"])
+        #expect(all.exempted.count == 3)
     }
 
     @Test func allMatchersMustMatch() throws {

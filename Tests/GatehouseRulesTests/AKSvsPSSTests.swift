@@ -113,6 +113,11 @@ struct AKSvsPSSTests {
             name: "forbidden sysctl prefix", rule: "pod-sysctls", parameters: "forbiddenSysctls: [kernel.shm]", pss: baseline,
             aksFails: true, pssFails: false,
             spec: "spec:\n  securityContext: {sysctls: [{name: kernel.shm_rmid_forced, value: \"1\"}]}\n  containers:\n  - {name: a, image: x}\n"),
+        // CVE-2022-0811: the value sets kernel.core_pattern in vulnerable runtimes. PSA reads names only.
+        Case(
+            name: "sysctl value with + and = (cr8escape)", rule: "pod-sysctls", parameters: nil, pss: baseline,
+            aksFails: true, pssFails: false,
+            spec: "spec:\n  securityContext: {sysctls: [{name: kernel.shm_rmid_forced, value: \"1+kernel.core_pattern=|/x #\"}]}\n  containers:\n  - {name: a, image: x}\n"),
         Case(
             name: "legacy Azure privilege escalation", rule: "pod-allow-privilege-escalation", parameters: "mode: azure-legacy",
             pss: restricted, aksFails: false, pssFails: true, spec: "spec:\n  containers:\n  - {name: a, image: x}\n"),

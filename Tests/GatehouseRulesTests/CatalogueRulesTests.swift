@@ -257,3 +257,43 @@ struct CatalogueRulesTests {
         }
     }
 }
+
+/// Host paths are compared as the node resolves them: spelled differently, a path names the same directory.
+struct HostPathNamesTests {
+    @Test(arguments: [
+        ("/var/run/docker.sock", "/var/run/docker.sock"), ("/var//run/./docker.sock/", "/var/run/docker.sock"),
+        ("/var/log/../run/docker.sock", "/var/run/docker.sock"), ("/../../run", "/run"), ("//", "/"), ("/", "/"),
+        ("run/crio", "/run/crio"),
+    ])
+    func normalises(_ path: String, _ expected: String) {
+        #expect("/" + HostPathNames.components(path).joined(separator: "/") == expected)
+    }
+
+    @Test func runAndVarRunAreOneDirectory() {
+        func spellings(_ path: String) -> [String] {
+            HostPathNames.spellings(of: HostPathNames.components(path)).map { "/" + $0.joined(separator: "/") }
+        }
+        #expect(spellings("/var/run/crio/crio.sock") == ["/var/run/crio/crio.sock", "/run/crio/crio.sock"])
+        #expect(spellings("/run") == ["/run", "/var/run"])
+        #expect(spellings("/var/runner") == ["/var/runner"])
+        #expect(spellings("/var") == ["/var"])
+    }
+
+    /// `..` cannot climb out of an allowed prefix of pod-hostpath.
+    @Test func allowListIsNotEscapedByBacksteps() throws {
+        let rule = try PodHostPath(parameters: RuleParameters(ParsedYAML.firstDocument("allowedHostPaths: [{pathPrefix: /var/log}]")))
+        let yaml = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+              - {name: a, image: x}
+              volumes:
+              - {name: ok, hostPath: {path: /var/log/./pods/}}
+              - {name: escape, hostPath: {path: /var/log/../run/containerd/containerd.sock}}
+            """
+        let object = try #require(Manifests.load(yaml).objects.first)
+        #expect(rule.evaluate(object).map(\.path) == ["spec.volumes[1].hostPath.path"])
+    }
+}

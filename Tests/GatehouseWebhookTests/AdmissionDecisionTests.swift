@@ -56,6 +56,15 @@ struct AdmissionDecisionTests {
         #expect(decision.reason == .exemptNamespace)
     }
 
+    @Test("a repeated JSON key reads as the API server reads it: the last value wins")
+    func repeatedKeyLastWins() throws {
+        func object(_ first: Bool, _ last: Bool) -> String {
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"a","image":"x","securityContext":{"privileged":\#(first),"privileged":\#(last)}}]}}"#
+        }
+        #expect(try Self.process(Reviews.review(object: object(false, true))).0.allowed == false)
+        #expect(try Self.process(Reviews.review(object: object(true, false))).0.allowed == true)
+    }
+
     @Test("a moved container is a new violation: denied")
     func movedContainer() throws {
         // The privileged container moves from index 0 to index 1: its path changes, so it is treated as new.

@@ -53,7 +53,14 @@ struct CorpusTests {
             errors += outcome.errors
         }
         #expect(objects >= 3_600)
-        #expect(errors.isEmpty, "\(errors.prefix(5))")
+        // The only errors are real ones: eight published manifests repeat a key (kubectl refuses them).
+        let repeated = errors.filter { $0.message.contains("repeats the key at line") }
+        #expect(repeated.count == errors.count, "\(errors.filter { !$0.message.contains("repeats the key") }.prefix(5))")
+        #expect(
+            Set(repeated.map { String($0.file.split(separator: "/").last ?? "") }) == [
+                "my-target-cluster.yaml", "replicator.yaml", "platform.yaml", "etcd-controller.yaml",
+                "etcd-discovery-controller.yaml", "openshift-controller.yaml", "quobyte-admin-secret.yaml", "sc-pvc.yaml",
+            ])
         #expect(kinds.isSuperset(of: ["Deployment", "Service", "ClusterRole", "CustomResourceDefinition"]))
     }
 }

@@ -13,6 +13,7 @@ enum YAMLDifferential {
         var nodes: [[UInt32]]
         var bytes: [UInt8]
         var root: Int32
+        var repeatedKey: RepeatedKey?
     }
 
     struct Outcome: Equatable {
@@ -31,7 +32,8 @@ enum YAMLDifferential {
                 nodes.append([UInt32(n.kind.rawValue), n.flag ? 1 : 0, n.line, n.column, n.start, n.count])
             }
             let bytes = Array(UnsafeBufferPointer(start: tree.bytes, count: tree.storedBytes))
-            documents.append(Document(index: index, nodes: nodes, bytes: bytes, root: tree.rootIndex))
+            documents.append(
+                Document(index: index, nodes: nodes, bytes: bytes, root: tree.rootIndex, repeatedKey: tree.repeatedKey))
         }
         return (Outcome(documents: documents, problem: problem), fast)
     }
@@ -55,6 +57,10 @@ enum YAMLDifferential {
         }
         for (a, b) in zip(fast.documents, reference.documents) where a != b {
             if a.index != b.index { return "document index: fast \(a.index), libyaml \(b.index)" }
+            if a.repeatedKey != b.repeatedKey {
+                return "document \(a.index) repeated key: fast \(String(describing: a.repeatedKey)), "
+                    + "libyaml \(String(describing: b.repeatedKey))"
+            }
             if a.bytes != b.bytes {
                 return "document \(a.index) bytes: fast \(String(decoding: a.bytes, as: UTF8.self).debugDescription), "
                     + "libyaml \(String(decoding: b.bytes, as: UTF8.self).debugDescription)"
@@ -200,6 +206,22 @@ struct FastYAMLDifferentialTests {
     ])
     func fallbackAgrees(text: String) {
         for prefix in ["", "---\nfirst: document\n", "first: document\n---\n", "---\nx: 1\n...\n"] {
+            let bytes = Array((prefix + text).utf8)
+            #expect(YAMLDifferential.difference(bytes) == nil, "\((prefix + text).debugDescription)")
+        }
+    }
+
+    /// Repeated keys, in every place a key is written: both routes report the same repeat, at the same
+    /// positions, in the same document.
+    @Test(arguments: [
+        "a: 1\na: 2\n", "a: 1\nb: 2\na: 3\n", "apiVersion: v1\nkind: A\napiVersion: v1\nkind: B\n", "a: {b: 1, b: 2}\n",
+        "- a: 1\n  a: 2\n", "a:\n  b: 1\n  c:\n    d: 1\n    d: 2\n  b: 3\n", "\"a\": 1\n'a': 2\n", "a: 1\n\"a\": 2\n",
+        "~: 1\nnull: 2\n", "1: a\n\"1\": b\n", "a: 1\n---\nb: 1\nb: 2\n---\nc: 1\n", "é: 1\né: 2\n", "a: 1\r\na: 2\r\n",
+        "k: |\n  x\nk: y\n", "<<: {a: 1}\n<<: {b: 1}\n", "a: &x {b: 1}\nc: {<<: *x, b: 2, b: 3}\n",
+        "? [a]\n: 1\n? [a]\n: 2\nb: 3\n", "? {x: 1}\n: a\nx: 2\n", "a: &k key\n*k : 2\nkey: 3\n",
+    ])
+    func repeatedKeysReadAlike(text: String) {
+        for prefix in ["", "---\nfirst: document\n", "x: &y 1\n---\n"] {
             let bytes = Array((prefix + text).utf8)
             #expect(YAMLDifferential.difference(bytes) == nil, "\((prefix + text).debugDescription)")
         }

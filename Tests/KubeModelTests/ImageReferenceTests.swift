@@ -47,4 +47,31 @@ struct ImageReferenceTests {
             #expect(try #require(ImageReference(text)).matches("*"))
         }
     }
+
+    /// `*` is every image; `registry/*` every image of the registry, Docker Hub's official images included.
+    @Test(arguments: [
+        ("*", "nginx", true), ("*", "myacr.azurecr.io/team/app@sha256:abc", true), ("**", "localhost:5000/x", true),
+        ("docker.io/*", "nginx", true), ("docker.io/*", "bitnami/redis:7", true),
+        ("docker.io/*", "docker.io/library/nginx:latest", true), ("index.docker.io/*", "bitnami/redis", true),
+        ("docker.io/*", "ghcr.io/o/r:1", false), ("docker.io/*", "docker.io.evil.example/x", false),
+        ("localhost:5000/*", "localhost:5000/team/app", true), ("localhost:5000/*", "localhost:5001/app", false),
+        ("nginx", "docker.io/library/nginx:latest", true), ("docker.io/library/nginx:latest", "nginx", true),
+        ("nginx", "nginxinc/nginx", false), ("bitnami/*", "bitnami/redis", true), ("bitnami/*", "nginx", false),
+        ("myacr.azurecr.io/team/*", "myacr.azurecr.io/team/app:1", true), ("myacr.azurecr.io/team/*", "nginx", false),
+        ("myacr.azurecr.io/team/*", "myacr.azurecr.io/teammate/app", false), ("UPPER CASE*", "nginx", false),
+    ])
+    func wildcardPatterns(_ pattern: String, _ image: String, _ expected: Bool) throws {
+        #expect(try #require(ImageReference(image)).matches(pattern) == expected)
+    }
+
+    /// Allow-lists (`isUnder`): `*` admits every image, `docker.io/*` all of Docker Hub.
+    @Test func allowListWildcards() throws {
+        for image in ["nginx", "docker.io/library/nginx:latest", "ghcr.io/o/r:1", "localhost:5000/a"] {
+            #expect(try #require(ImageReference(image)).isUnder("*"), "\(image)")
+        }
+        #expect(try #require(ImageReference("nginx")).isUnder("docker.io/*"))
+        #expect(try #require(ImageReference("bitnami/redis")).isUnder("docker.io/*"))
+        #expect(try #require(ImageReference("nginx")).isUnder("nginx"))
+        #expect(try !#require(ImageReference("ghcr.io/o/r:1")).isUnder("docker.io/*"))
+    }
 }

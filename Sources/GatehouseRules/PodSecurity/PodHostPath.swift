@@ -24,7 +24,8 @@ public struct PodHostPath: Rule {
             PSS profiles: PSA check `hostPathVolumes` at baseline (any hostPath fails); at restricted the check \
             is replaced by `restrictedVolumes` (pod-volume-types), so this rule reports nothing there.
             aks profile: allowed when hostPath.path is under an allowedHostPaths[].pathPrefix by path component \
-            ("/foo" allows /foo, /foo/ and /foo/bar, not /fool; "/" allows everything); if a matching entry \
+            ("/foo" allows /foo, /foo/ and /foo/bar, not /fool; "/" allows everything), after removing `.` \
+            components and applying `..` ones (/foo/../var/run is not under /foo); if a matching entry \
             has readOnly: true, every volumeMount of the volume (any container) must set readOnly: true. \
             All volumes are checked, mounted or not. Windows-nodeSelector pods are skipped.
             """,
@@ -127,10 +128,9 @@ public struct PodHostPath: Rule {
         self.allowed = allowed
     }
 
-    /// Path components, ignoring leading, trailing and repeated slashes (`/` has none).
-    static func components(_ path: String) -> [Substring] {
-        path.split(separator: "/", omittingEmptySubsequences: true)
-    }
+    /// Path components, ignoring leading, trailing and repeated slashes and `.`, with `..` applied (`/` has
+    /// none), so `/var/log/../run/docker.sock` is not under an allowed `/var/log`.
+    static func components(_ path: String) -> [Substring] { HostPathNames.components(path) }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
         guard let pod = context.template else { return }

@@ -2,13 +2,15 @@ import KubeModel
 
 /// pod-hostpath-sensitive: no hostPath volume exposes a sensitive host path.
 public struct PodHostpathSensitive: Rule {
-    /// kubeaudit's list (taken from Falco's sensitive mounts) without `/` and `/etc`, plus the containerd and
-    /// CRI-O sockets under /run, and the runtimes' state directories.
+    /// kubeaudit's list (taken from Falco's sensitive mounts) without `/` and `/etc`, plus every container
+    /// runtime's socket (containerd, CRI-O, cri-dockerd, Docker) and socket directory under /run and /var/run,
+    /// and the runtimes' state directories.
     static let defaultPaths = [
         "/proc", "/root", "/home/admin", "/etc/kubernetes", "/etc/kubernetes/manifests", "/var/lib/kubelet",
         "/var/lib/kubelet/pki", "/var/run/docker.sock", "/run/docker.sock", "/var/run/crio/crio.sock",
         "/run/crio/crio.sock", "/var/run/containerd/containerd.sock", "/run/containerd/containerd.sock",
-        "/var/lib/docker", "/var/lib/containerd",
+        "/var/lib/docker", "/var/lib/containerd", "/var/run/cri-dockerd.sock", "/run/cri-dockerd.sock",
+        "/var/run/containerd", "/run/containerd", "/var/run/crio", "/run/crio", "/var/run/docker", "/run/docker",
     ]
     /// Directories sensitive as a whole but with harmless, commonly mounted children (/etc/localtime,
     /// /etc/ssl/certs): only the directory itself, or a parent of it, is reported.
@@ -28,13 +30,16 @@ public struct PodHostpathSensitive: Rule {
             it equals or contains an entry of `sensitiveExactPaths` (default `/` and `/etc`: the directory \
             itself is sensitive, but children such as /etc/localtime or /etc/ssl/certs are routinely mounted, \
             and the sensitive ones, like /etc/kubernetes, are in `sensitivePaths`). Paths are compared by \
-            component after removing empty, `.` and `..` components (`/var//run/./docker.sock/` is \
-            `/var/run/docker.sock`), case-sensitively; `/` is never "under" anything but itself.
+            component after removing empty, `.` and `..` components (`/var//run/./docker.sock/` and \
+            `/var/log/../run/docker.sock` are `/var/run/docker.sock`), case-sensitively; `/` is never "under" \
+            anything but itself. `/var/run` is a symlink to `/run` on current distributions, followed when the \
+            kubelet mounts a host path, so a path under either is also compared under the other name \
+            (mounting `/run` exposes an entry `/var/run/docker.sock`).
             All volumes are checked, mounted or not (as PSA and gatekeeper; Azure's hostPath policy only checks \
             mounted volumes): an unmounted volume costs nothing to remove, and an ephemeral container can mount it \
             later. Defaults: kubeaudit's list (from Falco; kubeaudit compares paths exactly) split between the \
-            two parameters, plus the containerd and CRI-O sockets under /run and /var/run and \
-            /var/lib/{docker,containerd}. Defender's list for alert \
+            two parameters, plus every CRI socket (containerd, CRI-O, cri-dockerd, Docker) and the containerd, \
+            CRI-O and Docker socket directories under /run and /var/run, and /var/lib/{docker,containerd}. Defender's list for alert \
             K8S_SensitiveMount is not public (UNVERIFIED).
             Field: spec.volumes[*].hostPath.path.
             """,
@@ -110,6 +115,38 @@ public struct PodHostpathSensitive: Rule {
                 """,
                 parameters: "{sensitivePaths: [/data], sensitiveExactPaths: []}",
                 paths: ["spec.volumes[0].hostPath.path", "spec.volumes[1].hostPath.path"]),
+            Example(
+                """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: runtime}
+                spec:
+                  volumes:
+                  - {name: dockerd, hostPath: {path: /var/run/cri-dockerd.sock, type: Socket}}
+                  - {name: crio, hostPath: {path: "/run//crio/"}}
+                  - {name: run, hostPath: {path: /run}}
+                  - {name: back, hostPath: {path: /var/log/../run/containerd/containerd.sock}}
+                  containers:
+                  - {name: app, image: app:1}
+                """,
+                paths: [
+                    "spec.volumes[0].hostPath.path", "spec.volumes[1].hostPath.path",
+                    "spec.volumes[2].hostPath.path", "spec.volumes[3].hostPath.path",
+                ]),
+            Example(
+                """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: symlink}
+                spec:
+                  volumes:
+                  - {name: run, hostPath: {path: /run/}}
+                  - {name: sock, hostPath: {path: /run/docker.sock}}
+                  containers:
+                  - {name: app, image: app:1}
+                """,
+                parameters: "{sensitivePaths: [/var/run/docker.sock], sensitiveExactPaths: []}",
+                paths: ["spec.volumes[0].hostPath.path", "spec.volumes[1].hostPath.path"]),
         ]
     )
 
@@ -125,29 +162,19 @@ public struct PodHostpathSensitive: Rule {
         }
     }
 
-    /// Path components with empty and `.` removed and `..` applied.
-    static func components(_ path: String) -> [Substring] {
-        var result: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == ".." {
-                if !result.isEmpty { result.removeLast() }
-                continue
-            }
-            result.append(part)
-        }
-        return result
-    }
+    static func components(_ path: String) -> [Substring] { HostPathNames.components(path) }
 
-    /// The first sensitive path `path` overlaps.
-    func overlap(_ path: [Substring]) -> String? {
-        for (text, s) in exact where path.count <= s.count && s[..<path.count] == path[...] {
-            return text
-        }
-        for (text, s) in sensitive {
-            // `path` is s, or under s (s is a prefix), or above s (path is a prefix of s).
-            let shorter = min(s.count, path.count)
-            if s[..<shorter] == path[..<shorter], !s.isEmpty || path.isEmpty { return text }
+    /// The first sensitive path `path` overlaps, under any of its names, and whether it is that path.
+    func overlap(_ path: [Substring]) -> (text: String, same: Bool)? {
+        for path in HostPathNames.spellings(of: path) {
+            for (text, s) in exact where path.count <= s.count && s[..<path.count] == path[...] {
+                return (text, path == s)
+            }
+            for (text, s) in sensitive {
+                // `path` is s, or under s (s is a prefix), or above s (path is a prefix of s).
+                let shorter = min(s.count, path.count)
+                if s[..<shorter] == path[..<shorter], !s.isEmpty || path.isEmpty { return (text, path == s) }
+            }
         }
         return nil
     }
@@ -160,9 +187,9 @@ public struct PodHostpathSensitive: Rule {
             guard let pathValue = volume["hostPath"]?["path"], let path = pathValue.string else { continue }
             guard let match = overlap(Self.components(path)) else { continue }
             let name = volume["name"]?.string ?? ""
-            let relation = Self.components(path) == Self.components(match) ? "is" : "overlaps"
+            let relation = match.same ? "is" : "overlaps"
             context.report(
-                "volume \"\(name)\" mounts host path \"\(path)\", which \(relation) the sensitive path \(match)",
+                "volume \"\(name)\" mounts host path \"\(path)\", which \(relation) the sensitive path \(match.text)",
                 path: template.path("volumes[\(i)].hostPath.path"), at: pathValue)
         }
     }

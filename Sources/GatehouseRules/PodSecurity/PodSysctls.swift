@@ -8,6 +8,12 @@ import KubeModel
 /// profile this rule applies both: `forbiddenSysctls` with Azure's prefix semantics (default empty) and
 /// `allowedSysctls` (default: the newest PSS safe list; entries may end in `*`). Under the PSS profiles
 /// only the safe list of the requested version counts.
+///
+/// Values: CRI-O passed every sysctl to its `pinns` helper as one `name=value+name=value` argument, so a value
+/// containing `+` or `=` set further sysctls of the attacker's choosing (CVE-2022-0811, "cr8escape":
+/// `kernel.shm_rmid_forced=1+kernel.core_pattern=|/payload` runs a program as root on the node). No sysctl
+/// value needs either character, so the `aks` profile fails such a value whatever the name, allowed or not.
+/// The PSS profiles stay exactly PSA's verdict: PSA's `sysctls` check reads names only.
 public struct PodSysctls: Rule {
     /// The safe sysctls each policy version adds (`check_sysctls.go`).
     static let safeByVersion: [(version: PSSVersion, names: [String])] = [
@@ -45,8 +51,10 @@ public struct PodSysctls: Rule {
             net.ipv4.tcp_keepalive_time, tcp_fin_timeout, tcp_keepalive_intvl, tcp_keepalive_probes; v1.32 \
             net.ipv4.tcp_rmem, tcp_wmem; v1.37 net.ipv4.tcp_slow_start_after_idle, tcp_notsent_lowat.
             aks profile: fails when a name is in forbiddenSysctls (an entry also forbids names it prefixes, \
-            "*" forbids all) or is not in allowedSysctls (entries may end in "*"; default the newest safe list). \
-            Windows-nodeSelector pods skipped.
+            "*" forbids all) or is not in allowedSysctls (entries may end in "*"; default the newest safe list); \
+            and, whatever the name, for every spec.securityContext.sysctls[*].value containing "+" or "=" \
+            (CVE-2022-0811: CRI-O's pinns read such a value as further sysctls to set). The PSS profiles read \
+            names only, exactly as PSA does, and do not check values. Windows-nodeSelector pods skipped.
             """,
         rationale: "Unsafe sysctls are not namespaced or not isolated: setting them changes the kernel for every pod on the node.",
         remediation: "Remove the sysctl, or move the workload to a dedicated node pool whose kubelet allows it and exempt it explicitly.",
@@ -104,6 +112,20 @@ public struct PodSysctls: Rule {
                 """,
                 parameters: "forbiddenSysctls: [net.ipv4.tcp_keepalive]",
                 paths: ["spec.securityContext.sysctls[0].name"]),
+            Example(
+                """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: cr8escape}
+                spec:
+                  securityContext:
+                    sysctls:
+                    - {name: net.ipv4.tcp_syncookies, value: "1"}
+                    - {name: kernel.shm_rmid_forced, value: "1+kernel.core_pattern=|/var/lib/payload #"}
+                  containers:
+                  - {name: app, image: alpine:3.20}
+                """,
+                paths: ["spec.securityContext.sysctls[1].value"]),
         ]
     )
 
@@ -139,6 +161,19 @@ public struct PodSysctls: Rule {
                 context.report("sysctl \"\(sysctl.name)\" is not in the allowed list", path: sysctl.path, at: sysctl.node)
             }
         }
+        guard let list = pod.securityContext?["sysctls"], list.isSequence else { return }
+        for (i, item) in list.items.enumerated() {
+            guard let value = item["value"], let text = value.string, Self.setsFurtherSysctls(text) else { continue }
+            context.report(
+                "sysctl \"\(PodFields.string(item, "name"))\" has the value \"\(text)\", whose \"+\" or \"=\" sets "
+                    + "further sysctls in vulnerable runtimes (CVE-2022-0811)",
+                path: pod.path("securityContext.sysctls[\(i)].value"), at: value)
+        }
+    }
+
+    /// Whether a sysctl value carries `+` or `=`, the separators of CRI-O's `pinns -s name=value+name=value`.
+    static func setsFurtherSysctls(_ value: String) -> Bool {
+        value.utf8.contains { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "=") }
     }
 
     static func sysctls(_ pod: PodTemplate) -> [(name: String, path: String, node: Value)] {

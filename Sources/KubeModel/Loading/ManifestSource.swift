@@ -119,6 +119,12 @@ extension Manifests {
         func fail(_ problem: LoadProblem) {
             outcome.errors.append(LoadError(file: file, position: problem.position, message: problem.message))
         }
+        // A document with a repeated key is not judged: a lenient reader keeps the last value, a strict one
+        // (kubectl) refuses the document, so what it holds is not what would be applied.
+        func refuse(_ repeated: RepeatedKey, format: ManifestFormat) {
+            outcome.errors.append(
+                LoadError(file: file, position: repeated.position, message: repeated.message(format: format)))
+        }
 
         func readJSON() -> LoadProblem? {
             outcome.format = .json
@@ -137,7 +143,9 @@ extension Manifests {
                         lastDocument = document
                     }
                     recovery.delivered(place)
-                    if let item = place.item {
+                    if let repeated = tree.repeatedKey {
+                        refuse(repeated, format: .json)
+                    } else if let item = place.item {
                         splitter.listItem(tree.root, document: document, index: item, onObject: deliver, onNote: note)
                     } else {
                         splitter.split(tree, document: document, onObject: deliver, onNote: note)
@@ -164,7 +172,11 @@ extension Manifests {
             var released = 0
             return YAMLLoader.load(bytes, limits: limits) { tree, index, consumed in
                 outcome.documents += 1
-                splitter.split(tree, document: index, onObject: deliver, onNote: note)
+                if let repeated = tree.repeatedKey {
+                    refuse(repeated, format: .yaml)
+                } else {
+                    splitter.split(tree, document: index, onObject: deliver, onNote: note)
+                }
                 if let releaser, consumed - released >= PageReleaser.step {
                     releaser.release(from: released, to: consumed)
                     released = consumed
@@ -214,6 +226,18 @@ extension Manifests {
             }
         }
         return false
+    }
+}
+
+extension RepeatedKey {
+    /// The input error for a document holding this repeat. A top-level `apiVersion` or `kind` written twice
+    /// in YAML is most often two documents run together, so the message says so.
+    func message(format: ManifestFormat) -> String {
+        let name = format == .json ? "JSON" : "YAML"
+        let runTogether = format != .json && position.column == 1 && first.column == 1
+            && (key == "apiVersion" || key == "kind")
+        let hint = runTogether ? " (is a \"---\" missing between two documents?)" : ""
+        return "key \"\(key)\" repeats the key at line \(first.line)\(hint); kubectl refuses such \(name)"
     }
 }
 

@@ -12,8 +12,12 @@ public final class Tree: @unchecked Sendable {
     @usableFromInline let storedNodes: Int
     @usableFromInline let storedBytes: Int
     @usableFromInline let rootIndex: Int32
+    /// A key written twice in one mapping of this document, if any: the document is then not the object a
+    /// strict reader (kubectl, the API server's strict field validation) would accept.
+    public let repeatedKey: RepeatedKey?
 
     init(nodes: [Node], bytes: [UInt8], rootIndex: Int32) {
+        self.repeatedKey = nil
         self.nodes = nodes.withUnsafeBufferPointer { Self.copy($0.baseAddress, count: $0.count) }
         self.bytes = bytes.withUnsafeBufferPointer { Self.copy($0.baseAddress, count: $0.count) }
         self.storedNodes = nodes.count
@@ -22,7 +26,11 @@ public final class Tree: @unchecked Sendable {
     }
 
     /// Copies a builder's buffers into exact-size storage.
-    init(nodes: UnsafePointer<Node>, nodeCount: Int, bytes: UnsafePointer<UInt8>, byteCount: Int, rootIndex: Int32) {
+    init(
+        nodes: UnsafePointer<Node>, nodeCount: Int, bytes: UnsafePointer<UInt8>, byteCount: Int, rootIndex: Int32,
+        repeatedKey: RepeatedKey?
+    ) {
+        self.repeatedKey = repeatedKey
         self.nodes = Self.copy(nodes, count: nodeCount)
         self.bytes = Self.copy(bytes, count: byteCount)
         self.storedNodes = nodeCount
@@ -78,6 +86,24 @@ struct Node: Sendable {
         self.column = column
         self.start = start
         self.count = count
+    }
+}
+
+/// A mapping key that repeats an earlier key of the same mapping. Lenient readers keep the last value, so the
+/// first is silently lost: `privileged: false` followed by `privileged: true`, or two documents run together
+/// without `---`.
+public struct RepeatedKey: Sendable, Hashable {
+    /// The key's text.
+    public var key: String
+    /// Where the repeat is written.
+    public var position: SourcePosition
+    /// Where the key is first written.
+    public var first: SourcePosition
+
+    public init(key: String, position: SourcePosition, first: SourcePosition) {
+        self.key = key
+        self.position = position
+        self.first = first
     }
 }
 

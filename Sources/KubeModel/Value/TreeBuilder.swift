@@ -13,6 +13,8 @@ struct TreeBuilder: ~Copyable {
     private var frames: GrowableBuffer<Frame>
     /// Nodes the document would have with every alias expanded: the billion-laughs guard reads it.
     private(set) var expandedNodes = 0
+    /// The earliest key of this document that repeats an earlier key of its mapping.
+    private(set) var repeatedKey: RepeatedKey?
 
     struct Frame {
         var kind: ValueKind
@@ -90,6 +92,7 @@ struct TreeBuilder: ~Copyable {
         let frame = frames.removeLast()
         var first = UInt32(truncatingIfNeeded: nodes.count)
         var itemCount = pending.count - frame.pendingStart
+        if frame.kind == .mapping, itemCount >= 4 { findRepeatedKey(pairsFrom: frame.pendingStart, count: itemCount / 2) }
         if frame.kind == .mapping, frame.hasMergeKey {
             (first, itemCount) = appendMergedPairs(from: frame.pendingStart)
         } else if itemCount > 0 {
@@ -132,10 +135,11 @@ struct TreeBuilder: ~Copyable {
         pending.truncate(to: 0)
         let tree = Tree(
             nodes: nodes.base, nodeCount: nodes.count, bytes: bytes.base, byteCount: bytes.count,
-            rootIndex: Int32(nodes.count - 1))
+            rootIndex: Int32(nodes.count - 1), repeatedKey: repeatedKey)
         nodes.truncate(to: 0)
         bytes.truncate(to: 0)
         expandedNodes = 0
+        repeatedKey = nil
         return tree
     }
 
@@ -146,6 +150,7 @@ struct TreeBuilder: ~Copyable {
         pending.truncate(to: 0)
         frames.truncate(to: 0)
         expandedNodes = 0
+        repeatedKey = nil
     }
 
     /// `n` nodes appear at the current position: a scalar (1) or an alias (its anchor's expanded size).
@@ -194,6 +199,88 @@ struct TreeBuilder: ~Copyable {
             nodes.append(v)
         }
         return (first, result.count * 2)
+    }
+
+    /// Looks for a key that repeats an earlier key among the `pairs` key-value pairs at `start` in `pending`
+    /// (merged pairs are not there yet: a merge key may be overridden, and `<<` itself is skipped). Mappings
+    /// are small, so each key is compared with the keys before it, by length and first byte before the bytes;
+    /// above 16 keys, their hashes are sorted instead, so a huge mapping does not cost a quadratic scan.
+    private mutating func findRepeatedKey(pairsFrom start: Int, count pairs: Int) {
+        if pairs > 16 { return findRepeatedKeyByHash(pairsFrom: start, count: pairs) }
+        var i = 1
+        while i < pairs {
+            let key = pending.base[start + 2 * i]
+            if isPlainKey(key) {
+                var j = 0
+                while j < i {
+                    let earlier = pending.base[start + 2 * j]
+                    if sameKey(earlier, key) {
+                        noteRepeat(of: earlier, at: key)
+                        return
+                    }
+                    j += 1
+                }
+            }
+            i += 1
+        }
+    }
+
+    @inline(never)
+    private mutating func findRepeatedKeyByHash(pairsFrom start: Int, count pairs: Int) {
+        var hashed: [(hash: UInt64, pair: Int)] = []
+        hashed.reserveCapacity(pairs)
+        for pair in 0..<pairs {
+            let key = pending.base[start + 2 * pair]
+            guard isPlainKey(key) else { continue }
+            var hash: UInt64 = key.kind == .null ? 1 : 0xcbf2_9ce4_8422_2325
+            for k in 0..<Int(key.count) { hash = (hash ^ UInt64(bytes.base[Int(key.start) + k])) &* 0x100_0000_01b3 }
+            hashed.append((hash, pair))
+        }
+        hashed.sort { ($0.hash, $0.pair) < ($1.hash, $1.pair) }
+        // Within a run of equal hashes, compare each key with the earlier ones; keep the repeat written first.
+        var found: (first: Node, again: Node, pair: Int)?
+        var runStart = 0
+        for i in 1..<max(hashed.count, 1) {
+            if hashed[i].hash != hashed[runStart].hash {
+                runStart = i
+                continue
+            }
+            let key = pending.base[start + 2 * hashed[i].pair]
+            for j in runStart..<i {
+                let earlier = pending.base[start + 2 * hashed[j].pair]
+                if sameKey(earlier, key), found.map({ hashed[i].pair < $0.pair }) ?? true {
+                    found = (earlier, key, hashed[i].pair)
+                    break
+                }
+            }
+        }
+        if let found { noteRepeat(of: found.first, at: found.again) }
+    }
+
+    /// A scalar key other than a merge key (a string's flag marks a plain `<<`). Only these are compared: a
+    /// container's `start` and `count` are node indices, not text.
+    @inline(__always)
+    private func isPlainKey(_ key: Node) -> Bool {
+        key.kind.rawValue <= ValueKind.string.rawValue && !(key.kind == .string && key.flag)
+    }
+
+    /// Two plain keys with the same text, both null or neither (a null key has no text). `b` is known plain.
+    @inline(__always)
+    private func sameKey(_ a: Node, _ b: Node) -> Bool {
+        guard a.count == b.count, (a.kind == .null) == (b.kind == .null), isPlainKey(a) else { return false }
+        if a.count == 0 { return true }
+        guard bytes.base[Int(a.start)] == bytes.base[Int(b.start)] else { return false }
+        return memcmpBytes(bytes.base + Int(a.start), bytes.base + Int(b.start), Int(a.count))
+    }
+
+    /// Keeps the repeat written first in the document (inner mappings close before outer ones).
+    @inline(never)
+    private mutating func noteRepeat(of first: Node, at again: Node) {
+        let position = SourcePosition(line: Int(again.line), column: Int(again.column))
+        if let known = repeatedKey, known.position < position { return }
+        let key = first.kind == .null ? "null" : withText(of: again) { String(decoding: $0, as: UTF8.self) }
+        repeatedKey = RepeatedKey(
+            key: key, position: position, first: SourcePosition(line: Int(first.line), column: Int(first.column)))
     }
 
     private func isMergeKeyText(_ node: Node) -> Bool {

@@ -115,15 +115,24 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `pattern` (an image reference as a user writes it in an exemption) names this image:
     /// a pattern without tag or digest matches every tag; a trailing `*` matches any suffix of the
-    /// normalised reference, so `*` alone matches every image.
+    /// normalised reference. `*` alone matches every image, and `registry/*` every image of that registry
+    /// (`docker.io/*` includes `nginx`, which is `docker.io/library/nginx`).
     public func matches(_ pattern: String) -> Bool {
         if pattern.hasSuffix("*") {
-            // A ``Glob`` over the normalised reference: the prefix in normalised form, minus the `:latest` a
-            // bare prefix would get. An empty prefix, or one that reads as no reference, matches every image.
-            var normalizedPrefix = ""
-            if let p = ImageReference(String(pattern.dropLast())) {
-                normalizedPrefix = p.tag == nil && p.digest == nil ? p.name : p.normalized
+            let prefix = String(pattern.dropLast())
+            if prefix.utf8.allSatisfy({ $0 == UInt8(ascii: "*") }) { return true }
+            if prefix.hasSuffix("/"), !prefix.dropLast().contains("/"), Self.looksLikeHost(String(prefix.dropLast())) {
+                return ImageReference(prefix + "x")?.registry == registry
             }
+            if prefix.hasSuffix("/") {
+                // A repository path (`myacr.azurecr.io/team/*`): normalised with a stand-in last component.
+                guard let p = ImageReference(prefix + "x") else { return false }
+                return Glob(String(p.name.dropLast()) + "*").matches(normalized)
+            }
+            // A prefix that names no image matches none: a typo must not exempt every image.
+            guard let p = ImageReference(prefix) else { return false }
+            // Compare on the normalised form of the prefix, minus the `:latest` a bare prefix would get.
+            let normalizedPrefix = p.tag == nil && p.digest == nil ? p.name : p.normalized
             return Glob(normalizedPrefix + "*").matches(normalized)
         }
         guard let p = ImageReference(pattern) else { return false }
@@ -144,9 +153,10 @@ extension ImageReference {
     /// Any other prefix is read as an image name; a trailing `/` or `/*` is ignored. A one-component Docker Hub
     /// name is both an official image and a namespace: `bitnami` (or `docker.io/bitnami`) allows
     /// `docker.io/library/bitnami` and everything under `docker.io/bitnami/`. A prefix with a tag or digest must match the image exactly (see ``matches(_:)``).
-    /// An empty prefix matches nothing.
+    /// An empty prefix matches nothing; `*` matches every image.
     public func isUnder(_ prefix: String) -> Bool {
         var p = String(prefix.trimmingWhitespace())
+        if p == "*" { return true }
         if p.hasSuffix("/*") { p.removeLast(2) }
         while p.hasSuffix("/") { p.removeLast() }
         guard !p.isEmpty else { return false }
