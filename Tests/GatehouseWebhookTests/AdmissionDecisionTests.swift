@@ -64,7 +64,21 @@ struct AdmissionDecisionTests {
         #expect(decision.allowed == false)
     }
 
-    @Test("templateAction is a ceiling: audit turns template denials into audit annotations")
+    @Test("an UPDATE without oldObject is judged as a CREATE, as docs/webhook.md says")
+    func updateWithoutOldObject() throws {
+        let privileged = Reviews.pod(privileged: true)
+        let (create, _) = try Self.process(Reviews.review(operation: "CREATE", object: privileged))
+        let (update, _) = try Self.process(Reviews.review(operation: "UPDATE", object: privileged, oldObject: nil))
+        let (notObject, _) = try Self.process(Reviews.review(operation: "UPDATE", object: privileged, oldObject: "[]"))
+        #expect(create.allowed == false)
+        for decision in [update, notObject] {
+            #expect(decision.allowed == false)
+            #expect(decision.message == create.message)
+            #expect(decision.findings.map(\.message) == create.findings.map(\.message))
+        }
+    }
+
+    @Test("podTemplates.action is a ceiling: audit turns template denials into audit annotations")
     func templateCeiling() throws {
         var policy = Policy.onlyPrivileged
         policy.templateAction = .audit
@@ -79,6 +93,32 @@ struct AdmissionDecisionTests {
 }
 
 extension AdmissionDecisionTests {
+    /// Kubernetes fields (AdmissionReview, webhook registration) that docs/webhook.md names; every other
+    /// camelCase name it quotes is a policy key.
+    static let kubernetesFields: Set<String> = ["auditAnnotations", "dryRun", "failurePolicy", "oldObject"]
+
+    @Test("every policy key docs/webhook.md names is one examples/policy.yaml documents")
+    func webhookDocPolicyKeys() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/webhook.md"), encoding: .utf8)
+        let example = try String(contentsOf: root.appendingPathComponent("examples/policy.yaml"), encoding: .utf8)
+        // Keys of the example, commented-out ones included: `  key:` or `# key:` at the start of a line.
+        let keys = Set(example.split(separator: "\n").compactMap { line -> String? in
+            let body = line.drop { $0 == " " || $0 == "#" }
+            guard let colon = body.firstIndex(of: ":") else { return nil }
+            let key = body[..<colon].drop { $0 == "-" || $0 == " " }
+            return key.allSatisfy { $0.isLetter } ? String(key) : nil
+        })
+        let quoted = doc.split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        for term in quoted {
+            let name = String(term.prefix { $0.isLetter })
+            guard name.contains(where: \.isUppercase), name.first?.isLowercase == true else { continue }
+            #expect(keys.contains(name) || Self.kubernetesFields.contains(name), "docs/webhook.md names `\(term)`")
+        }
+        #expect(keys.contains("podTemplates") && !keys.contains("templateAction"))
+    }
+
     static func benchReview(_ name: String) throws -> String {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
@@ -141,5 +181,36 @@ struct LimitTests {
         #expect(message.utf8.count <= DenialMessage.maxLength)
         #expect(message.contains("and "))
         #expect(message.contains("Fix pod-privileged: Remove it."))
+    }
+
+    @Test("fix hints that do not fit are counted in an \"and N more\" line")
+    func denialFixesSummarised() throws {
+        let object = try #require(Manifests.loadYAML(Reviews.pod()).objects.first)
+        var denials: [Finding] = []
+        var remediations: [String: String] = [:]
+        for i in 0..<40 {
+            var finding = Self.finding(i, message: "violation \(i)")
+            finding.ruleID = "rule-\(i)"
+            denials.append(finding)
+            remediations[finding.ruleID] = String(repeating: "Change the field. ", count: 10)
+        }
+        let message = DenialMessage.make(object: object, denials: denials, remediations: remediations)
+        #expect(message.utf8.count <= DenialMessage.maxLength)
+        let fixLines = message.split(separator: "\n").filter { $0.hasPrefix("Fix rule-") }
+        #expect(!fixLines.isEmpty && fixLines.count < 40)
+        #expect(message.hasSuffix("\nFix: and \(40 - fixLines.count) more (run `gatehouse rules explain RULE-ID` for each rule's remediation)"))
+
+        // The worst case: findings fill their share and are summarised too; both lines still fit.
+        let many = (0..<300).map { i -> Finding in
+            var finding = Self.finding(i, message: String(repeating: "x", count: 40))
+            finding.ruleID = "rule-\(i)"
+            return finding
+        }
+        var manyFixes: [String: String] = [:]
+        for f in many { manyFixes[f.ruleID] = String(repeating: "y", count: 300) }
+        let worst = DenialMessage.make(object: object, denials: many, remediations: manyFixes)
+        #expect(worst.utf8.count <= DenialMessage.maxLength)
+        #expect(worst.contains("\n- and "))
+        #expect(worst.contains("\nFix: and "))
     }
 }

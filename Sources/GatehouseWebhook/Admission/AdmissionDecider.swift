@@ -21,14 +21,15 @@ public enum OnErrorPolicy: String, Sendable, CaseIterable {
 ///    Deleting a Namespace also forgets its pod-security labels.
 /// 2. The engine evaluates the object with the request (``AdmissionInfo``): requests by exempt users or
 ///    groups, or in exempt or excluded namespaces, are skipped (allowed, with an `exempt` audit annotation
-///    saying why); per-namespace actions and the policy's `templateAction` (which replaces `deny` and `warn`
+///    saying why); per-namespace actions and the policy's `podTemplates.action` (which replaces `deny` and `warn`
 ///    on workload templates, so templates can warn while Pods are denied) are applied by the engine.
 /// 3. UPDATE (including `pods/ephemeralcontainers`): the engine also evaluates `oldObject`; a finding whose
 ///    rule id, field path and message the old object already had was not introduced by this update (a label
 ///    change, a finalizer removal, scaling a non-compliant Deployment) and is not denied: it is answered as a
 ///    warning marked "pre-existing". Anything the update introduces or changes (a new container, a changed
 ///    value or image, a container moved to another index) is judged as on CREATE. This generalises Pod
-///    Security Admission's "significant update" check to every rule and kind.
+///    Security Admission's "significant update" check to every rule and kind. An UPDATE without a usable
+///    `oldObject` is judged exactly as a CREATE.
 /// 4. Any deny finding denies (403, a message listing rule ids, paths and remediation). Warn findings become
 ///    `warnings`, audit findings `auditAnnotations`, whatever the outcome.
 public struct AdmissionDecider: Sendable {
@@ -206,10 +207,15 @@ public struct AdmissionDecider: Sendable {
 /// The denial text `kubectl` shows after `admission webhook "..." denied the request:`.
 ///
 /// One line per finding (`rule-id path: message`), then one remediation line per rule. Kept under
-/// ``maxLength`` so it is shown whole; the rest is summarised as "and N more".
+/// ``maxLength`` so it is shown whole: findings and fixes that do not fit are each summarised by an
+/// "and N more" line, which always has room (findings stop ``fixesReserve`` bytes early, and each fix line
+/// but the last leaves ``moreLineReserve`` bytes free).
 enum DenialMessage {
     static let maxLength = 2048
     static let maxRemediation = 200
+    static let fixesReserve = 200
+    /// Room for the longest "and N more" line.
+    static let moreLineReserve = 100
 
     static func make(object: KubeObject, denials: [Finding], remediations: [String: String]) -> String {
         let what = object.namespace.map { "\(object.kind) \($0)/\(object.name)" } ?? "\(object.kind) \(object.name)"
@@ -217,7 +223,7 @@ enum DenialMessage {
         var shown = 0
         for f in denials {
             let line = "\n- \(f.ruleID) \(f.path): \(f.message)"
-            if text.utf8.count + line.utf8.count > maxLength - 200 { break }
+            if text.utf8.count + line.utf8.count > maxLength - fixesReserve { break }
             text += line
             shown += 1
         }
@@ -225,11 +231,21 @@ enum DenialMessage {
             text += "\n- and \(denials.count - shown) more (run `gatehouse audit` on the manifest for the full list)"
         }
         var seen = Set<String>()
-        for f in denials where seen.insert(f.ruleID).inserted {
-            guard let fix = remediations[f.ruleID], !fix.isEmpty else { continue }
-            let line = "\nFix \(f.ruleID): \(clip(oneLine(fix), maxRemediation))"
-            if text.utf8.count + line.utf8.count > maxLength { break }
+        let fixes: [(rule: String, fix: String)] = denials.compactMap { f in
+            guard seen.insert(f.ruleID).inserted, let fix = remediations[f.ruleID], !fix.isEmpty else { return nil }
+            return (f.ruleID, fix)
+        }
+        var fixesShown = 0
+        for (i, entry) in fixes.enumerated() {
+            let line = "\nFix \(entry.rule): \(clip(oneLine(entry.fix), maxRemediation))"
+            let reserve = i == fixes.count - 1 ? 0 : moreLineReserve
+            if text.utf8.count + line.utf8.count + reserve > maxLength { break }
             text += line
+            fixesShown += 1
+        }
+        if fixesShown < fixes.count {
+            let more = fixes.count - fixesShown
+            text += "\nFix: and \(more) more (run `gatehouse rules explain RULE-ID` for each rule's remediation)"
         }
         return text
     }
