@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GatehouseRules
 import KubeModel
 
 /// A byte buffer reports are written into, flushed to a file descriptor in large chunks.

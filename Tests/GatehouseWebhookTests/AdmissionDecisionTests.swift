@@ -45,6 +45,30 @@ struct AdmissionDecisionTests {
         #expect(allow.allowed == true)
     }
 
+    @Test("an object without apiVersion or kind is judged as the kind request.kind names")
+    func typeFromRequestKind() throws {
+        let bare = #"{"metadata":{"name":"x"},"spec":{"containers":[{"name":"a","image":"x","securityContext":{"privileged":true}}]}}"#
+        let (decision, _) = try Self.process(Reviews.review(object: bare))
+        #expect(decision.allowed == false)
+        #expect(decision.ruleIDs == ["pod-privileged"])
+        #expect(decision.message?.hasPrefix("Gatehouse denied Pod default/x:") == true)
+
+        // Only the missing field is taken from the request: here the kind.
+        let noKind = #"{"apiVersion":"v1","metadata":{"name":"x"},"spec":{"containers":[{"name":"a","image":"x","securityContext":{"privileged":true}}]}}"#
+        let (kindOnly, _) = try Self.process(Reviews.review(object: noKind))
+        #expect(kindOnly.allowed == false)
+
+        // An UPDATE's oldObject falls back the same way: the unchanged violation is pre-existing.
+        let (update, _) = try Self.process(Reviews.review(operation: "UPDATE", object: bare, oldObject: bare))
+        #expect(update.allowed == true)
+        #expect(update.warnings.first?.contains("pre-existing") == true)
+
+        // With neither, the object cannot be evaluated.
+        let (unknown, _) = try Self.process(Reviews.review(kind: ("", "", "Pod"), object: bare))
+        #expect(unknown.reason == .unevaluable)
+        #expect(unknown.message?.contains("no apiVersion or kind, and request.kind names none") == true)
+    }
+
     @Test("the object's namespace defaults to the request's, so namespace exemptions apply")
     func namespaceFromRequest() throws {
         let object = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"a","image":"x","securityContext":{"privileged":true}}]}}"#

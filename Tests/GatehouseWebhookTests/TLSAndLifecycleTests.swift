@@ -76,6 +76,50 @@ struct TLSAndLifecycleTests {
         #expect(reloader.reloadNow() == true)
     }
 
+    @Test("a Secret that loses its key file is a failed reload: counted every poll, logged at error once")
+    func missingKeyFile() async throws {
+        let ca = try SelfSignedCA()
+        var volume = try SecretVolume(ca)
+        defer { volume.remove() }
+        let store = CertificateStore(try ServingCertificate(certificateFile: volume.certificateFile, keyFile: volume.keyFile))
+        let metrics = WebhookMetrics()
+        let logs = CapturedLogs()
+        let reloader = CertificateReloader(
+            certificateFile: volume.certificateFile, keyFile: volume.keyFile, store: store,
+            interval: .milliseconds(10), metrics: metrics, logger: logs.logger)
+        func failures() -> Int {
+            let line = String(decoding: metrics.exposition(), as: UTF8.self).split(separator: "\n")
+                .first { $0.hasPrefix("gatehouse_certificate_reloads_total{result=\"failure\"}") }
+            return line.flatMap { $0.split(separator: " ").last }.flatMap { Int($0) } ?? 0
+        }
+        let task = Task { try await reloader.run() }
+        defer { task.cancel() }
+
+        // The key disappears from the mounted Secret (its target is gone).
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: volume.keyFile)
+        try FileManager.default.removeItem(at: volume.directory.appendingPathComponent(target))
+        for _ in 0..<500 where failures() < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(failures() >= 3)
+        let errors = logs.all.filter { $0.level == .error }
+        #expect(errors.count == 1)
+        #expect(errors.first?.metadata["error"]?.hasPrefix(volume.keyFile) == true)
+
+        // The Secret is whole again: the next poll reloads it.
+        try volume.update(ca)
+        for _ in 0..<500 where !logs.all.contains(where: { $0.level == .info }) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(logs.all.contains { $0.message == "serving certificate reloaded" })
+        task.cancel()
+        _ = try? await task.value
+
+        // A broken pair (the key of another certificate) is logged at error, not warning.
+        #expect(reloader.reloadNow() == true)
+        try (try SelfSignedCA()).servingCertificatePEM.write(
+            toFile: volume.certificateFile, atomically: false, encoding: .utf8)
+        #expect(reloader.reloadNow() == false)
+        #expect(logs.all.filter { $0.level == .error }.count == 2)
+        #expect(!logs.all.contains { $0.level == .warning })
+    }
+
     @Test("with --client-ca, clients without a certificate from that CA are rejected in the handshake")
     func clientCertificates() async throws {
         let serverCA = try SelfSignedCA()

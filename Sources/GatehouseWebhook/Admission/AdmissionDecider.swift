@@ -3,7 +3,7 @@ import GatehouseRules
 import KubeModel
 
 /// What to answer when a well-formed review's object cannot be evaluated (missing, not an object, no
-/// apiVersion or kind). `deny` matches a webhook registered with `failurePolicy: Fail`.
+/// apiVersion or kind in the object nor in `request.kind`). `deny` matches a webhook registered with `failurePolicy: Fail`.
 public enum OnErrorPolicy: String, Sendable, CaseIterable {
     case allow, deny
 }
@@ -79,8 +79,11 @@ public struct AdmissionDecider: Sendable {
             return unevaluable(request, "request.object is not a JSON object")
         }
         let source = SourceRef(file: "admission:\(request.uid)")
-        guard let object = KubeObject(admitted: root, source: source, requestNamespace: request.namespace) else {
-            return unevaluable(request, "request.object has no apiVersion or kind")
+        guard
+            let object = KubeObject(
+                admitted: root, source: source, requestNamespace: request.namespace, requestType: request.objectType)
+        else {
+            return unevaluable(request, "request.object has no apiVersion or kind, and request.kind names none")
         }
         let admission = AdmissionInfo(
             user: request.username, groups: request.groups, operation: operation, namespace: request.namespace)
@@ -89,7 +92,8 @@ public struct AdmissionDecider: Sendable {
         let pss = engine.podSecurity.map { namespaces.podSecurity(in: object.namespace, defaults: $0) }
         let result: EvaluationResult
         if request.operation == .update, let oldRoot = request.oldObject, oldRoot.isMapping,
-            let old = KubeObject(admitted: oldRoot, source: source, requestNamespace: request.namespace)
+            let old = KubeObject(
+                admitted: oldRoot, source: source, requestNamespace: request.namespace, requestType: request.objectType)
         {
             result = engine.evaluate(object, oldObject: old, admission: admission, pss: pss)
         } else {
@@ -119,7 +123,8 @@ public struct AdmissionDecider: Sendable {
         let source = SourceRef(file: "admission:\(request.uid)")
         var object: KubeObject?
         if let old = request.oldObject, old.isMapping {
-            object = KubeObject(admitted: old, source: source, requestNamespace: request.namespace)
+            object = KubeObject(
+                admitted: old, source: source, requestNamespace: request.namespace, requestType: request.objectType)
         }
         if object == nil {
             object = Self.deletedObject(request, source: source)
@@ -153,8 +158,7 @@ public struct AdmissionDecider: Sendable {
         guard !request.kind.kind.isEmpty, !request.kind.version.isEmpty else { return nil }
         var json = JSONEmitter(style: .compact, capacity: 160)
         json.beginObject()
-        let group = request.kind.group
-        json.field("apiVersion", group.isEmpty ? request.kind.version : "\(group)/\(request.kind.version)")
+        json.field("apiVersion", request.kind.apiVersion)
         json.field("kind", request.kind.kind)
         json.key("metadata")
         json.beginObject()
