@@ -191,6 +191,22 @@ struct LimitTests {
         #expect(few == ["pod-privileged: container \"app\" must not set privileged (spec.containers[0].securityContext.privileged)"])
     }
 
+    @Test("audit annotation values stay within 2,048 bytes and count the entries left out")
+    func annotationValues() {
+        let findings = (0..<100).map { AdmissionDecisionTests.finding($0, message: "container \"c\($0)\" is privileged") }
+        let annotations = AuditAnnotationList.make(findings)
+        #expect(annotations.count == 1)
+        let value = annotations[0].value
+        #expect(value.utf8.count <= AuditAnnotationList.maxValue)
+        let shown = value.components(separatedBy: "; spec.containers").count
+        #expect(value.hasSuffix("; and \(100 - shown) more"))
+
+        // One entry longer than the limit, in multi-byte characters, is cut on a character boundary.
+        let long = AuditAnnotationList.make([AdmissionDecisionTests.finding(0, message: String(repeating: "é", count: 3000))])
+        #expect(long[0].value.utf8.count <= AuditAnnotationList.maxValue)
+        #expect(long[0].value.hasSuffix("..."))
+    }
+
     @Test("audit annotation keys are qualified-name parts of at most 63 characters",
           arguments: [("pod-privileged", "pod-privileged"), ("-x/y z-", "x-y-z"), (String(repeating: "a", count: 80), String(repeating: "a", count: 63)), ("///", "finding")])
     func annotationKeys(_ input: String, _ expected: String) {

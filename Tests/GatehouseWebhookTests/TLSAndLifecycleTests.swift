@@ -272,6 +272,37 @@ struct CurlClientTests {
         }
     }
 
+    /// What docs/webhook.md says about header sizes: HTTP/1.1 takes up to 80 KiB of headers and answers 400
+    /// beyond; HTTP/2 fails the connection past its 16 KiB SETTINGS_MAX_HEADER_LIST_SIZE. When a library update
+    /// answers 431 per stream instead, this test fails and the documentation must change with it.
+    @Test("header size limits over HTTP/1.1 and HTTP/2, as documented", .enabled(if: FileManager.default.isExecutableFile(atPath: curl)))
+    func headerSizeLimits() async throws {
+        try await TestServer.with { server in
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-headers-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let caFile = dir.appendingPathComponent("ca.pem")
+            try server.ca.caCertificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
+            func get(_ version: String, headerBytes: Int) async throws -> (status: Int32, answer: String) {
+                let outFile = dir.appendingPathComponent("out-\(version)-\(headerBytes).txt")
+                let status = try await Self.run(
+                    [
+                        "--silent", version, "--max-time", "20", "--cacert", caFile.path,
+                        "-H", "X-Padding: " + String(repeating: "a", count: headerBytes),
+                        "--write-out", "%{http_version} %{http_code}", "https://127.0.0.1:\(server.port)/healthz",
+                    ], output: outFile)
+                let text = String(decoding: try Data(contentsOf: outFile), as: UTF8.self)
+                return (status, String(text.split(separator: "\n").last ?? ""))
+            }
+            #expect(try await get("--http1.1", headerBytes: 20_000).answer == "1.1 200")
+            #expect(try await get("--http1.1", headerBytes: 100_000).answer.hasSuffix(" 400"))
+            #expect(try await get("--http2", headerBytes: 8_000).answer == "2 200")
+            let tooLarge = try await get("--http2", headerBytes: 20_000)
+            #expect(tooLarge.status != 0)
+            #expect(!tooLarge.answer.hasSuffix(" 200") && !tooLarge.answer.hasSuffix(" 431"))
+        }
+    }
+
     @Test("TLS 1.1 is refused", .enabled(if: FileManager.default.isExecutableFile(atPath: curl)))
     func oldTLSRefused() async throws {
         try await TestServer.with { server in

@@ -316,24 +316,49 @@ enum WarningList {
 }
 
 /// Audit annotations from audit findings: one key per rule id (a qualified-name part, at most 63
-/// characters; the API server adds the webhook's name as the prefix), the value listing paths and messages.
+/// characters; the API server adds the webhook's name as the prefix), the value listing paths and messages,
+/// at most ``maxValue`` bytes: entries that do not fit are counted in a closing "; and N more" (the first
+/// entry is cut short ``moreReserve`` bytes early and later ones must leave that much free, so it fits).
 enum AuditAnnotationList {
     static let maxValue = 2048
+    static let moreReserve = 32
 
     static func make(_ findings: [Finding]) -> [(key: String, value: String)] {
         var order: [String] = []
         var values: [String: String] = [:]
+        var dropped: [String: Int] = [:]
         for f in findings {
             let key = qualifiedNamePart(f.ruleID)
             let entry = "\(f.path): \(f.message)"
             if let existing = values[key] {
-                if existing.utf8.count + entry.utf8.count + 2 <= maxValue { values[key] = existing + "; " + entry }
+                if existing.utf8.count + entry.utf8.count + 2 + moreReserve <= maxValue {
+                    values[key] = existing + "; " + entry
+                } else {
+                    dropped[key, default: 0] += 1
+                }
             } else {
                 order.append(key)
-                values[key] = entry.utf8.count <= maxValue ? entry : String(entry.prefix(maxValue - 3)) + "..."
+                let room = maxValue - moreReserve
+                values[key] = entry.utf8.count <= room ? entry : clipUTF8(entry, room - 3) + "..."
             }
         }
-        return order.map { ($0, values[$0]!) }
+        return order.map { key in
+            let value = values[key]!
+            guard let more = dropped[key] else { return (key, value) }
+            return (key, value + "; and \(more) more")
+        }
+    }
+
+    /// The longest prefix of `s` of at most `bytes` UTF-8 bytes, whole characters only.
+    static func clipUTF8(_ s: String, _ bytes: Int) -> String {
+        var out = ""
+        var count = 0
+        for c in s {
+            count += c.utf8.count
+            if count > bytes { break }
+            out.append(c)
+        }
+        return out
     }
 
     /// `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`, at most 63 characters: other characters become `-`.
