@@ -48,7 +48,7 @@ public struct AuditRequest: Sendable {
         let auditor = Auditor(
             engine: engine, options: options, crossObject: self.crossObject && crossObject.isActive ? crossObject : nil)
         let report = auditor.audit(paths: paths)
-        format.writer(color: color, jobs: jobs).write(report, to: output)
+        format.writer(color: color, jobs: jobs, failOn: failOn).write(report, to: output)
         output.flush()
         clock?.mark("write report")
         let status = AuditExitStatus(report: report, failOn: failOn)

@@ -4,18 +4,26 @@ import KubeModel
 
 /// JUnit XML, for CI systems that show test results (Jenkins, GitLab, Azure Pipelines).
 ///
-/// One test suite per rule the audit ran; each object the rule flagged is a failed test case (all of that
-/// object's findings for the rule in one `<failure>`). A rule without findings is a suite with one passing
-/// case, so the CI page lists every rule. Input errors form a suite `gatehouse.inputs` of errored cases.
+/// One test suite per rule the audit ran; each object the rule flagged is a test case holding all of that
+/// object's findings for the rule. The case fails (`<failure>`) when one of them is at or above the
+/// `--fail-on` threshold, as the exit status does; otherwise it passes and lists them in `<system-out>`, so
+/// `--fail-on never` gives a green page that still shows every finding. A rule without findings is a suite
+/// with one passing case, so the CI page lists every rule. Input errors form a suite `gatehouse.inputs` of
+/// errored cases.
 public struct JUnitReportWriter: ReportWriter {
-    public init() {}
+    /// Which findings fail their test case.
+    public let failOn: FailThreshold
+
+    public init(failOn: FailThreshold = .severity(.high)) {
+        self.failOn = failOn
+    }
 
     public func write(_ report: AuditReport, to out: ReportOutput) {
         var byRule: [String: [Finding]] = [:]
         for f in report.findings { byRule[f.ruleID, default: []].append(f) }
         let ids = Array(Set(report.activeRules).union(byRule.keys)).sorted()
 
-        var groups: [(id: String, objects: [[Finding]])] = []
+        var groups: [(id: String, objects: [[Finding]], failures: Int)] = []
         var failures = 0
         var tests = 0
         for id in ids {
@@ -27,9 +35,10 @@ public struct JUnitReportWriter: ReportWriter {
                     objects.append([f])
                 }
             }
-            failures += objects.count
+            let failing = objects.filter { failure(among: $0) != nil }.count
+            failures += failing
             tests += max(objects.count, 1)
-            groups.append((id, objects))
+            groups.append((id, objects, failing))
         }
         tests += report.errors.count
 
@@ -41,7 +50,7 @@ public struct JUnitReportWriter: ReportWriter {
             out.write("  <testsuite name=\"")
             out.writeXMLEscaped(group.id)
             out.write(
-                "\" tests=\"\(max(group.objects.count, 1))\" failures=\"\(group.objects.count)\" errors=\"0\">\n")
+                "\" tests=\"\(max(group.objects.count, 1))\" failures=\"\(group.failures)\" errors=\"0\">\n")
             if group.objects.isEmpty {
                 out.write("    <testcase classname=\"")
                 out.writeXMLEscaped(group.id)
@@ -57,17 +66,22 @@ public struct JUnitReportWriter: ReportWriter {
                 out.writeXMLEscaped(first.object.displayName)
                 out.write("\" file=\"")
                 out.writeXMLEscaped(first.object.source.file)
-                out.write("\">\n      <failure message=\"")
-                out.writeXMLEscaped(first.message)
-                out.write("\" type=\"")
-                out.writeXMLEscaped(first.severity.rawValue)
-                out.write("\">")
+                let failing = failure(among: findings)
+                if let failing {
+                    out.write("\">\n      <failure message=\"")
+                    out.writeXMLEscaped(failing.message)
+                    out.write("\" type=\"")
+                    out.writeXMLEscaped(failing.severity.rawValue)
+                    out.write("\">")
+                } else {
+                    out.write("\">\n      <system-out>")
+                }
                 for f in findings {
                     out.writeXMLEscaped(
                         (f.position == .unknown ? f.object.source.file : "\(f.object.source.file):\(f.position.line):\(f.position.column)") + " \(f.path): \(f.message) [\(f.severity.rawValue), \(f.action.rawValue)]\n"
                     )
                 }
-                out.write("</failure>\n    </testcase>\n")
+                out.write(failing == nil ? "</system-out>\n    </testcase>\n" : "</failure>\n    </testcase>\n")
             }
             out.write("  </testsuite>\n")
         }
@@ -87,5 +101,10 @@ public struct JUnitReportWriter: ReportWriter {
             out.write("  </testsuite>\n")
         }
         out.write("</testsuites>\n")
+    }
+
+    /// The first of one object's findings that meets the threshold: the one its `<failure>` is named after.
+    func failure(among findings: [Finding]) -> Finding? {
+        findings.first { failOn.isMet(by: $0.severity) }
     }
 }

@@ -7,9 +7,15 @@ import KubeModel
 /// A `v1 List` holding one `PolicyReport` per namespace with findings (named `gatehouse-<namespace>`) and one
 /// `ClusterPolicyReport` (`gatehouse-cluster`) for objects without a namespace. Each finding is a result:
 /// `policy` and `rule` are the rule id, `result` is `fail` for deny and `warn` for warn and audit, `severity`
-/// uses the same five words as Gatehouse. The report carries no timestamp so that it is reproducible.
+/// uses the same five words as Gatehouse. Inputs that could not be read or parsed are results of the
+/// `ClusterPolicyReport` (written even without cluster-scoped findings) with `result: error`, policy
+/// ``inputPolicy``, the error as message and its file, line and column as properties, and are counted in its
+/// `summary.error`: an incomplete audit never looks clean. The report carries no timestamp so that it is
+/// reproducible.
 public struct PolicyReportWriter: ReportWriter {
     public static let apiVersion = "wgpolicyk8s.io/v1alpha2"
+    /// The `policy` (and `rule`) of an input error's result.
+    public static let inputPolicy = "gatehouse-input"
 
     public init() {}
 
@@ -32,9 +38,9 @@ public struct PolicyReportWriter: ReportWriter {
             writeReport(kind: "PolicyReport", name: "gatehouse-\(namespace)", namespace: namespace,
                         findings: byNamespace[namespace]!, to: &json, flushingTo: out)
         }
-        if let clusterScoped = byNamespace[nil] {
+        if byNamespace[nil] != nil || !report.errors.isEmpty {
             writeReport(kind: "ClusterPolicyReport", name: "gatehouse-cluster", namespace: nil,
-                        findings: clusterScoped, to: &json, flushingTo: out)
+                        findings: byNamespace[nil] ?? [], errors: report.errors, to: &json, flushingTo: out)
         }
         json.endArray()
         json.endObject()
@@ -44,8 +50,8 @@ public struct PolicyReportWriter: ReportWriter {
 
     /// One report, its results moved to `out` as they are written.
     private func writeReport(
-        kind: String, name: String, namespace: String?, findings: [Finding], to json: inout JSONEmitter,
-        flushingTo out: ReportOutput
+        kind: String, name: String, namespace: String?, findings: [Finding], errors: [LoadError] = [],
+        to json: inout JSONEmitter, flushingTo out: ReportOutput
     ) {
         let fails = findings.filter { $0.action == .deny }.count
         json.beginObject(multiline: true)
@@ -65,7 +71,7 @@ public struct PolicyReportWriter: ReportWriter {
         json.field("pass", 0)
         json.field("fail", fails)
         json.field("warn", findings.count - fails)
-        json.field("error", 0)
+        json.field("error", errors.count)
         json.field("skip", 0)
         json.endObject()
         json.key("results")
@@ -100,6 +106,24 @@ public struct PolicyReportWriter: ReportWriter {
             json.field("file", f.object.source.file)
             json.field("line", String(f.position.line))
             json.field("column", String(f.position.column))
+            json.endObject()
+            json.endObject()
+            out.write(&json)
+        }
+        for error in errors {
+            json.beginObject()
+            json.field("source", "gatehouse")
+            json.field("policy", Self.inputPolicy)
+            json.field("rule", Self.inputPolicy)
+            json.field("result", "error")
+            json.field("scored", false)
+            json.field("message", error.message)
+            json.lineBreak(indent: 9)
+            json.key("properties")
+            json.beginObject()
+            json.field("file", error.file)
+            json.field("line", String(error.position.line))
+            json.field("column", String(error.position.column))
             json.endObject()
             json.endObject()
             out.write(&json)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GatehouseRules
 import KubeModel
 
 /// A byte buffer reports are written into, flushed to a file descriptor in large chunks.
@@ -127,13 +128,13 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     }
 
     /// The writer for this format, allowed `jobs` threads to format a large report (`json` uses two at most;
-    /// the output is the same whatever the number).
-    public func writer(color: Bool, jobs: Int) -> any ReportWriter {
+    /// the output is the same whatever the number). `failOn` decides which findings fail a `junit` test case.
+    public func writer(color: Bool, jobs: Int, failOn: FailThreshold = .severity(.high)) -> any ReportWriter {
         switch self {
         case .text: TextReportWriter(color: color)
         case .json: JSONReportWriter(jobs: jobs)
         case .sarif: SARIFReportWriter()
-        case .junit: JUnitReportWriter()
+        case .junit: JUnitReportWriter(failOn: failOn)
         case .policyreport: PolicyReportWriter()
         }
     }

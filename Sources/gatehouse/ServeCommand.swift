@@ -50,7 +50,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "With --self-signed: an extra DNS name for the serving certificate (repeatable).")
     var dnsName: [String] = []
 
-    @Option(help: "Address to listen on.")
+    @Option(help: "Address to listen on: every address by default, as in a pod; 127.0.0.1 for a local try-out.")
     var host = "0.0.0.0"
 
     @Option(help: "HTTPS port for /validate, /healthz, /readyz and /metrics.")

@@ -60,6 +60,25 @@ struct EngineRuleSelectionTests {
         #expect(try engine("profile: all").activeRuleIDs.count == 5)
     }
 
+    @Test("profile all runs every registered rule, per-object and cross-object")
+    func allRunsEveryRegisteredRule() throws {
+        var policy = Policy()
+        policy.profile = .all
+        #expect(try Engine(policy: policy).activeRuleIDs == Registry.ids.sorted())
+        #expect(try CrossObjectEngine(policy: policy).activeRuleIDs
+            == CrossObjectRegistry.rules.map { $0.description.id }.sorted())
+    }
+
+    @Test("no rule's default action is off: a rule off by default is one no named profile lists")
+    func noDefaultActionIsOff() {
+        let descriptions = Registry.rules.map { $0.description } + CrossObjectRegistry.rules.map { $0.description }
+        for d in descriptions {
+            for profile in Profile.allCases where profile == .all || d.profiles.contains(profile) {
+                #expect(d.defaultAction(in: profile) != .off, "\(d.id) is off under \(profile.rawValue)")
+            }
+        }
+    }
+
     @Test func explicitEnableAndOff() throws {
         let e = try engine(
             """

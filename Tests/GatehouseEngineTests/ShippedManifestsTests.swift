@@ -85,7 +85,8 @@ struct ShippedManifestsTests {
 
     /// Every rule Gatehouse has, including those off by default: only the two that depend on where the image
     /// is published (a digest exists only once it is built and pushed; a pull secret only for a private
-    /// registry). The chart has image.digest and imagePullSecrets for both.
+    /// registry; the chart has image.digest and imagePullSecrets for both), and svc-allowed-ports, whose
+    /// default allow-list (80, 443) stands in for the cluster's own and leaves out the metrics port 9090.
     @Test func allRulesFindOnlyImagePublishingChoices() throws {
         let engine = try Self.engine(.all)
         var found: Set<String> = []
@@ -95,7 +96,7 @@ struct ShippedManifestsTests {
                 found.insert(finding.ruleID)
             }
         }
-        #expect(found == ["image-digest", "image-pull-secrets"])
+        #expect(found == ["image-digest", "image-pull-secrets", "svc-allowed-ports"])
     }
 
     /// The policy the webhook mounts is a valid policy file, and it keeps the webhook's own namespace out.

@@ -71,7 +71,9 @@ struct StructureTests {
             let results = try #require(item["results"] as? [[String: Any]])
             for r in results {
                 #expect(["pass", "fail", "warn", "error", "skip"].contains(r["result"] as? String ?? ""))
-                #expect(["critical", "high", "medium", "low", "info"].contains(r["severity"] as? String ?? ""))
+                if r["result"] as? String != "error" {
+                    #expect(["critical", "high", "medium", "low", "info"].contains(r["severity"] as? String ?? ""))
+                }
                 #expect(r["policy"] is String)
                 // v1alpha2 properties are a map of strings
                 #expect((r["properties"] as? [String: Any])?.values.allSatisfy { $0 is String } == true)
@@ -81,15 +83,54 @@ struct StructureTests {
         #expect(summary["fail"] == 1)
     }
 
+    @Test("input errors are error results of the ClusterPolicyReport, counted in its summary")
+    func policyReportInputErrors() throws {
+        let list = try json(.policyreport)
+        let cluster = try #require((list["items"] as? [[String: Any]])?.last)
+        #expect((cluster["summary"] as? [String: Int])?["error"] == 1)
+        let errors = (cluster["results"] as? [[String: Any]] ?? []).filter { $0["result"] as? String == "error" }
+        #expect(errors.count == 1)
+        #expect(errors.first?["policy"] as? String == PolicyReportWriter.inputPolicy)
+        #expect(errors.first?["message"] as? String == "mapping values are not allowed in this context")
+        #expect(errors.first?["properties"] as? [String: String] == ["file": "broken.yaml", "line": "3", "column": "7"])
+
+        // Errors alone still make a ClusterPolicyReport.
+        let report = AuditReport(
+            profile: .aks, activeRules: [], files: ["broken.yaml"], objectCount: 0, findings: [],
+            errors: [LoadError(file: "broken.yaml", position: .unknown, message: "not YAML")], notes: [])
+        let output = ReportOutput()
+        PolicyReportWriter().write(report, to: output)
+        let parsed = try JSONSerialization.jsonObject(with: Data(output.bytes)) as? [String: Any]
+        let items = try #require(parsed?["items"] as? [[String: Any]])
+        #expect(items.map { $0["kind"] as? String } == ["ClusterPolicyReport"])
+        #expect((items[0]["summary"] as? [String: Int])?["error"] == 1)
+    }
+
     @Test func junitCountsFailuresPerObject() throws {
         let output = ReportOutput()
-        JUnitReportWriter().write(ReportFixture.report, to: output)
+        JUnitReportWriter(failOn: .severity(.info)).write(ReportFixture.report, to: output)
         let xml = output.text
         // pod-privileged: node-agent and web (two findings in one failure); example rule: binding and web
         #expect(xml.contains("<testsuites name=\"gatehouse\" tests=\"5\" failures=\"4\" errors=\"1\">"))
         #expect(xml.contains("ci &lt;admin&gt; &amp; &quot;friends&quot;"))
         let document = try XMLDocument(xmlString: xml)
         #expect(try document.nodes(forXPath: "//testcase").count == 5)
+    }
+
+    @Test("JUnit failures follow --fail-on: below the threshold a case passes and lists its findings")
+    func junitFollowsTheThreshold() throws {
+        func xml(_ failOn: FailThreshold) -> String {
+            let output = ReportOutput()
+            JUnitReportWriter(failOn: failOn).write(ReportFixture.report, to: output)
+            return output.text
+        }
+        let never = xml(.never)
+        #expect(never.contains("<testsuites name=\"gatehouse\" tests=\"5\" failures=\"0\" errors=\"1\">"))
+        #expect(!never.contains("<failure"))
+        #expect(never.components(separatedBy: "<system-out>").count - 1 == 4)
+        #expect(xml(.severity(.info)).contains("tests=\"5\" failures=\"4\" errors=\"1\">"))
+        #expect(xml(.severity(.critical)).contains("tests=\"5\" failures=\"1\" errors=\"1\">"))
+        #expect(try XMLDocument(xmlString: never).nodes(forXPath: "//testcase/system-out").count == 4)
     }
 
     @Test func jsonEscapesControlCharacters() throws {

@@ -46,6 +46,30 @@ struct AdmissionDecisionTests {
         #expect(allow.allowed == true)
     }
 
+    @Test("an object without apiVersion or kind is judged as the kind request.kind names")
+    func typeFromRequestKind() throws {
+        let bare = #"{"metadata":{"name":"x"},"spec":{"containers":[{"name":"a","image":"x","securityContext":{"privileged":true}}]}}"#
+        let (decision, _) = try Self.process(Reviews.review(object: bare))
+        #expect(decision.allowed == false)
+        #expect(decision.ruleIDs == ["pod-privileged"])
+        #expect(decision.message?.hasPrefix("Gatehouse denied Pod default/x:") == true)
+
+        // Only the missing field is taken from the request: here the kind.
+        let noKind = #"{"apiVersion":"v1","metadata":{"name":"x"},"spec":{"containers":[{"name":"a","image":"x","securityContext":{"privileged":true}}]}}"#
+        let (kindOnly, _) = try Self.process(Reviews.review(object: noKind))
+        #expect(kindOnly.allowed == false)
+
+        // An UPDATE's oldObject falls back the same way: the unchanged violation is pre-existing.
+        let (update, _) = try Self.process(Reviews.review(operation: "UPDATE", object: bare, oldObject: bare))
+        #expect(update.allowed == true)
+        #expect(update.warnings.first?.contains("pre-existing") == true)
+
+        // With neither, the object cannot be evaluated.
+        let (unknown, _) = try Self.process(Reviews.review(kind: ("", "", "Pod"), object: bare))
+        #expect(unknown.reason == .unevaluable)
+        #expect(unknown.message?.contains("no apiVersion or kind, and request.kind names none") == true)
+    }
+
     @Test("the object's namespace defaults to the request's, so namespace exemptions apply")
     func namespaceFromRequest() throws {
         let object = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"a","image":"x","securityContext":{"privileged":true}}]}}"#
@@ -74,7 +98,21 @@ struct AdmissionDecisionTests {
         #expect(decision.allowed == false)
     }
 
-    @Test("templateAction is a ceiling: audit turns template denials into audit annotations")
+    @Test("an UPDATE without oldObject is judged as a CREATE, as docs/webhook.md says")
+    func updateWithoutOldObject() throws {
+        let privileged = Reviews.pod(privileged: true)
+        let (create, _) = try Self.process(Reviews.review(operation: "CREATE", object: privileged))
+        let (update, _) = try Self.process(Reviews.review(operation: "UPDATE", object: privileged, oldObject: nil))
+        let (notObject, _) = try Self.process(Reviews.review(operation: "UPDATE", object: privileged, oldObject: "[]"))
+        #expect(create.allowed == false)
+        for decision in [update, notObject] {
+            #expect(decision.allowed == false)
+            #expect(decision.message == create.message)
+            #expect(decision.findings.map(\.message) == create.findings.map(\.message))
+        }
+    }
+
+    @Test("podTemplates.action is a ceiling: audit turns template denials into audit annotations")
     func templateCeiling() throws {
         var policy = Policy.onlyPrivileged
         policy.templateAction = .audit
@@ -89,6 +127,35 @@ struct AdmissionDecisionTests {
 }
 
 extension AdmissionDecisionTests {
+    /// Kubernetes fields (AdmissionReview, webhook registration) that docs/webhook.md names; every other
+    /// camelCase name it quotes is a policy key.
+    static let kubernetesFields: Set<String> = ["auditAnnotations", "dryRun", "failurePolicy", "oldObject"]
+
+    @Test("every policy key docs/webhook.md names is one examples/policy.yaml documents")
+    func webhookDocPolicyKeys() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/webhook.md"), encoding: .utf8)
+        let example = try String(contentsOf: root.appendingPathComponent("examples/policy.yaml"), encoding: .utf8)
+        // Keys of the example, commented-out ones included: `  key:` or `# key:` at the start of a line.
+        let keys = Set(example.split(separator: "\n").compactMap { line -> String? in
+            let body = line.drop { $0 == " " || $0 == "#" }
+            guard let colon = body.firstIndex(of: ":") else { return nil }
+            let key = body[..<colon].drop { $0 == "-" || $0 == " " }
+            return key.allSatisfy { $0.isLetter } ? String(key) : nil
+        })
+        // Inline code spans of the prose (fenced blocks left out).
+        let prose = doc.components(separatedBy: "```").enumerated().filter { $0.offset % 2 == 0 }.map(\.element).joined()
+        let quoted = prose.split(separator: "`", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 1 }.map(\.element)
+        for term in quoted {
+            let name = String(term.prefix { $0.isLetter })
+            guard name.contains(where: \.isUppercase), name.first?.isLowercase == true else { continue }
+            #expect(keys.contains(name) || Self.kubernetesFields.contains(name), "docs/webhook.md names `\(term)`")
+        }
+        #expect(keys.contains("podTemplates") && !keys.contains("templateAction"))
+    }
+
     static func benchReview(_ name: String) throws -> String {
         try String(contentsOf: Repository.url("scripts/bench/\(name)"), encoding: .utf8)
     }
@@ -135,6 +202,22 @@ struct LimitTests {
         #expect(few == ["pod-privileged: container \"app\" must not set privileged (spec.containers[0].securityContext.privileged)"])
     }
 
+    @Test("audit annotation values stay within 2,048 bytes and count the entries left out")
+    func annotationValues() {
+        let findings = (0..<100).map { Self.finding($0, message: "container \"c\($0)\" is privileged") }
+        let annotations = AuditAnnotationList.make(findings)
+        #expect(annotations.count == 1)
+        let value = annotations[0].value
+        #expect(value.utf8.count <= AuditAnnotationList.maxValue)
+        let shown = value.components(separatedBy: "; spec.containers").count
+        #expect(value.hasSuffix("; and \(100 - shown) more"))
+
+        // One entry longer than the limit, in multi-byte characters, is cut on a character boundary.
+        let long = AuditAnnotationList.make([Self.finding(0, message: String(repeating: "é", count: 3000))])
+        #expect(long[0].value.utf8.count <= AuditAnnotationList.maxValue)
+        #expect(long[0].value.hasSuffix("..."))
+    }
+
     @Test("audit annotation keys are qualified-name parts of at most 63 characters",
           arguments: [("pod-privileged", "pod-privileged"), ("-x/y z-", "x-y-z"), (String(repeating: "a", count: 80), String(repeating: "a", count: 63)), ("///", "finding")])
     func annotationKeys(_ input: String, _ expected: String) {
@@ -149,5 +232,36 @@ struct LimitTests {
         #expect(message.utf8.count <= DenialMessage.maxLength)
         #expect(message.contains("and "))
         #expect(message.contains("Fix pod-privileged: Remove it."))
+    }
+
+    @Test("fix hints that do not fit are counted in an \"and N more\" line")
+    func denialFixesSummarised() throws {
+        let object = try #require(Manifests.loadYAML(Reviews.pod()).objects.first)
+        var denials: [Finding] = []
+        var remediations: [String: String] = [:]
+        for i in 0..<12 {
+            var finding = Self.finding(i, message: "violation \(i)")
+            finding.ruleID = "rule-\(i)"
+            denials.append(finding)
+            remediations[finding.ruleID] = String(repeating: "Change the field. ", count: 10)
+        }
+        let message = DenialMessage.make(object: object, denials: denials, remediations: remediations)
+        #expect(message.utf8.count <= DenialMessage.maxLength)
+        let fixLines = message.split(separator: "\n").filter { $0.hasPrefix("Fix rule-") }
+        #expect(!fixLines.isEmpty && fixLines.count < 12)
+        #expect(message.hasSuffix("\nFix: and \(12 - fixLines.count) more (run `gatehouse rules explain RULE-ID` for each rule's remediation)"))
+
+        // The worst case: findings fill their share and are summarised too; both lines still fit.
+        let many = (0..<300).map { i -> Finding in
+            var finding = Self.finding(i, message: String(repeating: "x", count: 40))
+            finding.ruleID = "rule-\(i)"
+            return finding
+        }
+        var manyFixes: [String: String] = [:]
+        for f in many { manyFixes[f.ruleID] = String(repeating: "y", count: 300) }
+        let worst = DenialMessage.make(object: object, denials: many, remediations: manyFixes)
+        #expect(worst.utf8.count <= DenialMessage.maxLength)
+        #expect(worst.contains("\n- and "))
+        #expect(worst.contains("\nFix: and "))
     }
 }

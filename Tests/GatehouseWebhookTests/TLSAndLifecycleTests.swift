@@ -76,6 +76,50 @@ struct TLSAndLifecycleTests {
         #expect(reloader.reloadNow() == true)
     }
 
+    @Test("a Secret that loses its key file is a failed reload: counted every poll, logged at error once")
+    func missingKeyFile() async throws {
+        let ca = try SelfSignedCA()
+        var volume = try SecretVolume(ca)
+        defer { volume.remove() }
+        let store = CertificateStore(try ServingCertificate(certificateFile: volume.certificateFile, keyFile: volume.keyFile))
+        let metrics = WebhookMetrics()
+        let logs = CapturedLogs()
+        let reloader = CertificateReloader(
+            certificateFile: volume.certificateFile, keyFile: volume.keyFile, store: store,
+            interval: .milliseconds(10), metrics: metrics, logger: logs.logger)
+        func failures() -> Int {
+            let line = String(decoding: metrics.exposition(), as: UTF8.self).split(separator: "\n")
+                .first { $0.hasPrefix("gatehouse_certificate_reloads_total{result=\"failure\"}") }
+            return line.flatMap { $0.split(separator: " ").last }.flatMap { Int($0) } ?? 0
+        }
+        let task = Task { try await reloader.run() }
+        defer { task.cancel() }
+
+        // The key disappears from the mounted Secret (its target is gone).
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: volume.keyFile)
+        try FileManager.default.removeItem(at: volume.directory.appendingPathComponent(target))
+        for _ in 0..<500 where failures() < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(failures() >= 3)
+        let errors = logs.all.filter { $0.level == .error }
+        #expect(errors.count == 1)
+        #expect(errors.first?.metadata["error"]?.hasPrefix(volume.keyFile) == true)
+
+        // The Secret is whole again: the next poll reloads it.
+        try volume.update(ca)
+        for _ in 0..<500 where !logs.all.contains(where: { $0.level == .info }) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(logs.all.contains { $0.message == "serving certificate reloaded" })
+        task.cancel()
+        _ = try? await task.value
+
+        // A broken pair (the key of another certificate) is logged at error, not warning.
+        #expect(reloader.reloadNow() == true)
+        try (try SelfSignedCA()).servingCertificatePEM.write(
+            toFile: volume.certificateFile, atomically: false, encoding: .utf8)
+        #expect(reloader.reloadNow() == false)
+        #expect(logs.all.filter { $0.level == .error }.count == 2)
+        #expect(!logs.all.contains { $0.level == .warning })
+    }
+
     @Test("with --client-ca, clients without a certificate from that CA are rejected in the handshake")
     func clientCertificates() async throws {
         let serverCA = try SelfSignedCA()
@@ -225,6 +269,37 @@ struct CurlClientTests {
             #expect(text.hasSuffix("\n2 200"))
             #expect(text.contains("\"allowed\":false"))
             #expect(text.contains("pod-privileged"))
+        }
+    }
+
+    /// What docs/webhook.md says about header sizes: HTTP/1.1 takes up to 80 KiB of headers and answers 400
+    /// beyond; HTTP/2 fails the connection past its 16 KiB SETTINGS_MAX_HEADER_LIST_SIZE. When a library update
+    /// answers 431 per stream instead, this test fails and the documentation must change with it.
+    @Test("header size limits over HTTP/1.1 and HTTP/2, as documented", .enabled(if: FileManager.default.isExecutableFile(atPath: curl)))
+    func headerSizeLimits() async throws {
+        try await TestServer.with { server in
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-headers-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let caFile = dir.appendingPathComponent("ca.pem")
+            try server.ca.caCertificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
+            func get(_ version: String, headerBytes: Int) async throws -> (status: Int32, answer: String) {
+                let outFile = dir.appendingPathComponent("out-\(version)-\(headerBytes).txt")
+                let status = try await Self.run(
+                    [
+                        "--silent", version, "--max-time", "20", "--cacert", caFile.path,
+                        "-H", "X-Padding: " + String(repeating: "a", count: headerBytes),
+                        "--write-out", "%{http_version} %{http_code}", "https://127.0.0.1:\(server.port)/healthz",
+                    ], output: outFile)
+                let text = String(decoding: try Data(contentsOf: outFile), as: UTF8.self)
+                return (status, String(text.split(separator: "\n").last ?? ""))
+            }
+            #expect(try await get("--http1.1", headerBytes: 20_000).answer == "1.1 200")
+            #expect(try await get("--http1.1", headerBytes: 100_000).answer.hasSuffix(" 400"))
+            #expect(try await get("--http2", headerBytes: 8_000).answer == "2 200")
+            let tooLarge = try await get("--http2", headerBytes: 20_000)
+            #expect(tooLarge.status != 0)
+            #expect(!tooLarge.answer.hasSuffix(" 200") && !tooLarge.answer.hasSuffix(" 431"))
         }
     }
 

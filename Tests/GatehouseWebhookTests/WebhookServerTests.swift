@@ -4,6 +4,7 @@ import GatehouseEngine
 import GatehouseRules
 import GatehouseWebhook
 import NIOHTTP1
+import ServiceLifecycle
 import Testing
 
 /// The webhook over a real socket with real TLS, through AsyncHTTPClient: the answers the API server gets.
@@ -311,15 +312,15 @@ struct WebhookServerTests {
     func onError(_ policy: OnErrorPolicy) async throws {
         try await TestServer.with(configure: { $0.onError = policy }) { server in
             let answer = try await withClient(try server.client()) { client in
-                try await client.post(server.validateURL, body: Reviews.review(object: #"{"metadata":{"name":"x"}}"#))
+                try await client.post(server.validateURL, body: Reviews.review(object: #"["not", "an", "object"]"#))
             }
             #expect(answer.status == .ok)
             #expect(answer.allowed == (policy == .allow))
             if policy == .deny {
                 #expect(answer.statusCode == 400)
-                #expect(answer.message.contains("no apiVersion or kind"))
+                #expect(answer.message.contains("not a JSON object"))
             } else {
-                #expect(answer.warnings.first?.contains("no apiVersion or kind") == true)
+                #expect(answer.warnings.first?.contains("not a JSON object") == true)
             }
         }
     }
@@ -346,6 +347,41 @@ struct WebhookServerTests {
                 let plainReady = try await client.get("http://127.0.0.1:\(metricsPort)/readyz")
                 #expect(plainReady.status == .ok)
             }
+        }
+    }
+}
+
+@Suite("listener start-up errors")
+struct ListenerStartTests {
+    /// Runs a second webhook on `configure`'s ports and returns what it throws.
+    static func startFailure(_ configure: (inout WebhookConfiguration) -> Void) async throws -> ListenerStartError? {
+        var configuration = WebhookConfiguration()
+        configuration.host = "127.0.0.1"
+        configure(&configuration)
+        let ca = try SelfSignedCA()
+        let server = WebhookServer(
+            engine: try Engine(policy: .onlyPrivileged), configuration: configuration,
+            store: CertificateStore(try ca.servingCertificate()), logger: TestServer.quiet)
+        let group = ServiceGroup(configuration: .init(services: try server.services(), logger: TestServer.quiet))
+        do {
+            try await group.run()
+            Issue.record("the second listener started")
+            return nil
+        } catch let error as ListenerStartError {
+            return error
+        }
+    }
+
+    @Test("a port in use is named with its address and listener")
+    func portInUse() async throws {
+        try await TestServer.with(configure: { $0.metricsPort = 0 }) { running in
+            let https = try await Self.startFailure { $0.port = running.port }
+            #expect(https?.description.hasPrefix("cannot listen on 127.0.0.1:\(running.port) for https: ") == true)
+            #expect(https?.description.contains("another process listens there") == true)
+
+            let metrics = try #require(running.metricsPort)
+            let failure = try await Self.startFailure { $0.port = 0; $0.metricsPort = metrics }
+            #expect(failure?.description.hasPrefix("cannot listen on 127.0.0.1:\(metrics) for metrics: ") == true)
         }
     }
 }

@@ -7,14 +7,14 @@ public struct SvcAllowedPorts: Rule {
         title: "Service port allow-list",
         category: .services,
         severity: .medium,
-        action: .off,
+        action: .audit,
         scope: .kinds(["Service"]),
         profiles: [],
         spec: """
             Fails for each spec.ports[i].port of a Service that is not in allowedServicePorts (single ports \
             "443" or ranges "8000-8999"). Only `port` is checked, not nodePort or targetPort, as in the Azure \
-            Rego; the Service default/kubernetes is skipped. Off by default: enable it in the policy with the \
-            ports the cluster allows.
+            Rego; the Service default/kubernetes is skipped. Off by default (only in the `all` profile, where it \
+            audits, Azure Policy's default effect): enable it in the policy with the ports the cluster allows.
             Fields: spec.ports[*].port.
             """,
         rationale: """

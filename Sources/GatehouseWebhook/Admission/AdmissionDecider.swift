@@ -3,7 +3,7 @@ import GatehouseRules
 import KubeModel
 
 /// What to answer when a well-formed review's object cannot be evaluated (missing, not an object, no
-/// apiVersion or kind). `deny` matches a webhook registered with `failurePolicy: Fail`.
+/// apiVersion or kind in the object nor in `request.kind`). `deny` matches a webhook registered with `failurePolicy: Fail`.
 public enum OnErrorPolicy: String, Sendable, CaseIterable {
     case allow, deny
 }
@@ -21,14 +21,15 @@ public enum OnErrorPolicy: String, Sendable, CaseIterable {
 ///    Deleting a Namespace also forgets its pod-security labels.
 /// 2. The engine evaluates the object with the request (``AdmissionInfo``): requests by exempt users or
 ///    groups, or in exempt or excluded namespaces, are skipped (allowed, with an `exempt` audit annotation
-///    saying why); per-namespace actions and the policy's `templateAction` (which replaces `deny` and `warn`
+///    saying why); per-namespace actions and the policy's `podTemplates.action` (which replaces `deny` and `warn`
 ///    on workload templates, so templates can warn while Pods are denied) are applied by the engine.
 /// 3. UPDATE (including `pods/ephemeralcontainers`): the engine also evaluates `oldObject`; a finding whose
 ///    rule id, field path and message the old object already had was not introduced by this update (a label
 ///    change, a finalizer removal, scaling a non-compliant Deployment) and is not denied: it is answered as a
 ///    warning marked "pre-existing". Anything the update introduces or changes (a new container, a changed
 ///    value or image, a container moved to another index) is judged as on CREATE. This generalises Pod
-///    Security Admission's "significant update" check to every rule and kind.
+///    Security Admission's "significant update" check to every rule and kind. An UPDATE without a usable
+///    `oldObject` is judged exactly as a CREATE.
 /// 4. Any deny finding denies (403, a message listing rule ids, paths and remediation). Warn findings become
 ///    `warnings`, audit findings `auditAnnotations`, whatever the outcome.
 public struct AdmissionDecider: Sendable {
@@ -78,8 +79,11 @@ public struct AdmissionDecider: Sendable {
             return unevaluable(request, "request.object is not a JSON object")
         }
         let source = SourceRef(file: "admission:\(request.uid)")
-        guard let object = KubeObject(admitted: root, source: source, requestNamespace: request.namespace) else {
-            return unevaluable(request, "request.object has no apiVersion or kind")
+        guard
+            let object = KubeObject(
+                admitted: root, source: source, requestNamespace: request.namespace, requestType: request.objectType)
+        else {
+            return unevaluable(request, "request.object has no apiVersion or kind, and request.kind names none")
         }
         let admission = AdmissionInfo(
             user: request.username, groups: request.groups, operation: operation, namespace: request.namespace)
@@ -88,7 +92,8 @@ public struct AdmissionDecider: Sendable {
         let pss = engine.podSecurity.map { namespaces.podSecurity(in: object.namespace, defaults: $0) }
         let result: EvaluationResult
         if request.operation == .update, let oldRoot = request.oldObject, oldRoot.isMapping,
-            let old = KubeObject(admitted: oldRoot, source: source, requestNamespace: request.namespace)
+            let old = KubeObject(
+                admitted: oldRoot, source: source, requestNamespace: request.namespace, requestType: request.objectType)
         {
             result = engine.evaluate(object, oldObject: old, admission: admission, pss: pss)
         } else {
@@ -118,7 +123,8 @@ public struct AdmissionDecider: Sendable {
         let source = SourceRef(file: "admission:\(request.uid)")
         var object: KubeObject?
         if let old = request.oldObject, old.isMapping {
-            object = KubeObject(admitted: old, source: source, requestNamespace: request.namespace)
+            object = KubeObject(
+                admitted: old, source: source, requestNamespace: request.namespace, requestType: request.objectType)
         }
         if object == nil {
             object = Self.deletedObject(request, source: source)
@@ -152,8 +158,7 @@ public struct AdmissionDecider: Sendable {
         guard !request.kind.kind.isEmpty, !request.kind.version.isEmpty else { return nil }
         var json = JSONEmitter(style: .compact, capacity: 160)
         json.beginObject()
-        let group = request.kind.group
-        json.field("apiVersion", group.isEmpty ? request.kind.version : "\(group)/\(request.kind.version)")
+        json.field("apiVersion", request.kind.apiVersion)
         json.field("kind", request.kind.kind)
         json.key("metadata")
         json.beginObject()
@@ -206,10 +211,15 @@ public struct AdmissionDecider: Sendable {
 /// The denial text `kubectl` shows after `admission webhook "..." denied the request:`.
 ///
 /// One line per finding (`rule-id path: message`), then one remediation line per rule. Kept under
-/// ``maxLength`` so it is shown whole; the rest is summarised as "and N more".
+/// ``maxLength`` so it is shown whole: findings and fixes that do not fit are each summarised by an
+/// "and N more" line, which always has room (findings stop ``fixesReserve`` bytes early, and each fix line
+/// but the last leaves ``moreLineReserve`` bytes free).
 enum DenialMessage {
     static let maxLength = 2048
     static let maxRemediation = 200
+    static let fixesReserve = 200
+    /// Room for the longest "and N more" line.
+    static let moreLineReserve = 100
 
     static func make(object: KubeObject, denials: [Finding], remediations: [String: String]) -> String {
         let what = object.namespace.map { "\(object.kind) \($0)/\(object.name)" } ?? "\(object.kind) \(object.name)"
@@ -217,7 +227,7 @@ enum DenialMessage {
         var shown = 0
         for f in denials {
             let line = "\n- \(f.ruleID) \(f.path): \(f.message)"
-            if text.utf8.count + line.utf8.count > maxLength - 200 { break }
+            if text.utf8.count + line.utf8.count > maxLength - fixesReserve { break }
             text += line
             shown += 1
         }
@@ -225,11 +235,21 @@ enum DenialMessage {
             text += "\n- and \(denials.count - shown) more (run `gatehouse audit` on the manifest for the full list)"
         }
         var seen = Set<String>()
-        for f in denials where seen.insert(f.ruleID).inserted {
-            guard let fix = remediations[f.ruleID], !fix.isEmpty else { continue }
-            let line = "\nFix \(f.ruleID): \(clip(oneLine(fix), maxRemediation))"
-            if text.utf8.count + line.utf8.count > maxLength { break }
+        let fixes: [(rule: String, fix: String)] = denials.compactMap { f in
+            guard seen.insert(f.ruleID).inserted, let fix = remediations[f.ruleID], !fix.isEmpty else { return nil }
+            return (f.ruleID, fix)
+        }
+        var fixesShown = 0
+        for (i, entry) in fixes.enumerated() {
+            let line = "\nFix \(entry.rule): \(clip(oneLine(entry.fix), maxRemediation))"
+            let reserve = i == fixes.count - 1 ? 0 : moreLineReserve
+            if text.utf8.count + line.utf8.count + reserve > maxLength { break }
             text += line
+            fixesShown += 1
+        }
+        if fixesShown < fixes.count {
+            let more = fixes.count - fixesShown
+            text += "\nFix: and \(more) more (run `gatehouse rules explain RULE-ID` for each rule's remediation)"
         }
         return text
     }
@@ -296,24 +316,49 @@ enum WarningList {
 }
 
 /// Audit annotations from audit findings: one key per rule id (a qualified-name part, at most 63
-/// characters; the API server adds the webhook's name as the prefix), the value listing paths and messages.
+/// characters; the API server adds the webhook's name as the prefix), the value listing paths and messages,
+/// at most ``maxValue`` bytes: entries that do not fit are counted in a closing "; and N more" (the first
+/// entry is cut short ``moreReserve`` bytes early and later ones must leave that much free, so it fits).
 enum AuditAnnotationList {
     static let maxValue = 2048
+    static let moreReserve = 32
 
     static func make(_ findings: [Finding]) -> [(key: String, value: String)] {
         var order: [String] = []
         var values: [String: String] = [:]
+        var dropped: [String: Int] = [:]
         for f in findings {
             let key = qualifiedNamePart(f.ruleID)
             let entry = "\(f.path): \(f.message)"
             if let existing = values[key] {
-                if existing.utf8.count + entry.utf8.count + 2 <= maxValue { values[key] = existing + "; " + entry }
+                if existing.utf8.count + entry.utf8.count + 2 + moreReserve <= maxValue {
+                    values[key] = existing + "; " + entry
+                } else {
+                    dropped[key, default: 0] += 1
+                }
             } else {
                 order.append(key)
-                values[key] = entry.utf8.count <= maxValue ? entry : String(entry.prefix(maxValue - 3)) + "..."
+                let room = maxValue - moreReserve
+                values[key] = entry.utf8.count <= room ? entry : clipUTF8(entry, room - 3) + "..."
             }
         }
-        return order.map { ($0, values[$0]!) }
+        return order.map { key in
+            let value = values[key]!
+            guard let more = dropped[key] else { return (key, value) }
+            return (key, value + "; and \(more) more")
+        }
+    }
+
+    /// The longest prefix of `s` of at most `bytes` UTF-8 bytes, whole characters only.
+    static func clipUTF8(_ s: String, _ bytes: Int) -> String {
+        var out = ""
+        var count = 0
+        for c in s {
+            count += c.utf8.count
+            if count > bytes { break }
+            out.append(c)
+        }
+        return out
     }
 
     /// `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`, at most 63 characters: other characters become `-`.

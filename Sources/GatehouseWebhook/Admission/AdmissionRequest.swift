@@ -59,7 +59,17 @@ public struct AdmissionRequest: Sendable {
             self.version = version
             self.kind = kind
         }
+
+        /// `group/version` as an object's `apiVersion` writes it (`v1` for the core group); empty without a
+        /// version.
+        public var apiVersion: String {
+            guard !version.isEmpty else { return "" }
+            return group.isEmpty ? version : "\(group)/\(version)"
+        }
     }
+
+    /// `request.kind` as the `apiVersion` and `kind` for an object that lacks its own.
+    public var objectType: (apiVersion: String, kind: String) { (kind.apiVersion, kind.kind) }
 
     /// Reads the request out of a parsed AdmissionReview body. Throws ``MalformedReview`` naming the first
     /// missing or mistyped field.

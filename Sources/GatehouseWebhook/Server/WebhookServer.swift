@@ -104,13 +104,19 @@ public struct WebhookServer: Sendable {
         if let metricsPort = configuration.metricsPort {
             let router = Router(context: WebhookRequestContext.self)
             addHealthRoutes(to: router)
+            let running = NamedListener.Running()
             services.append(
-                Application(
-                    router: router,
-                    server: .http1(configuration: .init(idleTimeout: .init(configuration.idleTimeout))),
-                    configuration: .init(address: .hostname(configuration.host, port: metricsPort)),
-                    onServerRunning: { channel in await onListening("metrics", channel.localAddress?.port ?? 0) },
-                    logger: logger))
+                NamedListener(
+                    listener: "metrics", host: configuration.host, port: metricsPort, running: running,
+                    base: Application(
+                        router: router,
+                        server: .http1(configuration: .init(idleTimeout: .init(configuration.idleTimeout))),
+                        configuration: .init(address: .hostname(configuration.host, port: metricsPort)),
+                        onServerRunning: { channel in
+                            running.markRunning()
+                            await onListening("metrics", channel.localAddress?.port ?? 0)
+                        },
+                        logger: logger)))
         }
         let router = Router(context: WebhookRequestContext.self)
         router.add(middleware: DrainConnectionClose(readiness: readiness))
@@ -144,14 +150,21 @@ public struct WebhookServer: Sendable {
             scheme = "http"
             server = .http1(configuration: .init(idleTimeout: idle))
         }
+        let running = NamedListener.Running()
         services.append(
-            Application(
-                router: router, server: server,
-                configuration: .init(
-                    address: .hostname(configuration.host, port: configuration.port), serverName: nil,
-                    backlog: 256, availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
-                onServerRunning: { channel in await onListening(scheme, channel.localAddress?.port ?? 0) },
-                logger: logger))
+            NamedListener(
+                listener: scheme, host: configuration.host, port: configuration.port, running: running,
+                base: Application(
+                    router: router, server: server,
+                    configuration: .init(
+                        address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+                        backlog: 256,
+                        availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
+                    onServerRunning: { channel in
+                        running.markRunning()
+                        await onListening(scheme, channel.localAddress?.port ?? 0)
+                    },
+                    logger: logger)))
         services.append(DrainStep(readiness: readiness, metrics: metrics, delay: configuration.shutdownDelay, logger: logger))
         return services
     }
