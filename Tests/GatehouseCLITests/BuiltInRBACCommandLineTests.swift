@@ -118,7 +118,7 @@ struct BuiltInRBACCommandLineTests {
             return try Self.ruleIDs(try CLI.run(["audit", "-", "--format", "json", "--fail-on", "never"], stdin: manifest)).sorted()
         }
         let plain = try findings(name: "backdoor", labels: "{}")
-        #expect(plain == ["rbac-cluster-admin-binding", "rbac-privileged-groups-binding"])
+        #expect(plain == ["rbac-cluster-admin-binding", "rbac-pod-exec-attach", "rbac-privileged-groups-binding"])
         #expect(try findings(name: "system:backdoor", labels: "{}") == plain)
         #expect(try findings(name: "system:backdoor", labels: "{kubernetes.io/bootstrapping: rbac-defaults}") == plain)
         // The real default binding is Kubernetes' own and not reported.

@@ -47,9 +47,10 @@ struct KubernetesDefaultsTests {
     @Test func modelledRolesAreTheListedDefaults() {
         let clusterRoles = KubernetesDefaults.roles.filter(\.isClusterRole)
         #expect(clusterRoles.map(\.name).sorted() == KubernetesDefaults.modelledClusterRoles.sorted())
-        #expect(KubernetesDefaults.roles.allSatisfy(\.isBuiltIn))
+        #expect(KubernetesDefaults.roles.allSatisfy { $0.isBuiltIn })
         let roles = KubernetesDefaults.roles.filter { !$0.isClusterRole }.map { "\($0.namespace ?? "")/\($0.name)" }
         #expect(Set(roles) == KubernetesDefaults.roleNames)
-        #expect(KubernetesDefaults.roles.filter { $0.aggregationSelectors.isEmpty }.allSatisfy { !$0.rules.isEmpty })
+        let plain = KubernetesDefaults.roles.filter { $0.aggregationSelectors.isEmpty }
+        #expect(plain.allSatisfy { !$0.rules.isEmpty })
     }
 }
