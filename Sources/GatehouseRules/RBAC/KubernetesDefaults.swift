@@ -8,9 +8,12 @@ import KubeModel
 /// `controller_policy.go`, `namespace_policy.go` and their golden files under `testdata/`): the ClusterRoles of
 /// `testdata/cluster-roles.yaml` at commit 025f2834, the namespaced roles and bindings of
 /// `testdata/namespace-role{s,-bindings}.yaml` at commit 008b3652 and the controller bindings of
-/// `testdata/controller-role-bindings.yaml` at commit 0158d1b4: the defaults of Kubernetes 1.28 to 1.33, the
-/// versions Gatehouse supports. Feature-gated roles (`*-featuregates.yaml`) are not listed: a default missing
-/// here is judged like a user's object, which reports more, never less.
+/// `testdata/controller-role-bindings.yaml` at commit 0158d1b4. Those golden files come from the development
+/// branch after Kubernetes 1.31 (the leader-locking Roles grant `leasecandidates`, and system:basic-user
+/// `selfsubjectreviews`, GA in 1.28); the data is labelled 1.33, the version the rules target by default
+/// (`deprecated-api`'s `targetK8sVersion`). Feature-gated roles (`*-featuregates.yaml`) are not listed, nor
+/// controllers added later: a default missing here is judged like a user's object, which reports more, never
+/// less. Update this file (and its citations) when the supported versions move.
 enum KubernetesDefaults {
     /// The Kubernetes version the data describes, for answers that cite it.
     static let version = "1.33"
