@@ -12,6 +12,9 @@ struct AccessCommand: ParsableCommand {
             `system:serviceaccount:NAMESPACE:NAME`. A service account also gets what is bound to the groups \
             system:serviceaccounts, system:serviceaccounts:NAMESPACE and system:authenticated; a user gets \
             system:authenticated and the groups given with --group (only the identity provider knows the others). \
+            Kubernetes' default roles (cluster-admin, admin, edit, view, system:*) are known with their rules \
+            when the input binds them without defining them; a binding to a role that is neither built in nor in \
+            the input is named in a note, as what it grants is unknown. \
             Exit status 2 when some input could not be read (the answer is printed for the rest).
             """
     )
@@ -45,8 +48,10 @@ struct AccessCommand: ParsableCommand {
         for problem in loaded.problems { printError(problem) }
         if loaded.files == 0 { throw ExitCode(2) }
         let graph = RBACGraph(loaded.index)
+        let unknown = graph.unknownRoles(of: who, extraGroups: group, namespace: namespace)
         if output == .json {
             try printJSON(AccessQueries.accessRecords(graph, who, extraGroups: group, namespace: namespace))
+            for note in unknown { printError("note: \(note)") }
             if !loaded.problems.isEmpty { throw ExitCode(2) }
             return
         }
@@ -58,6 +63,7 @@ struct AccessCommand: ParsableCommand {
             print("\(who) (groups: \(groups)) can:")
             lines.forEach { print($0) }
         }
+        for note in unknown { print("note: \(note)") }
         if !loaded.problems.isEmpty {
             printError("some input could not be read (above): the answer may be incomplete")
             throw ExitCode(2)

@@ -15,6 +15,9 @@ struct WhoCanCommand: ParsableCommand {
             their API group automatically. Kubernetes RBAC semantics: a ClusterRoleBinding grants everywhere, a \
             RoleBinding only in its namespace (also when it binds a ClusterRole) and never on cluster-scoped \
             resources; aggregated ClusterRoles are resolved; `*` matches; `pods` does not grant `pods/exec`. \
+            Kubernetes' default roles (cluster-admin, admin, edit, view, system:*) are known with their rules \
+            when the input binds them without defining them; a binding to a role that is neither built in nor in \
+            the input is named in a note, as what it grants is unknown. \
             Without -n, every grant is listed with its scope. Without a NAME, rules limited by resourceNames are \
             listed with the names they allow. Exit status 2 when some input could not be read (the answer is \
             printed for the rest).
@@ -62,8 +65,10 @@ struct WhoCanCommand: ParsableCommand {
             target = resource
         }
         let graph = RBACGraph(loaded.index)
+        let unknown = graph.unknownRoles(namespace: namespace)
         if output == .json {
             try printJSON(AccessQueries.whoCanRecords(graph, request))
+            for note in unknown { printError("note: \(note)") }
             if !loaded.problems.isEmpty { throw ExitCode(2) }
             return
         }
@@ -75,6 +80,7 @@ struct WhoCanCommand: ParsableCommand {
             print("Subjects that can \(request.verb) \(target) \(scope):")
             lines.forEach { print($0) }
         }
+        for note in unknown { print("note: \(note)") }
         if !loaded.problems.isEmpty {
             printError("some input could not be read (above): the answer may be incomplete")
             throw ExitCode(2)
@@ -109,6 +115,7 @@ func printJSON(_ records: [GrantRecord]) throws {
         list("resourceNames", record.resourceNames)
         list("resources", record.resources)
         json.field("role", record.role)
+        if let builtIn = record.roleIsBuiltIn { json.field("roleIsBuiltIn", builtIn) }
         json.field("roleKind", record.roleKind)
         json.field("ruleIndex", record.ruleIndex)
         json.field("scope", record.scope)

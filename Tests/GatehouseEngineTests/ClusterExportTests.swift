@@ -58,6 +58,12 @@ struct ClusterExportTests {
             "ns-limitrange-quota | Namespace ci | metadata.name",
             "ns-limitrange-quota | Namespace payments | metadata.name",
             "ns-limitrange-quota | Namespace sandbox | metadata.name",
+            // Custom roles granting exec (pod-debug, and pod-exec's `*/exec`), reported on their bindings too.
+            "rbac-binding-powerful-role | RoleBinding payments/api-debug | roleRef",
+            "rbac-binding-powerful-role | RoleBinding sandbox/sandbox-exec | roleRef",
+            // The third: edit aggregates Kubernetes' system:aggregate-to-edit, which grants impersonate on
+            // serviceaccounts, though the export does not define it.
+            "rbac-exposed-workload | Deployment ci/runner | spec.template.spec.serviceAccountName",
             "rbac-exposed-workload | Deployment ci/runner | spec.template.spec.serviceAccountName",
             "rbac-exposed-workload | Deployment ci/runner | spec.template.spec.serviceAccountName",
             "rbac-exposed-workload | Pod sandbox/test | spec.serviceAccountName",

@@ -127,6 +127,8 @@ public struct GrantRecord: Sendable, Codable, Hashable {
     public let binding: String
     public let roleKind: String
     public let role: String
+    /// `true` when the role is one of Kubernetes' defaults that no input defines; absent otherwise.
+    public let roleIsBuiltIn: Bool?
     /// The ClusterRole the rule was aggregated from, if not the role itself.
     public let aggregatedFrom: String?
     public let ruleIndex: Int
@@ -146,6 +148,7 @@ public struct GrantRecord: Sendable, Codable, Hashable {
         binding = grant.bindingName
         roleKind = grant.roleKind
         role = grant.roleName
+        roleIsBuiltIn = grant.roleIsBuiltIn ? true : nil
         aggregatedFrom = grant.aggregatedFrom
         ruleIndex = grant.rule.index
         verbs = grant.rule.verbs

@@ -261,6 +261,8 @@ public struct RoleEntry: Sendable {
     public let rules: [PolicyRule]
     /// `aggregationRule.clusterRoleSelectors`, for ClusterRoles that aggregate others.
     public let aggregationSelectors: [LabelSelector]
+    /// Kubernetes' own, as ``RoleChecks/isBuiltIn(_:)`` tells.
+    public let isBuiltIn: Bool
 
     init(_ object: KubeObject, anchor: Anchor, interner: inout IndexInterner) {
         self.anchor = anchor
@@ -272,6 +274,7 @@ public struct RoleEntry: Sendable {
         rules = PolicyRule.rules(of: object).map { interner.rule($0.rule) }
         aggregationSelectors =
             object.root.at("aggregationRule", "clusterRoleSelectors")?.items.compactMap { try? LabelSelector($0) } ?? []
+        isBuiltIn = RoleChecks.isBuiltIn(object)
     }
 }
 

@@ -21,6 +21,7 @@ public enum CrossObjectRegistry {
         NetpolNamespaceMissing.self,
         NetpolPodUnselected.self,
         NsLimitrangeQuota.self,
+        RbacBindingPowerfulRole.self,
         RbacExposedWorkload.self,
         SaDefaultAutomount.self,
         SaDefaultBound.self,

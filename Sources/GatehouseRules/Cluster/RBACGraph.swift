@@ -119,6 +119,9 @@ public struct Grant: Sendable, Hashable {
     public let roleName: String
     /// When the rule came from another ClusterRole through aggregation: that ClusterRole's name.
     public let aggregatedFrom: String?
+    /// The role is not among the inputs: it is one of Kubernetes' defaults, which every cluster has
+    /// (`role` is then `nil`).
+    public let roleIsBuiltIn: Bool
     public let rule: PolicyRule
     /// The binding subject this grant was found through (for who-can), e.g. `Group:devs`.
     public let subject: BindingSubject
@@ -130,13 +133,19 @@ public struct Grant: Sendable, Hashable {
         var text = "\(bindingKind) \(namespace.map { "\($0)/" } ?? "")\(bindingName) → \(roleKind) "
         if roleKind == "Role", let namespace { text += "\(namespace)/" }
         text += roleName
+        if roleIsBuiltIn { text += " (built in)" }
         if let aggregatedFrom { return text + " (aggregated from ClusterRole \(aggregatedFrom) rules[\(rule.index)])" }
         return text + " rules[\(rule.index)]"
     }
 
     /// The objects that prove this grant, from binding to role.
     public var chain: [ChainLink] {
-        var links = [ChainLink(object: binding.ref, detail: "binds \(subject.text) to \(roleKind) \(roleName), \(scope)")]
+        var detail = "binds \(subject.text) to \(roleKind) \(roleName), \(scope)"
+        if roleIsBuiltIn {
+            detail += "; the role is Kubernetes' own (\(KubernetesDefaults.sourceName)), "
+                + (aggregatedFrom.map { "aggregated from ClusterRole \($0) " } ?? "") + "rules[\(rule.index)]: \(rule.summary)"
+        }
+        var links = [ChainLink(object: binding.ref, detail: detail)]
         if let role {
             let detail = aggregatedFrom.map { "aggregated from ClusterRole \($0) rules[\(rule.index)]: \(rule.summary)" }
                 ?? "rules[\(rule.index)]: \(rule.summary)"
@@ -152,12 +161,15 @@ public struct Grant: Sendable, Hashable {
 /// cluster-scoped resources; a RoleBinding grants its Role, or a ClusterRole, only in its own namespace and
 /// never on cluster-scoped resources; a ClusterRole with an aggregationRule holds the rules of every ClusterRole
 /// whose labels match one of its selectors (transitively, as the aggregation controller converges); bindings
-/// to missing roles grant nothing.
+/// to missing roles grant nothing. Roles that no input defines but Kubernetes creates in every cluster
+/// (``KubernetesDefaults``: cluster-admin, admin, edit, view...) are known with their default rules.
 public struct RBACGraph: Sendable {
     /// A role's rules, each with the ClusterRole it was aggregated from (`nil` for its own).
     struct ResolvedRole: Sendable {
         let entry: RoleEntry
         let rules: [(rule: PolicyRule, from: String?)]
+        /// Taken from ``KubernetesDefaults`` because no input defines the role.
+        let isBuiltIn: Bool
     }
 
     let clusterRoles: [String: ResolvedRole]
@@ -180,13 +192,26 @@ public struct RBACGraph: Sendable {
             } else {
                 let key = "\(role.namespace ?? "")/\(role.name)"
                 if let existing = namespaced[key], !earlier(role, than: existing.entry) { continue }
-                namespaced[key] = ResolvedRole(entry: role, rules: role.rules.map { ($0, nil) })
+                namespaced[key] = ResolvedRole(entry: role, rules: role.rules.map { ($0, nil) }, isBuiltIn: false)
+            }
+        }
+        // Every cluster has Kubernetes' default roles; an input's definition of one (an export) wins.
+        var builtIn = Set<String>()
+        for role in KubernetesDefaults.roles {
+            if role.isClusterRole {
+                guard plain[role.name] == nil else { continue }
+                plain[role.name] = role
+                builtIn.insert(role.name)
+            } else {
+                let key = "\(role.namespace ?? "")/\(role.name)"
+                guard namespaced[key] == nil else { continue }
+                namespaced[key] = ResolvedRole(entry: role, rules: role.rules.map { ($0, nil) }, isBuiltIn: true)
             }
         }
         let byName = plain.values.sorted { $0.name < $1.name }
         var resolved: [String: ResolvedRole] = [:]
         for (name, role) in plain {
-            resolved[name] = ResolvedRole(entry: role, rules: Self.aggregate(role, byName))
+            resolved[name] = ResolvedRole(entry: role, rules: Self.aggregate(role, byName), isBuiltIn: builtIn.contains(name))
         }
         clusterRoles = resolved
         roles = namespaced
@@ -237,7 +262,8 @@ public struct RBACGraph: Sendable {
         }
     }
 
-    /// The role a binding points to, with its resolved rules; `nil` when it is not in the input.
+    /// The role a binding points to, with its resolved rules; `nil` when it is neither in the input nor one of
+    /// the modelled defaults.
     func role(of binding: BindingEntry) -> ResolvedRole? {
         switch binding.roleKind {
         case "ClusterRole": return clusterRoles[binding.roleName]
@@ -251,29 +277,68 @@ public struct RBACGraph: Sendable {
     /// Every rule granted to `subject` (with `extraGroups` for users), with where it applies.
     /// In binding source order.
     public func grants(to subject: Subject, extraGroups: [String] = []) -> [Grant] {
+        bindings(naming: subject, extraGroups: extraGroups).flatMap { grants(of: $0.binding, through: $0.subject) }
+    }
+
+    /// The bindings that name `subject` (directly or through its groups), each with the first binding subject
+    /// that does, in binding source order.
+    func bindings(naming subject: Subject, extraGroups: [String] = []) -> [(binding: BindingEntry, subject: BindingSubject)] {
         let groups = subject.groups(extra: extraGroups)
         var keys = ["User:\(subject.userName)"] + groups.map { "Group:\($0)" }
         if subject.kind == .serviceAccount { keys.append(subject.description) }
         var candidates = Set<Int>()
         for key in keys { candidates.formUnion(bindingsBySubject[key] ?? []) }
-        var result: [Grant] = []
-        for i in candidates.sorted(by: { bindings[$0].anchor.ref < bindings[$1].anchor.ref }) {
+        return candidates.sorted(by: { bindings[$0].anchor.ref < bindings[$1].anchor.ref }).compactMap { i in
             let binding = bindings[i]
-            guard let s = binding.subjects.first(where: { subject.isNamed(by: $0, groups: groups) }) else { continue }
-            result += grants(of: binding, through: s)
+            return binding.subjects.first(where: { subject.isNamed(by: $0, groups: groups) }).map { (binding, $0) }
         }
-        return result
+    }
+
+    /// The bindings naming `subject` whose role this graph does not know (see ``unknownRoleNote(_:)``).
+    public func unknownRoles(of subject: Subject, extraGroups: [String] = [], namespace: String? = nil) -> [String] {
+        unknownRoleNotes(bindings(naming: subject, extraGroups: extraGroups).map(\.binding), namespace: namespace)
+    }
+
+    /// The bindings that apply in `namespace` (every binding when `nil`) whose role this graph does not know.
+    public func unknownRoles(namespace: String?) -> [String] {
+        unknownRoleNotes(bindings, namespace: namespace)
+    }
+
+    func unknownRoleNotes(_ candidates: [BindingEntry], namespace: String?) -> [String] {
+        candidates
+            .filter { role(of: $0) == nil && (namespace == nil || $0.namespace == nil || $0.namespace == namespace) }
+            .sorted { $0.anchor.ref < $1.anchor.ref }
+            .map(Self.unknownRoleNote)
+    }
+
+    /// Why a binding grants nothing in the answers: `RoleBinding shop/x points at Role y, which is neither
+    /// built in nor in the input: what it grants is unknown`.
+    static func unknownRoleNote(_ binding: BindingEntry) -> String {
+        let kind = binding.isClusterBinding ? "ClusterRoleBinding" : "RoleBinding"
+        var role = "\(binding.roleKind) \(binding.roleName)"
+        if binding.roleKind == "Role", let namespace = binding.namespace { role = "Role \(namespace)/\(binding.roleName)" }
+        let known = binding.roleKind == "ClusterRole" && KubernetesDefaults.clusterRoleNames.contains(binding.roleName)
+        return "\(kind) \(binding.namespace.map { "\($0)/" } ?? "")\(binding.name) points at \(role), which is "
+            + (known ? "a Kubernetes default whose rules are not modelled and not in the input" : "neither built in nor in the input")
+            + ": what it grants is unknown"
     }
 
     func grants(of binding: BindingEntry, through subject: BindingSubject) -> [Grant] {
         guard let role = role(of: binding) else { return [] }
-        return role.rules.map { rule, from in
-            Grant(
-                binding: binding.anchor, bindingKind: binding.isClusterBinding ? "ClusterRoleBinding" : "RoleBinding",
-                bindingName: binding.name, namespace: binding.namespace, role: role.entry.anchor,
-                roleKind: binding.roleKind, roleName: binding.roleName, aggregatedFrom: from, rule: rule, subject: subject)
-        }
+        return role.rules.map { rule, from in Self.grant(binding, role, rule, from: from, through: subject) }
     }
+
+    static func grant(
+        _ binding: BindingEntry, _ role: ResolvedRole, _ rule: PolicyRule, from: String?, through subject: BindingSubject
+    ) -> Grant {
+        Grant(
+            binding: binding.anchor, bindingKind: binding.isClusterBinding ? "ClusterRoleBinding" : "RoleBinding",
+            bindingName: binding.name, namespace: binding.namespace, role: role.isBuiltIn ? nil : role.entry.anchor,
+            roleKind: binding.roleKind, roleName: binding.roleName, aggregatedFrom: from, roleIsBuiltIn: role.isBuiltIn,
+            rule: rule, subject: subject)
+    }
+
+
 
     /// Whether `grant` covers `request` (namespace scope, cluster-scoped resources, verb, group, resource, name).
     /// `anyName`: accept rules limited by resourceNames even when the request names no object (who-can then
@@ -321,11 +386,7 @@ public struct RBACGraph: Sendable {
             guard let role = role(of: binding) else { continue }
             for subject in binding.subjects {
                 for (rule, from) in role.rules {
-                    let grant = Grant(
-                        binding: binding.anchor, bindingKind: binding.isClusterBinding ? "ClusterRoleBinding" : "RoleBinding",
-                        bindingName: binding.name, namespace: binding.namespace, role: role.entry.anchor,
-                        roleKind: binding.roleKind, roleName: binding.roleName, aggregatedFrom: from, rule: rule,
-                        subject: subject)
+                    let grant = Self.grant(binding, role, rule, from: from, through: subject)
                     if Self.covers(grant, request, anyName: request.name == nil) {
                         result.append(WhoCanEntry(subject: subject, grant: grant))
                     }

@@ -15,9 +15,9 @@ public struct RbacClusterAdminBinding: Rule {
             in `roles` (default cluster-admin; add admin or edit to be stricter), unless the subject is in \
             `allowedSubjects`, written `User:alice`, `Group:ops`, or `ServiceAccount:namespace:name`. A binding \
             without subjects is reported at roleRef. A RoleBinding to cluster-admin grants it in one namespace \
-            only, and is still reported. Built-in bindings (named system:* or labelled \
-            kubernetes.io/bootstrapping=rbac-defaults, such as cluster-admin → system:masters) are skipped \
-            unless includeSystem is true.
+            only, and is still reported. Kubernetes' own bindings (labelled \
+            kubernetes.io/bootstrapping=rbac-defaults, with a default's name, role and subjects: cluster-admin → \
+            system:masters) are skipped unless includeSystem is true; a system: name alone is not enough.
             Fields: roleRef.{kind,name}, subjects[*].{kind,name,namespace}.
             """,
         rationale: """

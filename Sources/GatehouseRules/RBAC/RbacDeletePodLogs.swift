@@ -13,8 +13,8 @@ public struct RbacDeletePodLogs: PermissionGrantRule {
         spec: """
             Fails for each rules[] entry that grants delete or deletecollection on pods/log (core group), \
             wildcards included.
-            Built-in roles (named system:* or labelled kubernetes.io/bootstrapping=rbac-defaults) are skipped \
-            unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
+            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are \
+            skipped unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """
             Deleting logs removes the traces of what ran in a container.

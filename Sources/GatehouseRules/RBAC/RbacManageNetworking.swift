@@ -14,8 +14,8 @@ public struct RbacManageNetworking: PermissionGrantRule {
             Fails for each rules[] entry that grants create, update, patch, delete or deletecollection on \
             services or endpoints (core), endpointslices (discovery.k8s.io), networkpolicies or ingresses \
             (networking.k8s.io, and ingresses in extensions), wildcards included.
-            Built-in roles (named system:* or labelled kubernetes.io/bootstrapping=rbac-defaults) are skipped \
-            unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
+            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are \
+            skipped unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """
             Whoever edits Services, endpoints and policies can expose pods to the internet, open the network \

@@ -13,8 +13,8 @@ public struct RbacNodesProxy: PermissionGrantRule {
         spec: """
             Fails for each rules[] entry of a Role or ClusterRole that grants get or create on nodes/proxy (core \
             group), wildcards included (`*` verbs, `*` resources, `*/proxy`).
-            Built-in roles (named system:* or labelled kubernetes.io/bootstrapping=rbac-defaults) are skipped \
-            unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
+            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are \
+            skipped unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """
             nodes/proxy reaches the kubelet API, which runs commands in any pod of the node and is not recorded \

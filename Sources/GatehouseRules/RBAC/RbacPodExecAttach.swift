@@ -27,8 +27,8 @@ public struct RbacPodExecAttach: Rule {
             Whether a binding to any other (custom) Role or \
             ClusterRole gives exec depends on that role's rules: the cross-object analysis (`gatehouse who-can \
             create pods/exec`, `gatehouse access`) answers it. A RoleBinding grants in its namespace only, and \
-            says so. Built-in roles and bindings (named system:* or labelled \
-            kubernetes.io/bootstrapping=rbac-defaults) are skipped unless includeSystem is true.
+            says so. Kubernetes' own roles and bindings (labelled kubernetes.io/bootstrapping=rbac-defaults and named as \
+            a default; a system: name alone is not enough) are skipped unless includeSystem is true.
             Fields: rules[*].{verbs,apiGroups,resources}; roleRef.{kind,name}, subjects[*].{kind,name,namespace}.
             """,
         rationale: """

@@ -13,8 +13,8 @@ public struct RbacPvCreate: PermissionGrantRule {
         spec: """
             Fails for each rules[] entry of a ClusterRole that grants create on persistentvolumes (core group), \
             wildcards included. Roles cannot grant a cluster-scoped resource and are not checked.
-            Built-in roles (named system:* or labelled kubernetes.io/bootstrapping=rbac-defaults) are skipped \
-            unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
+            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are \
+            skipped unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """
             A PersistentVolume can point at a hostPath: whoever creates one and a claim mounts any node path.

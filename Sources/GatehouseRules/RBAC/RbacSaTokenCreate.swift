@@ -13,8 +13,8 @@ public struct RbacSaTokenCreate: PermissionGrantRule {
         spec: """
             Fails for each rules[] entry that grants create on serviceaccounts/token (core group), wildcards \
             included.
-            Built-in roles (named system:* or labelled kubernetes.io/bootstrapping=rbac-defaults) are skipped \
-            unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
+            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are \
+            skipped unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """
             Creating a token for a service account is acting as it, with all of its permissions, for as long as \

@@ -16,8 +16,9 @@ public struct RbacSecretsAccess: PermissionGrantRule {
             `*` resources, `*` apiGroups). An entry limited by resourceNames still fails (it names the secrets \
             it grants; list and watch ignore names). Severity: high for a ClusterRole (bound by a \
             ClusterRoleBinding it reaches the Secrets of every namespace), medium for a Role (one namespace); \
-            a severity set for the rule in the policy applies to both. Roles named \
-            system:* or labelled kubernetes.io/bootstrapping=rbac-defaults are skipped unless includeSystem is true.
+            a severity set for the rule in the policy applies to both. Kubernetes' own \
+            roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are skipped unless \
+            includeSystem is true.
             Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """
@@ -42,8 +43,8 @@ public struct RbacSecretsAccess: PermissionGrantRule {
             Example(
                 """
                 apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRole
-                metadata: {name: "system:controller:token-cleaner"}
+                kind: Role
+                metadata: {name: "system:controller:token-cleaner", namespace: kube-system, labels: {kubernetes.io/bootstrapping: rbac-defaults}}
                 rules:
                 - {apiGroups: [""], resources: [secrets], verbs: [delete, get, list]}
                 """),

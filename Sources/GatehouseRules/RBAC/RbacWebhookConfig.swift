@@ -14,8 +14,8 @@ public struct RbacWebhookConfig: PermissionGrantRule {
             Fails for each rules[] entry that grants create, update, patch, delete or deletecollection on \
             mutatingwebhookconfigurations or validatingwebhookconfigurations (admissionregistration.k8s.io), \
             wildcards included.
-            Built-in roles (named system:* or labelled kubernetes.io/bootstrapping=rbac-defaults) are skipped \
-            unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
+            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are \
+            skipped unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """
             A webhook configuration decides which admission controls run: whoever edits it can switch off \

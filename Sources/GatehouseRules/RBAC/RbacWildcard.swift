@@ -45,9 +45,9 @@ public struct RbacWildcard: Rule {
                 """
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: ClusterRole
-                metadata: {name: "system:aggregate-reader"}
+                metadata: {name: "system:kube-controller-manager", labels: {kubernetes.io/bootstrapping: rbac-defaults}}
                 rules:
-                - {apiGroups: ["*"], resources: [pods], verbs: [get, list]}
+                - {apiGroups: ["*"], resources: ["*"], verbs: [list, watch]}
                 """),
         ],
         failing: [
@@ -75,6 +75,15 @@ public struct RbacWildcard: Rule {
                 - {apiGroups: ["*"], resources: [pods, deployments], verbs: [get, list]}
                 """,
                 paths: ["rules[1].apiGroups"], severities: [.low]),
+            Example(
+                """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: "system:evil", labels: {kubernetes.io/bootstrapping: rbac-defaults}}
+                rules:
+                - {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}
+                """,
+                paths: ["rules[0].verbs", "rules[0].resources"]),
         ]
     )
 

@@ -4,7 +4,11 @@ import KubeModel
 /// that decides whether they are checked, and the walk over a role's rules.
 enum RoleChecks {
     static let includeSystemParameter = RoleChecks.includeSystemParameter(
-        describing: "Also check roles and bindings named `system:*` or labelled `kubernetes.io/bootstrapping: rbac-defaults` (Kubernetes' own).")
+        describing: "Also check Kubernetes' own roles and bindings (labelled `kubernetes.io/bootstrapping: rbac-defaults` with a default's name, role and subjects).")
+
+    /// The `includeSystem` parameter of rules that check bindings only.
+    static let includeSystemBindingsParameter = RoleChecks.includeSystemParameter(
+        describing: "Also check Kubernetes' own bindings (labelled rbac-defaults, with a default's name, role and subjects).")
 
     /// The `includeSystem` parameter, described in the words of a rule that checks one kind of object only.
     static func includeSystemParameter(describing doc: String) -> ParameterSpec {
@@ -16,11 +20,13 @@ enum RoleChecks {
         parameters.bool("includeSystem", default: false)
     }
 
-    /// Kubernetes' own roles and bindings: named `system:*`, or labelled as RBAC bootstrap defaults
-    /// (`cluster-admin`, `admin`, `edit`, `view` and the `cluster-admin` binding). The per-object rules and the
-    /// cluster index both ask this.
+    /// Kubernetes' own roles and bindings: labelled `kubernetes.io/bootstrapping: rbac-defaults` and named as one
+    /// of the defaults the API server creates (``KubernetesDefaults``); a binding must also grant the default
+    /// role to no subject but the default ones. A `system:` name alone, or the label on another name, proves
+    /// nothing: anyone who may create RBAC objects can choose both. The per-object rules and the cluster index
+    /// both ask this.
     static func isBuiltIn(_ object: KubeObject) -> Bool {
-        object.name.hasPrefix("system:") || object.label("kubernetes.io/bootstrapping") == "rbac-defaults"
+        KubernetesDefaults.contains(object)
     }
 
     static let roleKinds: Scope = .kinds(["Role", "ClusterRole"])

@@ -112,14 +112,14 @@ public struct NetpolPodUnselected: CrossObjectRule {
             let chain = policies.sorted { $0.anchor.ref < $1.anchor.ref }
                 .map { ChainLink(object: $0.anchor.ref, detail: $0.isolatesIngress ? "does not select it" : "egress only") }
             let candidates = SelectorIndex(isolating)
+            let policiesText = Self.policiesText(isolating: isolating.count, all: policies.count)
             for workload in cluster.workloadsByNamespace[namespace] ?? []
             where !candidates.anySelects(workload.podLabels) {
                 let labels = workload.podLabels.keys.sorted().map { "\($0)=\(workload.podLabels[$0]!)" }
                 // One interpolation: joining pieces with `+` copied the message as it grew.
                 report.report(
                     """
-                    \(workload.anchor.ref.kind) \(namespace)/\(workload.anchor.ref.name) is selected by none of the \
-                    \(policies.count) NetworkPolicies of its namespace that isolate ingress \
+                    \(workload.anchor.ref.kind) \(namespace)/\(workload.anchor.ref.name) is \(policiesText) \
                     (pod labels: \(labels.isEmpty ? "none" : labels.joined(separator: ",")))
                     """,
                     about: workload.anchor,
@@ -127,6 +127,20 @@ public struct NetpolPodUnselected: CrossObjectRule {
                         ? "metadata.labels" : String(ClusterAnalysis.specPath(workload).dropLast(4)) + "metadata.labels",
                     chain: chain)
             }
+        }
+    }
+}
+
+extension NetpolPodUnselected {
+    /// Why no policy selects a workload, counting the policies that isolate ingress (the only ones that could
+    /// have isolated it), not every policy of the namespace.
+    static func policiesText(isolating: Int, all: Int) -> String {
+        switch isolating {
+        case 0:
+            return "selected by no NetworkPolicy that isolates ingress: the \(all) polic\(all == 1 ? "y" : "ies") of its namespace "
+                + "isolate\(all == 1 ? "s" : "") egress only"
+        case 1: return "not selected by the one NetworkPolicy of its namespace that isolates ingress"
+        default: return "selected by none of the \(isolating) NetworkPolicies of its namespace that isolate ingress"
         }
     }
 }

@@ -14,9 +14,9 @@ public struct SaDefaultBound: CrossObjectRule {
             Audit only. Fails for each RoleBinding or ClusterRoleBinding subject that is the ServiceAccount \
             `default` of some namespace (the subject's namespace, or the RoleBinding's when the subject has \
             none, as the authorizer reads it). Reported at the ServiceAccount (metadata.name), with the binding \
-            and role in the chain. Bindings named system:* or labelled kubernetes.io/bootstrapping=rbac-defaults \
-            are skipped unless includeSystem is true. Groups that contain every service account \
-            (system:serviceaccounts...) are not reported here.
+            and role in the chain. Kubernetes' own bindings (labelled kubernetes.io/bootstrapping=rbac-defaults, \
+            with a default's name, role and subjects) are skipped unless includeSystem is true. Groups that \
+            contain every service account (system:serviceaccounts...) are not reported here.
             """,
         rationale: """
             Every pod of the namespace that does not name a ServiceAccount runs as `default`: a role bound to \
@@ -27,7 +27,7 @@ public struct SaDefaultBound: CrossObjectRule {
             .cis("5.1.5 [AKS 4.1.5] Ensure that default service accounts are not actively used"),
         ],
         parameters: [
-            RoleChecks.includeSystemParameter(describing: "Also check bindings named system:* or labelled rbac-defaults."),
+            RoleChecks.includeSystemBindingsParameter,
         ],
         passing: [
             Example(
