@@ -101,7 +101,7 @@ public struct TextReportWriter: ReportWriter {
         }
         let actions = report.countsByAction.map { "\($0.0.rawValue) \($0.1)" }
         var headline = style("Summary", .bold) + ": " + count(report.findings.count, "finding")
-        if let filter = report.severityFilter {
+        if let filter = report.severityFilter, filter.minimum > .info {
             headline += " at \(filter.minimum.rawValue) or above; " + count(filter.hiddenCount, "finding")
                 + " below it hidden by --min-severity"
         }

@@ -14,7 +14,7 @@ struct AuditCommandLineTests {
     @Test func quickStartAuditFindsProblemsAndExitsOne() throws {
         let run = try Self.run(["audit", "examples/"])
         #expect(run.status == 1)
-        #expect(run.stdout.contains("DaemonSet node-agent  examples/node-agent-daemonset.yaml\n"))
+        #expect(run.stdout.contains("DaemonSet monitoring/node-agent  examples/node-agent-daemonset.yaml\n"))
         #expect(run.stdout.contains("Summary:"))
         #expect(!run.stdout.contains("\u{1B}["), "no colour when the output is not a terminal")
     }
@@ -55,14 +55,14 @@ struct AuditCommandLineTests {
             let report = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
             return (report["findings"] as? [[String: Any]] ?? []).compactMap { $0["severity"] as? String }
         }
-        #expect(try severities(critical) == ["critical"])
+        #expect(try Set(severities(critical)) == ["critical"])
         #expect(try severities(all).count > 1)
         let passing = try Self.run(["audit", "examples/", "--min-severity", "info", "--fail-on", "never"])
         #expect(passing.status == 0)
-        #expect(!passing.stdout.contains("hidden"))
+        #expect(!passing.stdout.contains("hidden by --min-severity"))
         let help = try Self.run(["audit", "--help"])
         #expect(help.stdout.contains("--min-severity <severity>"))
-        #expect(help.stdout.contains("in every format"))
+        #expect(help.stdout.contains("every format"))
     }
 
     @Test func failOnNeverPasses() throws {
@@ -143,7 +143,7 @@ struct AuditCommandLineTests {
         #expect(locations.compactMap { $0["line"] as? Int } == [3, 4])
 
         let text = try Self.run(["audit", log])
-        #expect(text.stdout.contains("\(log):3:"))
+        #expect(text.stdout.contains("\(log) document 3\n    3:"), "the event's file, then its line")
         #expect(text.stdout.contains("events-deleted"))
     }
 
