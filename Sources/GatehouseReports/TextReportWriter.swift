@@ -68,7 +68,7 @@ public struct TextReportWriter: ReportWriter {
         }
         out.write(header + "\n")
         if let remediation = description?.remediation, !remediation.isEmpty {
-            out.write(wrapped([style("fix:", .green)] + remediation.split(separator: " ").map(String.init), indent: 2))
+            out.write(wrapped([style("fix:", .green)] + words(remediation), indent: 2, hanging: 7))
         }
         var lastObject: ObjectRef?
         for entry in group.entries {
@@ -81,14 +81,14 @@ public struct TextReportWriter: ReportWriter {
             }
             let position = finding.position == .unknown ? "" : "\(finding.position.line):\(finding.position.column)  "
             out.write("    " + position + style(finding.path, .cyan) + "\n")
-            out.write("      " + finding.message + "\n")
+            out.write(wrapped(words(finding.message), indent: 6, hanging: 8))
             if !entry.folded.isEmpty {
                 let others = entry.folded.map { i in
                     let severity = findings.severity(at: i)
                     return findings.ruleID(at: i) + " " + style("(\(severity.rawValue))", color(for: severity))
                 }
                 let words = ["also"] + others.indices.map { others[$0] + ($0 < others.count - 1 ? "," : "") }
-                out.write(wrapped(words, indent: 6))
+                out.write(wrapped(words, indent: 6, hanging: 11))
             }
         }
         out.write("\n")
@@ -101,14 +101,17 @@ public struct TextReportWriter: ReportWriter {
         }
         let actions = report.countsByAction.map { "\($0.0.rawValue) \($0.1)" }
         var headline = style("Summary", .bold) + ": " + count(report.findings.count, "finding")
-        if let filter = report.severityFilter, filter.minimum > .info {
-            headline += " at \(filter.minimum.rawValue) or above; " + count(filter.hiddenCount, "finding")
-                + " below it hidden by --min-severity"
+        let filter = report.severityFilter.flatMap { $0.minimum > .info ? $0 : nil }
+        if let filter { headline += " at \(filter.minimum.rawValue) or above" }
+        out.write(headline + "\n")
+        if let filter {
+            out.write(
+                "  hidden:      " + count(filter.hiddenCount, "finding") + " below \(filter.minimum.rawValue)"
+                    + " (--min-severity)\n")
         }
         if entryCount < report.findings.count {
-            headline += "; " + count(entryCount, "entry", plural: "entries") + " (rules reporting the same field share one)"
+            out.write("  listed as:   " + count(entryCount, "entry", plural: "entries") + " (a field several rules report is listed once)\n")
         }
-        out.write(headline + "\n")
         out.write("  by severity: " + severities.joined(separator: ", ") + "\n")
         out.write("  by action:   " + actions.joined(separator: ", ") + "\n")
         out.write(
@@ -117,18 +120,17 @@ public struct TextReportWriter: ReportWriter {
                 + "; profile " + report.profile.rawValue + ", " + count(report.activeRules.count, "rule") + "\n")
     }
 
-    /// `words` joined by spaces in lines of at most ``width`` visible columns (a longer word gets a line of its
-    /// own), the first line at `indent` and the rest under its second word.
-    private func wrapped(_ words: [String], indent: Int) -> String {
-        let hanging = String(repeating: " ", count: indent + visibleWidth(words.first ?? "") + 1)
+    /// `words` joined by spaces in lines of at most ``width`` visible columns, the first line indented by
+    /// `indent` columns and the others by `hanging`; a word longer than a line gets a line of its own.
+    private func wrapped(_ words: [String], indent: Int, hanging: Int) -> String {
         var text = String(repeating: " ", count: indent)
         var column = indent
         for (i, word) in words.enumerated() {
             let width = visibleWidth(word)
             if i > 0 {
-                if column + 1 + width > Self.width && column > hanging.count {
-                    text += "\n" + hanging
-                    column = hanging.count
+                if column + 1 + width > Self.width && column > hanging {
+                    text += "\n" + String(repeating: " ", count: hanging)
+                    column = hanging
                 } else {
                     text += " "
                     column += 1
@@ -138,6 +140,11 @@ public struct TextReportWriter: ReportWriter {
             column += width
         }
         return text + "\n"
+    }
+
+    /// `text` split at its spaces, every space kept as a word boundary (two spaces give an empty word).
+    private func words(_ text: String) -> [String] {
+        text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// Columns `text` takes in a terminal: its characters less any ANSI colour codes.

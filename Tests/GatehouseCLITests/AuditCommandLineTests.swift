@@ -48,7 +48,7 @@ struct AuditCommandLineTests {
         let text = try Self.run(["audit", "examples/", "--min-severity", "critical", "--fail-on", "high"])
         #expect(text.status == 1, "a high finding still fails the audit")
         #expect(!text.stdout.contains("HIGH  "))
-        #expect(text.stdout.contains("below it hidden by --min-severity"))
+        #expect(text.stdout.contains("\n  hidden:      "))
         let all = try Self.run(["audit", "examples/", "--format", "json", "--fail-on", "never"])
         let critical = try Self.run(["audit", "examples/", "--format", "json", "--fail-on", "never", "--min-severity", "critical"])
         func severities(_ run: CLI.Run) throws -> [String] {
@@ -59,7 +59,7 @@ struct AuditCommandLineTests {
         #expect(try severities(all).count > 1)
         let passing = try Self.run(["audit", "examples/", "--min-severity", "info", "--fail-on", "never"])
         #expect(passing.status == 0)
-        #expect(!passing.stdout.contains("hidden by --min-severity"))
+        #expect(!passing.stdout.contains("\n  hidden: "))
         let help = try Self.run(["audit", "--help"])
         #expect(help.stdout.contains("--min-severity <severity>"))
         #expect(help.stdout.contains("every format"))

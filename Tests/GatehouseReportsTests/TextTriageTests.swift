@@ -80,7 +80,7 @@ struct TextTriageTests {
             """))
         #expect(text.contains("cap-baseline  Title of cap-baseline  [deny]  2 findings, 1 listed above under cap-sys-admin\n"))
         #expect(text.contains("cap-drop-all  Title of cap-drop-all  [warn]  2 findings, all listed above under other rules\n"))
-        #expect(text.contains("Summary: 8 findings; 5 entries (rules reporting the same field share one)\n"))
+        #expect(text.contains("Summary: 8 findings\n  listed as:   5 entries (a field several rules report is listed once)\n"))
     }
 
     @Test func findingsWithoutAFieldPathAreNotFolded() {
@@ -127,7 +127,7 @@ struct TextTriageTests {
         #expect(filtered.severityFilter == SeverityFilter(minimum: .high, hiddenCount: 5))
         let text = Self.text(filtered)
         #expect(Self.ruleHeaders(text) == ["cap-sys-admin", "cap-baseline"])
-        #expect(text.contains("Summary: 3 findings at high or above; 5 findings below it hidden by --min-severity"))
+        #expect(text.contains("Summary: 3 findings at high or above\n  hidden:      5 findings below high (--min-severity)\n"))
         #expect(text.contains("  by severity: critical 1, high 2\n"))
         #expect(!text.contains("cap-drop-all"), "hidden findings are not named in another rule's entry either")
     }
