@@ -79,8 +79,10 @@ public struct AuditReport: Sendable {
     public func hidingFindings(below minimum: Severity) -> AuditReport {
         var filtered = self
         filtered.findings = findings.keeping(atLeast: minimum)
+        let hiddenBefore = severityFilter?.hiddenCount ?? 0
         filtered.severityFilter = SeverityFilter(
-            minimum: max(minimum, severityFilter?.minimum ?? minimum), hiddenCount: findings.count - filtered.findings.count + (severityFilter?.hiddenCount ?? 0))
+            minimum: max(minimum, severityFilter?.minimum ?? minimum),
+            hiddenCount: hiddenBefore + findings.count - filtered.findings.count)
         return filtered
     }
 

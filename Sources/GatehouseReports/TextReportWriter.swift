@@ -6,8 +6,8 @@ import KubeModel
 /// namespace and object, each rule's remediation once at the head of its group; a field several rules report
 /// is listed once, under the first of them, naming the others. Then input errors, notes and a summary.
 ///
-/// Lines stay within 100 columns except where a field path or message is longer on its own. Colour (ANSI)
-/// only when asked: the CLI turns it on for a terminal unless `NO_COLOR` or `--no-color`.
+/// Lines stay within 100 columns (a terminal's width) except a field path or a word longer than that. Colour
+/// (ANSI) only when asked: the CLI turns it on for a terminal unless `NO_COLOR` or `--no-color`.
 public struct TextReportWriter: ReportWriter {
     public let color: Bool
     /// Where titles and remediations come from (the rule catalogue unless a test gives fixed text).
@@ -21,7 +21,7 @@ public struct TextReportWriter: ReportWriter {
         self.describe = describe
     }
 
-    /// The width the report wraps remediations and rule lists to.
+    /// The width the report wraps remediations, messages and rule lists to.
     static let width = 100
 
     public func write(_ report: AuditReport, to out: ReportOutput) {
@@ -58,13 +58,15 @@ public struct TextReportWriter: ReportWriter {
         let actions = group.actions.map(\.rawValue).sorted().joined(separator: ", ")
         var header = style(group.ruleID, .bold)
         if let title = description?.title, !title.isEmpty { header += "  " + title }
-        header += "  " + style("[" + actions + "]", color(for: group.severity)) + "  " + count(group.findingCount, "finding")
+        header += "  " + style("[" + actions + "]", color(for: group.severity))
+        header += "  " + count(group.findingCount, "finding")
         if group.foldedCount > 0 {
             let holders = group.foldedInto.count == 1 ? group.foldedInto[0].ruleID : "other rules"
             let which = group.foldedCount == group.findingCount ? "all" : "\(group.foldedCount)"
             let note = which + " listed above under " + holders
             // On the header line when it fits, else on a line of its own.
-            header += visibleWidth(header) + 2 + note.count <= Self.width ? style(", " + note, .dim) : "\n  " + style(note, .dim)
+            let fits = visibleWidth(header) + 2 + note.count <= Self.width
+            header += fits ? style(", " + note, .dim) : "\n  " + style(note, .dim)
         }
         out.write(header + "\n")
         if let remediation = description?.remediation, !remediation.isEmpty {
@@ -77,7 +79,7 @@ public struct TextReportWriter: ReportWriter {
                 lastObject = finding.object
                 let o = finding.object
                 let name = (o.namespace.map { $0 + "/" } ?? "") + (o.name.isEmpty ? "(unnamed)" : o.name)
-                out.write("  " + o.kind + " " + name + "  " + style(describe(o.source), .dim) + "\n")
+                out.write("  " + o.kind + " " + name + "  " + style(sourceDescription(o.source), .dim) + "\n")
             }
             let position = finding.position == .unknown ? "" : "\(finding.position.line):\(finding.position.column)  "
             out.write("    " + position + style(finding.path, .cyan) + "\n")
@@ -110,7 +112,9 @@ public struct TextReportWriter: ReportWriter {
                     + " (--min-severity)\n")
         }
         if entryCount < report.findings.count {
-            out.write("  listed as:   " + count(entryCount, "entry", plural: "entries") + " (a field several rules report is listed once)\n")
+            out.write(
+                "  listed as:   " + count(entryCount, "entry", plural: "entries")
+                    + " (a field several rules report is listed once)\n")
         }
         out.write("  by severity: " + severities.joined(separator: ", ") + "\n")
         out.write("  by action:   " + actions.joined(separator: ", ") + "\n")
@@ -163,7 +167,7 @@ public struct TextReportWriter: ReportWriter {
         return width
     }
 
-    private func describe(_ source: SourceRef) -> String {
+    private func sourceDescription(_ source: SourceRef) -> String {
         var text = source.file
         if source.document > 0 { text += " document \(source.document + 1)" }
         if let item = source.item { text += " item \(item)" }
