@@ -15,6 +15,9 @@ public struct AuditRequest: Sendable {
     public var color: Bool
     /// Whether to run the cross-object rules (they index every input; large exports cost memory).
     public var crossObject: Bool
+    /// The lowest severity the report lists (`--min-severity`), in every format; `nil` lists all. The exit
+    /// status still follows ``failOn`` over every finding.
+    public var minimumSeverity: Severity?
     /// Where to record each phase's time (`--timings`), when set.
     public var clock: PhaseClock?
     /// For a process that exits right after the run: the report (and the cross-object index, see
@@ -48,11 +51,15 @@ public struct AuditRequest: Sendable {
         let auditor = Auditor(
             engine: engine, options: options, crossObject: self.crossObject && crossObject.isActive ? crossObject : nil)
         let report = auditor.audit(paths: paths)
-        format.writer(color: color, jobs: jobs, failOn: failOn).write(report, to: output)
+        let status = AuditExitStatus(report: report, failOn: failOn)
+        let shown = minimumSeverity.map { report.hidingFindings(below: $0) }
+        format.writer(color: color, jobs: jobs, failOn: failOn).write(shown ?? report, to: output)
         output.flush()
         clock?.mark("write report")
-        let status = AuditExitStatus(report: report, failOn: failOn)
-        if leavesReportToExit { _ = Unmanaged.passRetained(ReportKeeper(report)) }
+        if leavesReportToExit {
+            _ = Unmanaged.passRetained(ReportKeeper(report))
+            if let shown { _ = Unmanaged.passRetained(ReportKeeper(shown)) }
+        }
         return status
     }
 }

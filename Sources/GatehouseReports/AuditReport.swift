@@ -28,6 +28,9 @@ public struct AuditReport: Sendable {
     public var errors: [LoadError]
     /// Documents skipped because they are not Kubernetes objects, and similar remarks.
     public var notes: [LoadNote]
+    /// Set when findings below a severity were left out (``hidingFindings(below:)``); `nil` when every
+    /// finding is listed.
+    public private(set) var severityFilter: SeverityFilter?
 
     public init(
         profile: Profile, activeRules: [String], files: [String], objectCount: Int, findings: consuming [Finding],
@@ -69,6 +72,18 @@ public struct AuditReport: Sendable {
         self.findings = findings
         self.errors = errors
         self.notes = notes
+    }
+
+    /// This report without the findings below `minimum`, counting how many were left out
+    /// (``severityFilter``). Counts and the highest severity then describe the findings kept.
+    public func hidingFindings(below minimum: Severity) -> AuditReport {
+        var filtered = self
+        filtered.findings = findings.keeping(atLeast: minimum)
+        let hiddenBefore = severityFilter?.hiddenCount ?? 0
+        filtered.severityFilter = SeverityFilter(
+            minimum: max(minimum, severityFilter?.minimum ?? minimum),
+            hiddenCount: hiddenBefore + findings.count - filtered.findings.count)
+        return filtered
     }
 
     /// The report order: rule, namespace, object, then where in the object.

@@ -2,26 +2,39 @@ import GatehouseEngine
 import GatehouseRules
 import KubeModel
 
-/// The human report: findings grouped rule → namespace → object, each with file:line:col, field path and
-/// message; then input errors, notes and a summary.
+/// The human report, arranged for triage (``TriageLayout``): findings by severity (highest first), then rule,
+/// namespace and object, each rule's remediation once at the head of its group; a field several rules report
+/// is listed once, under the first of them, naming the others. Then input errors, notes and a summary.
 ///
-/// Colour (ANSI) only when asked: the CLI turns it on for a terminal unless `NO_COLOR` or `--no-color`.
+/// Lines stay within 100 columns (a terminal's width) except a field path or a word longer than that. Colour
+/// (ANSI) only when asked: the CLI turns it on for a terminal unless `NO_COLOR` or `--no-color`.
 public struct TextReportWriter: ReportWriter {
     public let color: Bool
+    /// Where titles and remediations come from (the rule catalogue unless a test gives fixed text).
+    public let describe: @Sendable (String) -> RuleDescription?
 
-    public init(color: Bool = false) {
+    public init(
+        color: Bool = false,
+        describe: @escaping @Sendable (String) -> RuleDescription? = { RuleCatalogue.description(id: $0) }
+    ) {
         self.color = color
+        self.describe = describe
     }
 
+    /// The width the report wraps remediations, messages and rule lists to.
+    static let width = 100
+
     public func write(_ report: AuditReport, to out: ReportOutput) {
-        var index = 0
-        let findings = report.findings
-        while index < findings.count {
-            let ruleID = findings.ruleID(at: index)
-            var end = index
-            while end < findings.count && findings.ruleID(at: end) == ruleID { end += 1 }
-            writeRule(findings[index..<end], to: out)
-            index = end
+        let layout = TriageLayout(report.findings)
+        var groups = layout.groups[...]
+        while let severity = groups.first?.severity {
+            let section = groups.prefix { $0.severity == severity }
+            groups = groups.dropFirst(section.count)
+            let findingCount = section.reduce(0) { $0 + $1.findingCount }
+            out.write(
+                style(severity.rawValue.uppercased(), .bold, color(for: severity)) + "  "
+                    + count(findingCount, "finding") + ", " + count(section.count, "rule") + "\n\n")
+            for group in section { writeGroup(group, of: report.findings, to: out) }
         }
         if !report.errors.isEmpty {
             out.write(style("Errors", .bold) + "\n")
@@ -37,46 +50,72 @@ public struct TextReportWriter: ReportWriter {
             }
             out.write("\n")
         }
-        writeSummary(report, to: out)
+        writeSummary(report, entryCount: layout.groups.reduce(0) { $0 + $1.entries.count }, to: out)
     }
 
-    private func writeRule(_ findings: Slice<FindingList>, to out: ReportOutput) {
-        let first = findings.first!
-        let title = RuleCatalogue.description(id: first.ruleID)?.title ?? ""
-        let severities = Set(findings.map(\.severity)).sorted(by: >).map(\.rawValue).joined(separator: ", ")
-        let actions = Set(findings.map(\.action.rawValue)).sorted().joined(separator: ", ")
-        out.write(
-            style(first.ruleID, .bold) + (title.isEmpty ? "" : "  " + title) + "  "
-                + style("[\(severities); \(actions)]", color(for: findings.map(\.severity).max()!))
-                + "  " + count(findings.count, "finding") + "\n")
-        var lastNamespace: String?? = .none
+    private func writeGroup(_ group: TriageLayout.RuleGroup, of findings: FindingList, to out: ReportOutput) {
+        let description = describe(group.ruleID)
+        let actions = group.actions.map(\.rawValue).sorted().joined(separator: ", ")
+        var header = style(group.ruleID, .bold)
+        if let title = description?.title, !title.isEmpty { header += "  " + title }
+        header += "  " + style("[" + actions + "]", color(for: group.severity))
+        header += "  " + count(group.findingCount, "finding")
+        if group.foldedCount > 0 {
+            let holders = group.foldedInto.count == 1 ? group.foldedInto[0].ruleID : "other rules"
+            let which = group.foldedCount == group.findingCount ? "all" : "\(group.foldedCount)"
+            let note = which + " listed above under " + holders
+            // On the header line when it fits, else on a line of its own.
+            let fits = visibleWidth(header) + 2 + note.count <= Self.width
+            header += fits ? style(", " + note, .dim) : "\n  " + style(note, .dim)
+        }
+        out.write(header + "\n")
+        if let remediation = description?.remediation, !remediation.isEmpty {
+            out.write(wrapped([style("fix:", .green)] + words(remediation), indent: 2, hanging: 7))
+        }
         var lastObject: ObjectRef?
-        for finding in findings {
-            if lastNamespace != .some(finding.object.namespace) {
-                lastNamespace = .some(finding.object.namespace)
-                lastObject = nil
-                out.write("  " + style("namespace " + (finding.object.namespace ?? "(none)"), .dim) + "\n")
-            }
+        for entry in group.entries {
+            let finding = findings[entry.lead]
             if lastObject != finding.object {
                 lastObject = finding.object
                 let o = finding.object
-                let name = o.name.isEmpty ? "(unnamed)" : o.name
-                out.write("    " + o.kind + " " + name + "  " + style(describe(o.source), .dim) + "\n")
+                let name = (o.namespace.map { $0 + "/" } ?? "") + (o.name.isEmpty ? "(unnamed)" : o.name)
+                out.write("  " + o.kind + " " + name + "  " + style(sourceDescription(o.source), .dim) + "\n")
             }
-            out.write(
-                "      " + location(finding.object.source.file, finding.position) + "  "
-                    + style(finding.path, .cyan) + "\n")
-            out.write("        " + finding.message + "\n")
+            let position = finding.position == .unknown ? "" : "\(finding.position.line):\(finding.position.column)  "
+            out.write("    " + position + style(finding.path, .cyan) + "\n")
+            out.write(wrapped(words(finding.message), indent: 6, hanging: 8))
+            if !entry.folded.isEmpty {
+                let others = entry.folded.map { i in
+                    let severity = findings.severity(at: i)
+                    return findings.ruleID(at: i) + " " + style("(\(severity.rawValue))", color(for: severity))
+                }
+                let words = ["also"] + others.indices.map { others[$0] + ($0 < others.count - 1 ? "," : "") }
+                out.write(wrapped(words, indent: 6, hanging: 11))
+            }
         }
         out.write("\n")
     }
 
-    private func writeSummary(_ report: AuditReport, to out: ReportOutput) {
-        let severities = report.countsBySeverity.map { severity, n in
+    private func writeSummary(_ report: AuditReport, entryCount: Int, to out: ReportOutput) {
+        let minimum = report.severityFilter?.minimum ?? .info
+        let severities = report.countsBySeverity.filter { $0.0 >= minimum }.map { severity, n in
             n > 0 ? style("\(severity.rawValue) \(n)", color(for: severity)) : "\(severity.rawValue) 0"
         }
         let actions = report.countsByAction.map { "\($0.0.rawValue) \($0.1)" }
-        out.write(style("Summary", .bold) + ": " + count(report.findings.count, "finding") + "\n")
+        var headline = style("Summary", .bold) + ": " + count(report.findings.count, "finding")
+        let filter = report.severityFilter.flatMap { $0.minimum > .info ? $0 : nil }
+        if let filter { headline += " at \(filter.minimum.rawValue) or above" }
+        out.write(headline + "\n")
+        if let filter {
+            out.write(
+                "  hidden:      " + count(filter.hiddenCount, "finding") + " below \(filter.minimum.rawValue)"
+                    + " (--min-severity)\n")
+        }
+        if entryCount < report.findings.count {
+            out.write(
+                "  listed as:   " + count(entryCount, "entry", plural: "entries")
+                    + " (a field several rules report is listed once)\n")
+        }
         out.write("  by severity: " + severities.joined(separator: ", ") + "\n")
         out.write("  by action:   " + actions.joined(separator: ", ") + "\n")
         out.write(
@@ -85,7 +124,50 @@ public struct TextReportWriter: ReportWriter {
                 + "; profile " + report.profile.rawValue + ", " + count(report.activeRules.count, "rule") + "\n")
     }
 
-    private func describe(_ source: SourceRef) -> String {
+    /// `words` joined by spaces in lines of at most ``width`` visible columns, the first line indented by
+    /// `indent` columns and the others by `hanging`; a word longer than a line gets a line of its own.
+    private func wrapped(_ words: [String], indent: Int, hanging: Int) -> String {
+        var text = String(repeating: " ", count: indent)
+        var column = indent
+        for (i, word) in words.enumerated() {
+            let width = visibleWidth(word)
+            if i > 0 {
+                if column + 1 + width > Self.width && column > hanging {
+                    text += "\n" + String(repeating: " ", count: hanging)
+                    column = hanging
+                } else {
+                    text += " "
+                    column += 1
+                }
+            }
+            text += word
+            column += width
+        }
+        return text + "\n"
+    }
+
+    /// `text` split at its spaces, every space kept as a word boundary (two spaces give an empty word).
+    private func words(_ text: String) -> [String] {
+        text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// Columns `text` takes in a terminal: its characters less any ANSI colour codes.
+    private func visibleWidth(_ text: String) -> Int {
+        var width = 0
+        var inEscape = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\u{1B}" {
+                inEscape = true
+            } else if inEscape {
+                if scalar == "m" { inEscape = false }
+            } else {
+                width += 1
+            }
+        }
+        return width
+    }
+
+    private func sourceDescription(_ source: SourceRef) -> String {
         var text = source.file
         if source.document > 0 { text += " document \(source.document + 1)" }
         if let item = source.item { text += " item \(item)" }
@@ -96,12 +178,12 @@ public struct TextReportWriter: ReportWriter {
         position == .unknown ? file : "\(file):\(position.line):\(position.column)"
     }
 
-    private func count(_ n: Int, _ noun: String) -> String {
-        n == 1 ? "1 \(noun)" : "\(n) \(noun)s"
+    private func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+        n == 1 ? "1 \(noun)" : "\(n) \(plural ?? noun + "s")"
     }
 
     private enum Style: String {
-        case bold = "1", dim = "2", red = "31", yellow = "33", magenta = "35", cyan = "36", blue = "34"
+        case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", magenta = "35", cyan = "36", blue = "34"
     }
 
     private func color(for severity: Severity) -> Style {
@@ -114,8 +196,8 @@ public struct TextReportWriter: ReportWriter {
         }
     }
 
-    private func style(_ text: String, _ style: Style) -> String {
-        color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    private func style(_ text: String, _ styles: Style...) -> String {
+        color ? "\u{1B}[" + styles.map(\.rawValue).joined(separator: ";") + "m" + text + "\u{1B}[0m" : text
     }
 }
 

@@ -12,6 +12,11 @@ import Darwin
 
 extension ReportFormat: ExpressibleByArgument {}
 
+/// `--min-severity critical|high|medium|low|info`.
+extension Severity: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.reversed().map(\.rawValue) }
+}
+
 /// `--fail-on critical|high|medium|low|info|never`.
 extension FailThreshold: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
@@ -47,6 +52,12 @@ struct AuditCommand: ParsableCommand {
         valueName: "fail-on"))
     var failOn: FailThreshold?
 
+    @Option(help: ArgumentHelp(
+        "List only findings at or above this severity, in every format; the summary counts the rest as hidden. "
+            + "The exit status still follows --fail-on over all findings, hidden ones included.",
+        valueName: "severity"))
+    var minSeverity: Severity?
+
     @OptionGroup var policyOptions: PolicyOptions
 
     @Option(help: "Worker threads (default: all cores).")
@@ -77,6 +88,7 @@ struct AuditCommand: ParsableCommand {
             paths: paths, format: format, failOn: threshold, policy: policy,
             jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor,
             crossObject: !noCrossObject)
+        request.minimumSeverity = minSeverity
         if timings { request.clock = PhaseClock() }
         request.leavesReportToExit = true
         let output = ReportOutput(descriptor: 1)

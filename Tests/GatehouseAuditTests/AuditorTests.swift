@@ -142,8 +142,22 @@ struct AuditorTests {
         let output = ReportOutput()
         let status = try AuditRequest(paths: [tree.path], format: .text, policy: policy, jobs: 2).run(to: output)
         #expect(status == .findings)
-        #expect(output.text.contains("app.yaml:10:"))
+        #expect(output.text.contains("app.yaml\n    10:"), "the object's file, then the finding's line")
         #expect(output.text.contains("Summary: 1 finding"))
+    }
+
+    /// `minimumSeverity` leaves the high finding out of the report, and the status still fails on it.
+    @Test func auditRequestHidesFindingsBelowTheMinimumButFailsOnThem() throws {
+        let tree = try TempTree()
+        try tree.write("app.yaml", privilegedDeployment("web"))
+        var policy = Policy()
+        for id in RuleCatalogue.ids where id != "pod-privileged" { policy.rules[id] = RuleSettings(action: .off) }
+        var request = AuditRequest(paths: [tree.path], format: .text, policy: policy, jobs: 2)
+        request.minimumSeverity = .critical
+        let output = ReportOutput()
+        #expect(try request.run(to: output) == .findings)
+        #expect(!output.text.contains("pod-privileged"))
+        #expect(output.text.contains("Summary: 0 findings at critical or above\n  hidden:      1 finding below critical"))
     }
 
     @Test func namespacesAreCollectedBeforeEvaluation() throws {

@@ -14,7 +14,7 @@ struct AuditCommandLineTests {
     @Test func quickStartAuditFindsProblemsAndExitsOne() throws {
         let run = try Self.run(["audit", "examples/"])
         #expect(run.status == 1)
-        #expect(run.stdout.contains("examples/node-agent-daemonset.yaml:"))
+        #expect(run.stdout.contains("DaemonSet monitoring/node-agent  examples/node-agent-daemonset.yaml\n"))
         #expect(run.stdout.contains("Summary:"))
         #expect(!run.stdout.contains("\u{1B}["), "no colour when the output is not a terminal")
     }
@@ -30,6 +30,39 @@ struct AuditCommandLineTests {
         #expect(all.contains("netpol-namespace-missing"))
         #expect(!perObject.contains("netpol-namespace-missing"))
         #expect(perObject.isSubset(of: all))
+    }
+
+    /// The report opens with the most severe findings, whatever their rule ids.
+    @Test func textReportOpensWithTheCriticalFindings() throws {
+        let run = try Self.run(["audit", "examples/", "--no-color"])
+        #expect(run.stdout.hasPrefix("CRITICAL  "), "\(run.stdout.prefix(200))")
+        let order = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"]
+        let sections = run.stdout.split(separator: "\n").compactMap { line in
+            order.firstIndex { line.hasPrefix($0 + "  ") }
+        }
+        #expect(sections == sections.sorted() && sections.count > 1)
+    }
+
+    /// `--min-severity` leaves findings out of every format, and says so; the exit status still counts them.
+    @Test func minSeverityFiltersTheReportButNotTheExitStatus() throws {
+        let text = try Self.run(["audit", "examples/", "--min-severity", "critical", "--fail-on", "high"])
+        #expect(text.status == 1, "a high finding still fails the audit")
+        #expect(!text.stdout.contains("HIGH  "))
+        #expect(text.stdout.contains("\n  hidden:      "))
+        let all = try Self.run(["audit", "examples/", "--format", "json", "--fail-on", "never"])
+        let critical = try Self.run(["audit", "examples/", "--format", "json", "--fail-on", "never", "--min-severity", "critical"])
+        func severities(_ run: CLI.Run) throws -> [String] {
+            let report = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return (report["findings"] as? [[String: Any]] ?? []).compactMap { $0["severity"] as? String }
+        }
+        #expect(try Set(severities(critical)) == ["critical"])
+        #expect(try severities(all).count > 1)
+        let passing = try Self.run(["audit", "examples/", "--min-severity", "info", "--fail-on", "never"])
+        #expect(passing.status == 0)
+        #expect(!passing.stdout.contains("\n  hidden: "))
+        let help = try Self.run(["audit", "--help"])
+        #expect(help.stdout.contains("--min-severity <severity>"))
+        #expect(help.stdout.contains("every format"))
     }
 
     @Test func failOnNeverPasses() throws {
@@ -53,6 +86,7 @@ struct AuditCommandLineTests {
         ["audit", "examples/", "--fail-on", "severe"],
         ["audit", "examples/", "--format", "yaml"],
         ["audit", "examples/", "--jobs", "0"],
+        ["audit", "examples/", "--min-severity", "severe"],
         ["rules", "explain", "no-such-rule"],
         ["no-such-command"],
     ])
@@ -143,7 +177,7 @@ struct AuditCommandLineTests {
         #expect(locations.compactMap { $0["line"] as? Int } == [3, 4])
 
         let text = try Self.run(["audit", log])
-        #expect(text.stdout.contains("\(log):3:"))
+        #expect(text.stdout.contains("\(log) document 3\n    3:"), "the event's file, then its line")
         #expect(text.stdout.contains("events-deleted"))
     }
 

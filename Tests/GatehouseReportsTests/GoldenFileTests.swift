@@ -20,8 +20,14 @@ struct GoldenFileTests {
     @Test(arguments: cases)
     func golden(_ format: ReportFormat, _ color: Bool, _ name: String) throws {
         let output = ReportOutput()
-        // SARIF embeds rule documentation: use a fixed description so rule text edits do not break the golden.
-        let writer = format == .sarif ? SARIFReportWriter(describe: ReportFixture.describe) : format.writer(color: color)
+        // SARIF and text embed rule documentation: use a fixed description so rule text edits do not break the
+        // golden.
+        let writer: any ReportWriter =
+            switch format {
+            case .sarif: SARIFReportWriter(describe: ReportFixture.describe)
+            case .text: TextReportWriter(color: color, describe: ReportFixture.describe)
+            default: format.writer(color: color)
+            }
         writer.write(ReportFixture.report, to: output)
         let url = Self.fixtures.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["GATEHOUSE_UPDATE_GOLDEN"] == "1" {
