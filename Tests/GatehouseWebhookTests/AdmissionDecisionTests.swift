@@ -264,4 +264,25 @@ struct LimitTests {
         #expect(worst.contains("\n- and "))
         #expect(worst.contains("\nFix: and "))
     }
+
+    @Test("the denial lists its most severe findings first, so the length limit never cuts a critical one")
+    func denialOrderedBySeverity() throws {
+        let object = try #require(Manifests.loadYAML(Reviews.pod()).objects.first)
+        var denials = (0..<150).map { i -> Finding in
+            var finding = Self.finding(i, message: String(repeating: "m", count: 30))
+            finding.ruleID = "low-rule"
+            finding.severity = .low
+            return finding
+        }
+        var critical = Self.finding(150, message: "container \"app\" must not set securityContext.privileged=true")
+        critical.ruleID = "pod-privileged"
+        critical.severity = .critical
+        denials.append(critical)
+        let message = DenialMessage.make(
+            object: object, denials: denials, remediations: ["pod-privileged": "Remove it.", "low-rule": "Lower it."])
+        let lines = message.split(separator: "\n")
+        #expect(lines.dropFirst().first?.hasPrefix("- pod-privileged ") == true, "\(message)")
+        #expect(message.contains("\n- and "))
+        #expect(lines.first { $0.hasPrefix("Fix ") } == "Fix pod-privileged: Remove it.")
+    }
 }

@@ -221,7 +221,12 @@ enum DenialMessage {
     /// Room for the longest "and N more" line.
     static let moreLineReserve = 100
 
+    /// The most severe denials come first (in the engine's order within a severity), so the length limit
+    /// never leaves out a critical finding while showing a lower one, and their fixes come first too.
     static func make(object: KubeObject, denials: [Finding], remediations: [String: String]) -> String {
+        let denials = denials.enumerated()
+            .sorted { $0.element.severity != $1.element.severity ? $0.element.severity > $1.element.severity : $0.offset < $1.offset }
+            .map(\.element)
         let what = object.namespace.map { "\(object.kind) \($0)/\(object.name)" } ?? "\(object.kind) \(object.name)"
         var text = "Gatehouse denied \(what): \(denials.count) violation\(denials.count == 1 ? "" : "s")"
         var shown = 0
