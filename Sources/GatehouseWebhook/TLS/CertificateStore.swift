@@ -51,6 +51,9 @@ public enum WebhookTLS {
         config.minimumTLSVersion = .tlsv12
         config.cipherSuiteValues = cipherSuites
         config.sslContextCallback = store.contextCallback
+        // How long a close waits for the peer's close_notify. NIOSSL's default of 5 s would let a client that
+        // keeps sending after an idle close hold its place in the listener 5 s longer.
+        config.shutdownTimeout = .seconds(1)
         if let clientCA {
             config.certificateVerification = .noHostnameVerification
             config.trustRoots = .certificates(clientCA)
