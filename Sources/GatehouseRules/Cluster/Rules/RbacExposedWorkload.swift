@@ -248,28 +248,46 @@ public struct RbacExposedWorkload: CrossObjectRule {
                     text: "Ingress \(ingress.namespace)/\(ingress.anchor.ref.name) → Service \(service.namespace)/\(service.name)"))
             }
         }
-        var reported: Set<String> = []
+        var reported: Set<Reported> = []
         for entry in entries {
             for workload in reach.workloads(selectedBy: entry.service) {
-                for (danger, grant) in reach.dangers(of: workload) {
-                    let source = workload.anchor.ref.source
-                    let id = "\(workload.anchor.ref.displayName)|\(source.file)|\(source.document)|\(source.item ?? -1)|\(danger.label)"
-                    guard reported.insert(id).inserted else { continue }
-                    let account = cluster.serviceAccountAnchor(namespace: workload.namespace, name: workload.serviceAccount, near: workload.anchor)
-                    let workloadName = "\(workload.anchor.ref.kind) \(workload.namespace)/\(workload.anchor.ref.name)"
+                let held = reach.dangers(of: workload)
+                guard !held.isEmpty else { continue }
+                // What every finding of this workload shares is built once: a large cluster has hundreds of
+                // thousands of these findings, and their chains are held until the report is written.
+                let account = cluster.serviceAccountAnchor(namespace: workload.namespace, name: workload.serviceAccount, near: workload.anchor)
+                let workloadName = "\(workload.anchor.ref.kind) \(workload.namespace)/\(workload.anchor.ref.name)"
+                let workloadLink = ChainLink(object: workload.anchor.ref, detail: "pods run as ServiceAccount \(workload.serviceAccount), token mounted")
+                for danger in held {
+                    guard reported.insert(Reported(workload: workload.anchor.ref, danger: danger.danger.label)).inserted else { continue }
                     var chain = entry.links
-                    chain.append(ChainLink(object: workload.anchor.ref, detail: "pods run as ServiceAccount \(workload.serviceAccount), token mounted"))
-                    chain.append(ChainLink(object: account.ref, detail: "subject \(grant.subject.text)"))
-                    chain += grant.chain
+                    chain.append(workloadLink)
+                    chain.append(ChainLink(object: account.ref, detail: danger.subjectDetail))
+                    chain += danger.grantChain
                     report.report(
-                        "\(workloadName) is exposed and its ServiceAccount can \(danger.label): "
+                        "\(workloadName) is exposed and its ServiceAccount can \(danger.danger.label): "
                             + "\(entry.text) → \(workloadName) → "
-                            + "ServiceAccount \(workload.namespace)/\(workload.serviceAccount) → \(grant.path) "
-                            + "(\(grant.rule.summary))",
+                            + "ServiceAccount \(workload.namespace)/\(workload.serviceAccount) → \(danger.grant.path) "
+                            + "(\(danger.grant.rule.summary))",
                         about: workload.anchor, path: ClusterAnalysis.serviceAccountPath(workload), chain: chain)
                 }
             }
         }
+    }
+
+    /// A workload (by its place in the inputs) and a danger already reported for it, through another entry point.
+    private struct Reported: Hashable {
+        let workload: ObjectRef
+        let danger: String
+    }
+
+    /// A dangerous permission a service account holds, the first grant giving it, and the chain links that
+    /// grant contributes to every finding through that account.
+    struct HeldDanger {
+        let danger: Danger
+        let grant: Grant
+        let subjectDetail: String
+        let grantChain: [ChainLink]
     }
 
     /// Which workloads a Service routes to, and what their service accounts can do, worked out once per
@@ -277,7 +295,7 @@ public struct RbacExposedWorkload: CrossObjectRule {
     private struct Reach {
         let cluster: ClusterAnalysis
         /// The dangerous grants of each service account.
-        var dangersBySubject: [String: [(danger: Danger, grant: Grant)]] = [:]
+        var dangersBySubject: [String: [HeldDanger]] = [:]
         /// Per namespace, the workloads carrying each pod label (key, value), in input order: a Service is then
         /// matched against the workloads that have one of its selector's labels, not every workload of the
         /// namespace (a big namespace has thousands of workloads and hundreds of exposed Services).
@@ -303,7 +321,7 @@ public struct RbacExposedWorkload: CrossObjectRule {
         }
 
         /// The dangerous permissions `workload`'s service account holds, each with the first grant giving it.
-        mutating func dangers(of workload: WorkloadEntry) -> [(danger: Danger, grant: Grant)] {
+        mutating func dangers(of workload: WorkloadEntry) -> [HeldDanger] {
             let subject = Subject(kind: .serviceAccount, name: workload.serviceAccount, namespace: workload.namespace)
             let key = subject.description
             if let known = dangersBySubject[key] { return known }
@@ -312,7 +330,7 @@ public struct RbacExposedWorkload: CrossObjectRule {
                 grants.first { grant in
                     (!danger.clusterWideOnly || grant.namespace == nil)
                         && danger.requests.contains { RBACGraph.covers(grant, $0, anyName: true) }
-                }.map { (danger, $0) }
+                }.map { HeldDanger(danger: danger, grant: $0, subjectDetail: "subject \($0.subject.text)", grantChain: $0.chain) }
             }
             dangersBySubject[key] = found
             return found
