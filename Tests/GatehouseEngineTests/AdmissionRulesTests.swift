@@ -60,6 +60,19 @@ struct AdmissionRulesTests {
         #expect(try Self.findings(role, policy: policy).map(\.ruleID) == ["rbac-secrets-access"])
     }
 
+    /// A default role edited in place to grant more than Kubernetes gives it is checked like anyone's.
+    @Test func editedDefaultRoleIsChecked() throws {
+        let role = """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: "system:basic-user", labels: {kubernetes.io/bootstrapping: rbac-defaults}}
+            rules:
+            - {apiGroups: [authorization.k8s.io], resources: [selfsubjectaccessreviews, selfsubjectrulesreviews], verbs: [create]}
+            - {apiGroups: [""], resources: [secrets], verbs: [get]}
+            """
+        #expect(try Self.findings(role).map(\.ruleID) == ["rbac-secrets-access"])
+    }
+
     @Test func allowedPortsIsOffUnlessEnabled() throws {
         let service = """
             apiVersion: v1

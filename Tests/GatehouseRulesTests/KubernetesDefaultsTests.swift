@@ -14,7 +14,6 @@ struct KubernetesDefaultsTests {
 
     @Test(arguments: [
         // A real default ClusterRole, Role and bindings, as an export shows them.
-        ("ClusterRole", "{name: admin, \(label)}", "", true),
         ("ClusterRole", "{name: \"system:controller:job-controller\", \(label)}", "", true),
         ("Role", "{name: extension-apiserver-authentication-reader, namespace: kube-system, \(label)}", "", true),
         ("ClusterRoleBinding", "{name: cluster-admin, \(label)}", "ClusterRole/cluster-admin Group/system:masters", true),
@@ -41,6 +40,47 @@ struct KubernetesDefaultsTests {
             yaml += "subjects: [{kind: \(parts[1][0]), name: \"\(parts[1][1])\"\(namespace)}]\n"
         }
         #expect(RoleChecks.isBuiltIn(try Self.object(yaml)) == expected, "\(yaml)")
+    }
+
+    static let basicUser = """
+        - {apiGroups: [authorization.k8s.io], resources: [selfsubjectaccessreviews, selfsubjectrulesreviews], verbs: [create]}
+        - {apiGroups: [authentication.k8s.io], resources: [selfsubjectreviews], verbs: [create]}
+        """
+    static let aggregateToView = "{clusterRoleSelectors: [{matchLabels: {rbac.authorization.k8s.io/aggregate-to-view: \"true\"}}]}"
+
+    /// A default role edited in place (anyone who may update RBAC objects can) is judged like a user's: rules
+    /// beyond the default's, or an aggregating default whose selectors now pick other roles. Untouched defaults,
+    /// and the smaller rule sets of older Kubernetes versions, are still Kubernetes' own.
+    @Test(arguments: [
+        ("view", "aggregationRule: \(aggregateToView)", true),
+        // Aggregating every role labelled rbac-defaults, cluster-admin included, into view.
+        ("view", "aggregationRule: {clusterRoleSelectors: [{matchLabels: {kubernetes.io/bootstrapping: rbac-defaults}}]}", false),
+        ("view", "rules: []", false),
+        ("\"system:basic-user\"", "rules:\n\(basicUser)", true),
+        // An older version's rules (before selfsubjectreviews) are a subset.
+        (
+            "\"system:basic-user\"",
+            "rules: [{apiGroups: [authorization.k8s.io], resources: [selfsubjectaccessreviews], verbs: [create]}]", true
+        ),
+        ("\"system:basic-user\"", "rules:\n\(basicUser)\n- {apiGroups: [\"*\"], resources: [\"*\"], verbs: [\"*\"]}", false),
+        ("\"system:basic-user\"", "rules: [{apiGroups: [authorization.k8s.io], resources: [selfsubjectaccessreviews], verbs: [create, delete]}]", false),
+        ("\"system:basic-user\"", "rules: [{apiGroups: [\"\"], resources: [secrets], verbs: [get]}]", false),
+        ("\"system:basic-user\"", "rules: [{nonResourceURLs: [\"*\"], verbs: [get]}]", false),
+    ])
+    func editedDefaultRole(_ name: String, _ body: String, _ expected: Bool) throws {
+        let yaml = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: \(name), \(Self.label)}\n\(body)\n"
+        #expect(RoleChecks.isBuiltIn(try Self.object(yaml)) == expected, "\(yaml)")
+    }
+
+    /// A default Role's name restriction is part of what it grants: dropping it grants every ConfigMap.
+    @Test func defaultRoleWithoutItsNameRestriction() throws {
+        let yaml = """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: extension-apiserver-authentication-reader, namespace: kube-system, \(Self.label)}
+            rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, list, watch]}]
+            """
+        #expect(!RoleChecks.isBuiltIn(try Self.object(yaml)))
     }
 
     /// The modelled roles parse, are all defaults by the same test, and are the ones the name list promises.

@@ -125,13 +125,16 @@ enum KubernetesDefaults {
     ]
 
     /// Whether `object`, a Role, ClusterRole or binding, is one of Kubernetes' defaults: labelled as such, named
-    /// as one, and for bindings granting the default role to no subject but the default ones.
+    /// as one, for modelled roles granting nothing the default does not, and for bindings granting the default
+    /// role to no subject but the default ones. Anyone who may edit RBAC objects can add rules to a default role
+    /// in place; such a role is judged like a user's.
     static func contains(_ object: KubeObject) -> Bool {
         guard object.label(label.key) == label.value else { return false }
         let namespaced = "\(object.namespace ?? "default")/\(object.name)"
         switch object.kind {
-        case "ClusterRole": return clusterRoleNames.contains(object.name)
-        case "Role": return roleNames.contains(namespaced)
+        case "ClusterRole":
+            return clusterRoleNames.contains(object.name) && holdsNoMoreThanDefault(object, key: "ClusterRole:\(object.name)")
+        case "Role": return roleNames.contains(namespaced) && holdsNoMoreThanDefault(object, key: "Role:\(namespaced)")
         case "ClusterRoleBinding": return clusterRoleBindings[object.name]?.matches(object) ?? false
         case "RoleBinding": return roleBindings[namespaced]?.matches(object) ?? false
         default: return false
@@ -498,6 +501,37 @@ enum KubernetesDefaults {
         - {apiGroups: [""], resources: [secrets], verbs: [delete, get, list, watch]}
         - {apiGroups: ["", events.k8s.io], resources: [events], verbs: [create, patch, update]}
         """
+
+    /// What a modelled default role may hold: its rules, or for `admin`, `edit` and `view`, whose rules the
+    /// aggregation controller writes from the roles it selects (judged on their own), its aggregation selectors.
+    private struct RoleModel {
+        let rules: [PolicyRule]
+        let aggregationSelectors: [LabelSelector]
+    }
+
+    /// The modelled roles by `ClusterRole:<name>` and `Role:<namespace>/<name>`, read from ``roleManifests``
+    /// without the cluster index (whose role entries ask ``contains(_:)``).
+    private static let models: [String: RoleModel] = {
+        var table: [String: RoleModel] = [:]
+        for object in Manifests.loadYAML(roleManifests, file: sourceName).objects {
+            let key = object.kind == "Role" ? "Role:\(object.namespace ?? "default")/\(object.name)" : "ClusterRole:\(object.name)"
+            table[key] = RoleModel(rules: PolicyRule.rules(of: object).map(\.rule), aggregationSelectors: selectors(of: object))
+        }
+        return table
+    }()
+
+    private static func selectors(of object: KubeObject) -> [LabelSelector] {
+        object.root.at("aggregationRule", "clusterRoleSelectors")?.items.compactMap { try? LabelSelector($0) } ?? []
+    }
+
+    /// Whether `object` grants nothing its default does not: an aggregating default keeps its selectors exactly
+    /// (a changed selector would aggregate other roles' rules into it); any other keeps each rule within one of
+    /// the default's. Defaults whose rules are not modelled (the controllers' roles) are taken on name and label.
+    private static func holdsNoMoreThanDefault(_ object: KubeObject, key: String) -> Bool {
+        guard let model = models[key] else { return true }
+        if !model.aggregationSelectors.isEmpty { return selectors(of: object) == model.aggregationSelectors }
+        return PolicyRule.rules(of: object).allSatisfy { entry in model.rules.contains { $0.covers(entry.rule) } }
+    }
 
     /// The modelled roles, read from ``roleManifests`` once.
     static let roles: [RoleEntry] = {

@@ -99,6 +99,17 @@ public struct PolicyRule: Sendable, Hashable {
 
     public var isRestrictedToNames: Bool { !resourceNames.isEmpty }
 
+    /// Whether this entry grants everything `other` grants, read literally: each of `other`'s verbs, groups,
+    /// resources and URLs is listed here or covered by a `*` here, and a name restriction here is kept there.
+    public func covers(_ other: PolicyRule) -> Bool {
+        func within(_ mine: [String], _ theirs: [String]) -> Bool {
+            mine.contains("*") || theirs.allSatisfy { mine.contains($0) }
+        }
+        let names = resourceNames.isEmpty || (!other.resourceNames.isEmpty && other.resourceNames.allSatisfy { resourceNames.contains($0) })
+        return within(verbs, other.verbs) && within(apiGroups, other.apiGroups) && within(resources, other.resources)
+            && within(nonResourceURLs, other.nonResourceURLs) && names
+    }
+
     /// The verbs among `wanted` this entry allows on `resource` in `group` (any name), in `wanted`'s order.
     public func allowedVerbs(_ wanted: [String], group: String, resource: String) -> [String] {
         guard matchesGroup(group), matchesResource(resource) else { return [] }

@@ -13,7 +13,7 @@ public struct RbacDeletePodLogs: PermissionGrantRule {
         spec: """
             Fails for each rules[] entry that grants delete or deletecollection on pods/log (core group), \
             wildcards included.
-            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are \
+            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults, named as a default and granting no more than it) are \
             skipped unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """

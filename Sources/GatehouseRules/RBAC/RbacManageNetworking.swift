@@ -14,7 +14,7 @@ public struct RbacManageNetworking: PermissionGrantRule {
             Fails for each rules[] entry that grants create, update, patch, delete or deletecollection on \
             services or endpoints (core), endpointslices (discovery.k8s.io), networkpolicies or ingresses \
             (networking.k8s.io, and ingresses in extensions), wildcards included.
-            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are \
+            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults, named as a default and granting no more than it) are \
             skipped unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """

@@ -13,7 +13,7 @@ public struct RbacNodesProxy: PermissionGrantRule {
         spec: """
             Fails for each rules[] entry of a Role or ClusterRole that grants get or create on nodes/proxy (core \
             group), wildcards included (`*` verbs, `*` resources, `*/proxy`).
-            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are \
+            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults, named as a default and granting no more than it) are \
             skipped unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """

@@ -13,7 +13,7 @@ public struct RbacPvCreate: PermissionGrantRule {
         spec: """
             Fails for each rules[] entry of a ClusterRole that grants create on persistentvolumes (core group), \
             wildcards included. Roles cannot grant a cluster-scoped resource and are not checked.
-            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are \
+            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults, named as a default and granting no more than it) are \
             skipped unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """

@@ -17,7 +17,7 @@ public struct RbacSecretsAccess: PermissionGrantRule {
             it grants; list and watch ignore names). Severity: high for a ClusterRole (bound by a \
             ClusterRoleBinding it reaches the Secrets of every namespace), medium for a Role (one namespace); \
             a severity set for the rule in the policy applies to both. Kubernetes' own \
-            roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are skipped unless \
+            roles (labelled kubernetes.io/bootstrapping=rbac-defaults, named as a default and granting no more than it) are skipped unless \
             includeSystem is true.
             Fields: rules[*].{verbs,apiGroups,resources}.
             """,

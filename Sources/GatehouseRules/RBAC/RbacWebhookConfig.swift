@@ -14,7 +14,7 @@ public struct RbacWebhookConfig: PermissionGrantRule {
             Fails for each rules[] entry that grants create, update, patch, delete or deletecollection on \
             mutatingwebhookconfigurations or validatingwebhookconfigurations (admissionregistration.k8s.io), \
             wildcards included.
-            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults and named as a default) are \
+            Kubernetes' own roles (labelled kubernetes.io/bootstrapping=rbac-defaults, named as a default and granting no more than it) are \
             skipped unless includeSystem is true. Fields: rules[*].{verbs,apiGroups,resources}.
             """,
         rationale: """

@@ -4,7 +4,7 @@ import KubeModel
 /// that decides whether they are checked, and the walk over a role's rules.
 enum RoleChecks {
     static let includeSystemParameter = RoleChecks.includeSystemParameter(
-        describing: "Also check Kubernetes' own roles and bindings (labelled `kubernetes.io/bootstrapping: rbac-defaults` with a default's name, role and subjects).")
+        describing: "Also check Kubernetes' own roles and bindings (labelled `kubernetes.io/bootstrapping: rbac-defaults` with a default's name; roles granting no more than the default, bindings with its role and subjects).")
 
     /// The `includeSystem` parameter of rules that check bindings only.
     static let includeSystemBindingsParameter = RoleChecks.includeSystemParameter(
@@ -21,8 +21,8 @@ enum RoleChecks {
     }
 
     /// Kubernetes' own roles and bindings: labelled `kubernetes.io/bootstrapping: rbac-defaults` and named as one
-    /// of the defaults the API server creates (``KubernetesDefaults``); a binding must also grant the default
-    /// role to no subject but the default ones. A `system:` name alone, or the label on another name, proves
+    /// of the defaults the API server creates (``KubernetesDefaults``); a role must also grant no more than the
+    /// default, and a binding grant the default role to no subject but the default ones. A `system:` name alone, or the label on another name, proves
     /// nothing: anyone who may create RBAC objects can choose both. The per-object rules and the cluster index
     /// both ask this.
     static func isBuiltIn(_ object: KubeObject) -> Bool {
