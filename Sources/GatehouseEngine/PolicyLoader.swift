@@ -68,6 +68,7 @@ extension Policy {
         let catalogue =
             rules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
             + crossObjectRules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
+            + AlertRegistry.rules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
         var reader = PolicyReader(catalog: catalogue)
         var policy = reader.read(tree.root)
         policy.file = file
