@@ -80,8 +80,8 @@ public struct AlertJSONWriter: AlertWriter {
         json.field("remediation", AlertFields.description(alert.ruleID)?.remediation ?? "")
         json.field("source", e.origin.description)
         json.endObject()
-        json.newline()
         out.write(&json)
+        out.write("\n")
     }
 
     public mutating func finish(unjudged: [(rule: String, reason: String, count: Int)], to out: ReportOutput) {}
