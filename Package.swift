@@ -30,7 +30,13 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
-        .target(name: "KubeModel", dependencies: ["CYAML"]),
+        // The system zlib, for gzip-compressed (rotated) audit logs.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(name: "KubeModel", dependencies: ["CYAML", "CZlib"]),
         .target(name: "GatehouseRules", dependencies: ["KubeModel"]),
         .target(name: "GatehouseEngine", dependencies: ["GatehouseRules", "KubeModel"]),
         .target(name: "GatehouseReports", dependencies: ["GatehouseEngine", "GatehouseRules", "KubeModel"]),

@@ -34,8 +34,12 @@ public enum AuditInput: Sendable, Hashable, CustomStringConvertible {
 /// or keep audit-log exports as `*.jsonl`.
 public struct InputWalker {
     public static let extensions = [".yaml", ".yml", ".json", ".jsonl"]
+    /// The name endings a walked directory's files must have to be read.
+    let extensions: [String]
 
-    public init() {}
+    public init(extensions: [String] = InputWalker.extensions) {
+        self.extensions = extensions
+    }
 
     /// The inputs in argument order, and the arguments that could not be used.
     public func expand(_ arguments: [String]) -> (inputs: [AuditInput], errors: [LoadError]) {
@@ -91,7 +95,7 @@ public struct InputWalker {
             guard stat(path, &info) == 0 else {
                 // A dangling symlink is not an input the user asked for by name; skip it silently only
                 // when it would not have been audited anyway.
-                if Self.hasAuditedExtension(name) {
+                if hasAuditedExtension(name) {
                     errors.append(LoadError(file: path, position: .unknown, message: Self.errnoMessage(errno)))
                 }
                 continue
@@ -99,13 +103,13 @@ public struct InputWalker {
             let kind = info.st_mode & S_IFMT
             if kind == S_IFDIR {
                 walk(path, identity: FileIdentity(info), visited: &visited, seen: &seen, inputs: &inputs, errors: &errors)
-            } else if kind == S_IFREG && Self.hasAuditedExtension(name) {
+            } else if kind == S_IFREG && hasAuditedExtension(name) {
                 if seen.insert(FileIdentity(info)).inserted { inputs.append(.file(path)) }
             }
         }
     }
 
-    static func hasAuditedExtension(_ name: String) -> Bool {
+    func hasAuditedExtension(_ name: String) -> Bool {
         let lower = name.lowercased()
         return extensions.contains { lower.hasSuffix($0) }
     }

@@ -17,7 +17,8 @@ extension Policy {
     ///
     /// Throws ``PolicyError`` listing every problem, each with the file's line and column and, for a
     /// misspelt name, the closest valid one. Nothing is ignored: an unknown key anywhere is an error.
-    /// `rules` and `crossObjectRules` are the catalogue rule ids and parameters are checked against (the
+    /// `rules` and `crossObjectRules` (and the alert rules, see ``parse(_:file:rules:crossObjectRules:alertRules:)``)
+    /// are the catalogue rule ids and parameters are checked against (the
     /// registries by default): a policy may configure per-object and cross-object rules alike.
     public static func load(
         contentsOf path: String, rules: [any Rule.Type] = Registry.rules,
@@ -36,7 +37,8 @@ extension Policy {
     /// See ``load(contentsOf:rules:crossObjectRules:)``.
     public static func parse(
         _ text: String, file: String = "policy.yaml", rules: [any Rule.Type] = Registry.rules,
-        crossObjectRules: [any CrossObjectRule.Type] = CrossObjectRegistry.rules
+        crossObjectRules: [any CrossObjectRule.Type] = CrossObjectRegistry.rules,
+        alertRules: [any AlertRule.Type] = AlertRegistry.rules
     ) throws(PolicyError) -> Policy {
         var copy = text
         var documents: [Tree] = []
@@ -68,6 +70,7 @@ extension Policy {
         let catalogue =
             rules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
             + crossObjectRules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
+            + alertRules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
         var reader = PolicyReader(catalog: catalogue)
         var policy = reader.read(tree.root)
         policy.file = file

@@ -167,12 +167,14 @@ public enum RuleCatalogue {
     public enum Kind: String, Sendable {
         case perObject = "per-object"
         case crossObject = "cross-object"
+        case alert
     }
 
     /// All descriptions, sorted by id.
     public static var descriptions: [(description: RuleDescription, kind: Kind)] {
         (Registry.rules.map { ($0.description, Kind.perObject) }
-            + CrossObjectRegistry.rules.map { ($0.description, Kind.crossObject) })
+            + CrossObjectRegistry.rules.map { ($0.description, Kind.crossObject) }
+            + AlertRegistry.rules.map { ($0.description, Kind.alert) })
             .sorted { $0.0.id < $1.0.id }
     }
 
@@ -180,5 +182,6 @@ public enum RuleCatalogue {
 
     public static func description(id: String) -> RuleDescription? {
         Registry.rule(id: id)?.description ?? CrossObjectRegistry.rule(id: id)?.description
+            ?? AlertRegistry.rule(id: id)?.description
     }
 }

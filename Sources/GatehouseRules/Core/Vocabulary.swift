@@ -31,6 +31,8 @@ public enum Category: String, Sendable, CaseIterable, Codable {
     case services
     case namespaces
     case secrets
+    /// Alert rules over the Kubernetes API audit log (`gatehouse alerts`).
+    case alerts
 }
 
 /// Named rule sets a policy starts from.

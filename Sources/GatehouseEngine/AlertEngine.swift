@@ -1,0 +1,150 @@
+import GatehouseRules
+import KubeModel
+
+/// Runs the alert rules a policy enables over audit events: the policy's action `off` turns a rule off, its
+/// severity and parameters apply, and its exemptions (by rule, namespace, object name, kind and image)
+/// silence matching alerts. Users and groups are exempted per rule with the `allowedUsers` and
+/// `allowedGroups` parameters, where the rule has them.
+public struct AlertEngine: Sendable {
+    struct Configured: Sendable {
+        let rule: any AlertRule
+        let id: String
+        let severity: Severity
+    }
+
+    let rules: [Configured]
+    let exemptions: [Exemption]
+
+    /// Builds every enabled alert rule. Throws ``ParameterError`` for parameters a rule cannot use.
+    public init(policy: Policy, rules catalogue: [any AlertRule.Type] = AlertRegistry.rules) throws {
+        var rules: [Configured] = []
+        for type in catalogue {
+            let d = type.description
+            guard let action = policy.action(for: d), action != .off else { continue }
+            let settings = policy.settings(for: d.id)
+            let rule = try type.init(parameters: RuleParameters(settings?.parameters))
+            rules.append(Configured(rule: rule, id: d.id, severity: settings?.severity ?? d.severity))
+        }
+        self.rules = rules
+        exemptions = policy.exemptions.filter { exemption in rules.contains { exemption.covers(rule: $0.id) } }
+    }
+
+    /// The ids of the rules in force.
+    public var ruleIDs: [String] { rules.map(\.id) }
+
+    /// The alerts `event` raises, and what the rules could not judge in it.
+    public func evaluate(_ event: AuditEvent) -> (alerts: [Alert], unjudged: [Unjudged]) {
+        var context = AlertContext(event: event, ruleID: "", severity: .info)
+        for configured in rules {
+            context.run(configured.rule, ruleID: configured.id, severity: configured.severity)
+        }
+        var (alerts, unjudged) = context.take()
+        if !exemptions.isEmpty { alerts.removeAll { isExempt($0) } }
+        return (alerts, unjudged)
+    }
+
+    /// The labels of a request body; `nil` without a body, so a label selector never matches blind.
+    static func labels(of body: Value?) -> [String: String]? {
+        guard let body else { return nil }
+        var labels: [String: String] = [:]
+        for pair in (body["metadata"]?["labels"]).map({ Array($0.pairs) }) ?? [] {
+            if let key = pair.key.string, let value = pair.value.string { labels[key] = value }
+        }
+        return labels
+    }
+
+    func isExempt(_ alert: Alert) -> Bool {
+        let event = alert.event
+        let namespace = event.target.resource == "namespaces" ? event.objectName : event.target.namespace
+        return exemptions.contains { exemption in
+            guard exemption.covers(rule: alert.ruleID),
+                exemption.matchesObject(
+                    kind: event.objectKind, name: event.objectName, namespace: namespace.isEmpty ? nil : namespace,
+                    labels: { Self.labels(of: event.requestObject) })
+            else { return false }
+            if exemption.containers.isEmpty && exemption.images.isEmpty { return true }
+            // An alert about several images is exempt only when every one of them is.
+            guard exemption.containers.isEmpty, !alert.images.isEmpty else { return false }
+            return alert.images.allSatisfy { written in
+                guard let image = ImageReference(written) else { return false }
+                return exemption.images.contains { image.matches($0) }
+            }
+        }
+    }
+}
+
+/// Merges alerts of the same rule, actor and object within a time window into one alert that counts the
+/// requests it stands for. Memory holds the alerts whose window is open; an alert goes out when an event
+/// later than its window arrives, or at the end.
+public struct AlertDeduplicator {
+    struct Key: Hashable {
+        let rule: String
+        let user: String
+        let impersonated: String
+        let target: AuditEvent.Target
+        let objectName: String
+    }
+
+    let window: Double
+    private var open: [Key: Int] = [:]
+    private var pending: [(key: Key, alert: Alert, start: Double, lastAuditID: String)?] = []
+    private var first = 0
+
+    /// `window` in seconds; 0 merges only the stages of one request (same audit ID).
+    public init(window: Double) {
+        self.window = window
+    }
+
+    /// Adds an alert; returns the alerts whose window closed before it, oldest first.
+    public mutating func add(_ alert: Alert) -> [Alert] {
+        let event = alert.event
+        let time = event.time ?? 0
+        let key = Key(
+            rule: alert.ruleID, user: event.user.username, impersonated: event.impersonatedUser?.username ?? "",
+            target: event.target, objectName: event.objectName)
+        var closed = flush(before: time)
+        if let index = open[key], let entry = pending[index], time - entry.start <= window || event.auditID == entry.lastAuditID {
+            if event.auditID.isEmpty || event.auditID != entry.lastAuditID { pending[index]!.alert.count += 1 }
+            pending[index]!.alert.lastTime = max(entry.alert.lastTime, event.stageTimestamp)
+            pending[index]!.lastAuditID = event.auditID
+            return closed
+        }
+        if let index = open[key], let entry = pending[index] {
+            closed.append(entry.alert)
+            pending[index] = nil
+        }
+        open[key] = pending.count
+        pending.append((key, alert, time, event.auditID))
+        return closed
+    }
+
+    /// Every alert still open, oldest first.
+    public mutating func finish() -> [Alert] {
+        let rest = pending[first...].compactMap { $0?.alert }
+        pending = []
+        open = [:]
+        first = 0
+        return rest
+    }
+
+    private mutating func flush(before time: Double) -> [Alert] {
+        var closed: [Alert] = []
+        while first < pending.count {
+            guard let entry = pending[first] else {
+                first += 1
+                continue
+            }
+            guard time - entry.start > window else { break }
+            closed.append(entry.alert)
+            open[entry.key] = nil
+            pending[first] = nil
+            first += 1
+        }
+        if first > 1024, first * 2 > pending.count {
+            pending.removeFirst(first)
+            first = 0
+            open = Dictionary(uniqueKeysWithValues: pending.enumerated().compactMap { i, e in e.map { ($0.key, i) } })
+        }
+        return closed
+    }
+}

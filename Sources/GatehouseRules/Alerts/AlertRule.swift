@@ -1,0 +1,169 @@
+import KubeModel
+
+/// A check over one Kubernetes API audit event: suspicious activity seen in the audit log.
+///
+/// Like ``Rule`` it is built once from its policy parameters and declares defaults, documentation and
+/// examples in a ``RuleDescription`` (its examples are audit Events written as YAML; a failing example's paths
+/// are the evidence paths the alert must name). The event arrives in full: rules judge only completed,
+/// successful requests unless their spec says otherwise (``AuditEvent/succeeded``).
+public protocol AlertRule: Sendable {
+    static var description: RuleDescription { get }
+    /// The MITRE ATT&CK for Containers tactic the activity serves.
+    static var tactic: Tactic { get }
+    init(parameters: RuleParameters) throws
+    func check(_ event: AuditEvent, _ context: inout AlertContext)
+}
+
+/// MITRE ATT&CK for Containers tactics.
+public enum Tactic: String, Sendable, CaseIterable {
+    case initialAccess = "Initial Access"
+    case execution = "Execution"
+    case persistence = "Persistence"
+    case privilegeEscalation = "Privilege Escalation"
+    case defenseEvasion = "Defense Evasion"
+    case credentialAccess = "Credential Access"
+    case discovery = "Discovery"
+    case lateralMovement = "Lateral Movement"
+    case impact = "Impact"
+
+    /// The tactic's ATT&CK id.
+    public var id: String {
+        switch self {
+        case .initialAccess: "TA0001"
+        case .execution: "TA0002"
+        case .persistence: "TA0003"
+        case .privilegeEscalation: "TA0004"
+        case .defenseEvasion: "TA0005"
+        case .credentialAccess: "TA0006"
+        case .discovery: "TA0007"
+        case .lateralMovement: "TA0008"
+        case .impact: "TA0040"
+        }
+    }
+
+    /// The rule reference that names the tactic (every alert rule lists it).
+    public var reference: Reference {
+        .other("MITRE ATT&CK for Containers tactic: \(rawValue) (\(id))")
+    }
+}
+
+/// A field of the event that made an alert fire: its path in the audit Event and its value, as text.
+public struct Evidence: Sendable, Hashable {
+    public var path: String
+    public var value: String
+
+    public init(_ path: String, _ value: String) {
+        self.path = path
+        self.value = value
+    }
+}
+
+/// One alert: a rule's verdict on one audit event, before deduplication.
+public struct Alert: Sendable {
+    public var ruleID: String
+    public var severity: Severity
+    public var message: String
+    public var evidence: [Evidence]
+    /// Images the alert is about (pod creations), for exemptions by image.
+    public var images: [String]
+    public var event: AuditEvent
+    /// How many events (distinct requests) the alert stands for, after deduplication.
+    public var count = 1
+    /// The stage timestamp of the last event merged into this alert.
+    public var lastTime: String
+
+    public init(ruleID: String, severity: Severity, message: String, evidence: [Evidence], images: [String], event: AuditEvent) {
+        self.ruleID = ruleID
+        self.severity = severity
+        self.message = message
+        self.evidence = evidence
+        self.images = images
+        self.event = event
+        self.lastTime = event.stageTimestamp
+    }
+}
+
+/// What an alert rule could not judge: the event lacks the body the rule needs (a `Metadata`-level event, or
+/// AKS dropped a body as too big). Reported apart from alerts, counted per rule, never guessed at.
+public struct Unjudged: Sendable, Hashable {
+    public var ruleID: String
+    public var reason: String
+
+    public init(ruleID: String, reason: String) {
+        self.ruleID = ruleID
+        self.reason = reason
+    }
+}
+
+/// Where an alert rule reports while checking one event.
+public struct AlertContext {
+    public let event: AuditEvent
+    public private(set) var alerts: [Alert] = []
+    public private(set) var unjudged: [Unjudged] = []
+    public private(set) var ruleID: String
+    private(set) var severity: Severity
+
+    public init(event: AuditEvent, ruleID: String, severity: Severity) {
+        self.event = event
+        self.ruleID = ruleID
+        self.severity = severity
+    }
+
+    /// Checks the context's event with `rule`, reporting as `ruleID` with `severity`.
+    public mutating func run(_ rule: some AlertRule, ruleID: String, severity: Severity) {
+        self.ruleID = ruleID
+        self.severity = severity
+        rule.check(event, &self)
+    }
+
+    /// Raises an alert. `evidence` names the fields that made it fire; `images` the images it is about.
+    public mutating func report(_ message: String, evidence: [Evidence], images: [String] = []) {
+        alerts.append(
+            Alert(ruleID: ruleID, severity: severity, message: message, evidence: evidence, images: images, event: event))
+    }
+
+    /// Says the event may deserve an alert but lacks what the rule needs to tell.
+    public mutating func cannotJudge(_ reason: String) {
+        unjudged.append(Unjudged(ruleID: ruleID, reason: reason))
+    }
+
+    /// Hands the alerts and notes over, leaving the context empty.
+    public mutating func take() -> (alerts: [Alert], unjudged: [Unjudged]) {
+        defer {
+            alerts = []
+            unjudged = []
+        }
+        return (alerts, unjudged)
+    }
+}
+
+extension AlertRule {
+    /// Checks `event` with the rule's defaults: the example tests evaluate through here.
+    public func evaluate(_ event: AuditEvent) -> (alerts: [Alert], unjudged: [Unjudged]) {
+        var context = AlertContext(event: event, ruleID: Self.description.id, severity: Self.description.severity)
+        check(event, &context)
+        return context.take()
+    }
+}
+
+/// Every alert rule, sorted by id. Their ids never collide with the other registries'.
+public enum AlertRegistry {
+    public static let rules: [any AlertRule.Type] = [
+        AlertAnonymousAllowed.self,
+        AlertClusterAdminBinding.self,
+        AlertEventsDeleted.self,
+        AlertKubeSystemCreate.self,
+        AlertMinerImage.self,
+        AlertPodExec.self,
+        AlertPrivilegedContainer.self,
+        AlertSensitiveMount.self,
+        AlertWebhookCreated.self,
+        AlertWildcardRole.self,
+    ]
+
+    public static var ids: [String] { rules.map { $0.description.id } }
+
+    public static func rule(id: String) -> (any AlertRule.Type)? {
+        rules.first { $0.description.id == id }
+    }
+}

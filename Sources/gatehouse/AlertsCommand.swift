@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import GatehouseAudit
+import GatehouseEngine
+import GatehouseReports
+import GatehouseRules
+import KubeModel
+
+struct AlertsCommand: ParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, sarif
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "alerts",
+        abstract: "Read Kubernetes API audit logs and print alerts on suspicious activity.",
+        discussion: """
+            Reads audit.k8s.io Events: the log backend's JSON Lines file (gzip-compressed or not), EventList \
+            documents, AKS Event Hub messages and Log Analytics AKSAudit rows exported as JSON. Alerts of the \
+            same rule, actor and object within --window are merged and counted. Exit status: 0 when no alert \
+            is at or above --fail-on, 1 when one is, 2 when an input could not be read or holds malformed lines \
+            (the alerts of the good lines are still printed).
+            """
+    )
+
+    @Argument(help: "Audit log files, directories (walked for .log, .gz, .json, .jsonl, .ndjson) or - for standard input.")
+    var paths: [String] = []
+
+    @Option(help: "Output format: text, json (one alert per line) or sarif.")
+    var format: Format = .text
+
+    @Option(help: ArgumentHelp(
+        "Only events at or after this time: RFC 3339 (2024-05-01T10:00:00Z) or a duration ago (30m, 2h, 7d).",
+        valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Only events before this time (same forms as --since).", valueName: "time"))
+    var until: String?
+
+    @Option(help: ArgumentHelp(
+        "Merge alerts of the same rule, actor and object within this duration (default 10m; 0 merges only the "
+            + "stages of one request).", valueName: "duration"))
+    var window: String = "10m"
+
+    @Option(help: ArgumentHelp(
+        "Exit 1 when an alert is at or above this severity (default: the policy's failOn, else high).",
+        valueName: "fail-on"))
+    var failOn: FailThreshold?
+
+    @OptionGroup var policyOptions: PolicyOptions
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one file, directory, or - for standard input") }
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, Self.time(value, now: 0) == nil {
+                throw ValidationError("\(name) must be an RFC 3339 time or a duration such as 30m, 2h or 7d; got \"\(value)\"")
+            }
+        }
+        if Self.seconds(window) == nil {
+            throw ValidationError("--window must be a duration such as 0, 90s, 10m or 1h; got \"\(window)\"")
+        }
+    }
+
+    func run() throws {
+        let policy = try policyOptions.load()
+        let engine: AlertEngine
+        do {
+            engine = try AlertEngine(policy: policy)
+        } catch {
+            printError("\(policy.file ?? "policy"): \(error)")
+            throw ExitCode(2)
+        }
+        let threshold = failOn ?? policy.failOn.map(FailThreshold.severity) ?? .severity(.high)
+        let now = Date().timeIntervalSince1970
+        let from = since.flatMap { Self.time($0, now: now) }
+        let to = until.flatMap { Self.time($0, now: now) }
+
+        let (inputs, walkErrors) = InputWalker(extensions: [".log", ".gz", ".json", ".jsonl", ".ndjson"]).expand(paths)
+        var inputError = !walkErrors.isEmpty
+        for error in walkErrors { printError("\(error)") }
+
+        let out = ReportOutput(descriptor: 1)
+        var writer: any AlertWriter =
+            switch format {
+            case .text: AlertTextWriter()
+            case .json: AlertJSONWriter()
+            case .sarif: AlertSARIFWriter()
+            }
+        var dedup = AlertDeduplicator(window: Self.seconds(window) ?? 600)
+        var failed = false
+        var unjudged: [String: (rule: String, reason: String, count: Int)] = [:]
+        var alertCount = 0
+        func emit(_ alerts: [Alert]) {
+            for alert in alerts {
+                alertCount += 1
+                if threshold.isMet(by: alert.severity) { failed = true }
+                writer.write(alert, to: out)
+            }
+            if !alerts.isEmpty { out.flush() }
+        }
+        for input in inputs {
+            let path = input.description
+            let failure = AuditLogFile.read(
+                path,
+                onEvent: { event in
+                    if from != nil || to != nil {
+                        guard let time = event.time else { return }
+                        if let from, time < from { return }
+                        if let to, time >= to { return }
+                    }
+                    let (alerts, notes) = engine.evaluate(event)
+                    for note in notes {
+                        unjudged["\(note.ruleID)\u{0}\(note.reason)", default: (note.ruleID, note.reason, 0)].count += 1
+                    }
+                    for alert in alerts { emit(dedup.add(alert)) }
+                },
+                onProblem: { problem in
+                    if problem.kind == .malformed { inputError = true }
+                    printError("\(problem)")
+                })
+            if let failure {
+                printError("\(path): \(failure)")
+                inputError = true
+            }
+        }
+        emit(dedup.finish())
+        let notes = unjudged.values.sorted { ($0.rule, $0.reason) < ($1.rule, $1.reason) }
+        writer.finish(unjudged: notes, to: out)
+        out.flush()
+        for note in notes {
+            printError("note: \(note.rule) could not judge \(note.count) event(s): \(note.reason)")
+        }
+        if format == .text {
+            printError("\(alertCount) alert(s) from \(inputs.count) input(s)")
+        }
+        if inputError { throw ExitCode(AuditExitStatus.inputError.rawValue) }
+        if failed { throw ExitCode(AuditExitStatus.findings.rawValue) }
+    }
+
+    /// Seconds since 1970 of an RFC 3339 time, or of `now` minus a duration.
+    static func time(_ text: String, now: Double) -> Double? {
+        RFC3339.seconds(text) ?? seconds(text).map { now - $0 }
+    }
+
+    /// `0`, or a number followed by s, m, h or d.
+    static func seconds(_ text: String) -> Double? {
+        if text == "0" { return 0 }
+        guard let unit = text.last, let number = Double(text.dropLast()), number >= 0 else { return nil }
+        switch unit {
+        case "s": return number
+        case "m": return number * 60
+        case "h": return number * 3600
+        case "d": return number * 86400
+        default: return nil
+        }
+    }
+}
