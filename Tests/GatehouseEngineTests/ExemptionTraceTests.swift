@@ -113,8 +113,18 @@ struct ExemptionTraceTests {
             - {name: legacy, rules: [netpol-namespace-missing], namespaces: [legacy], reason: "retired next quarter"}
             """)
         let engine = try CrossObjectEngine(policy: policy)
-        let yaml = ["legacy", "shop"].map { "apiVersion: v1\nkind: Namespace\nmetadata: {name: \($0)}" }
-            .joined(separator: "\n---\n")
+        let yaml = ["legacy", "shop"].map { namespace in
+            """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: \(namespace)}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: \(namespace)}
+            spec: {containers: [{name: app, image: nginx}]}
+            """
+        }.joined(separator: "\n---\n")
         var index = ClusterIndex()
         for object in Manifests.loadYAML(yaml, file: "in.yaml").objects { index.add(object) }
         let analysis = ClusterAnalysis(index)
