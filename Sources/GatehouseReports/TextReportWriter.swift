@@ -133,7 +133,7 @@ public struct TextReportWriter: ReportWriter {
         guard !report.exemptionNotes.isEmpty else { return }
         out.write(style("Exemption annotations not applied", .bold) + "\n")
         for note in report.exemptionNotes {
-            out.write("  " + location(note.object.source.file, note.position) + ": " + note.text + "\n")
+            out.write("  " + location(note.object.source.file, note.position) + ": " + printable(note.text) + "\n")
         }
         out.write("\n")
     }
@@ -154,9 +154,16 @@ public struct TextReportWriter: ReportWriter {
                     + style(f.path, .cyan) + "\n")
             out.write(wrapped(words(f.message), indent: 6, hanging: 8))
             let reason = item.exemption.reason.map { ": " + $0 } ?? " (no reason given)"
-            out.write(wrapped(["exempted", "by"] + words(item.exemption.label + reason), indent: 6, hanging: 8))
+            // The label and reason are written by whoever wrote the manifest: control characters (a newline, a
+            // terminal escape) could otherwise forge report lines.
+            out.write(wrapped(["exempted", "by"] + words(printable(item.exemption.label + reason)), indent: 6, hanging: 8))
         }
         out.write("\n")
+    }
+
+    /// `text` with every control character replaced by a space.
+    private func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
     }
 
     /// `N findings (P by policy exemptions, A by annotations)`, with the hint to list them and the ignored
