@@ -52,7 +52,7 @@ public struct TextReportWriter: ReportWriter {
             out.write("\n")
         }
         writeExemptionNotes(report, to: out)
-        if report.listsExempted { writeExempted(report, to: out) }
+        if report.listsExempted && !report.exempted.isEmpty { writeExempted(report, to: out) }
         writeSummary(report, entryCount: layout.groups.reduce(0) { $0 + $1.entries.count }, to: out)
     }
 
