@@ -18,6 +18,9 @@ public struct AuditRequest: Sendable {
     /// The lowest severity the report lists (`--min-severity`), in every format; `nil` lists all. The exit
     /// status still follows ``failOn`` over every finding.
     public var minimumSeverity: Severity?
+    /// Whether the report lists the findings exemptions suppressed (`--show-exempted`), each with the
+    /// exemption that applied. Every format counts them either way; they never affect the exit status.
+    public var showExempted = false
     /// Where to record each phase's time (`--timings`), when set.
     public var clock: PhaseClock?
     /// For a process that exits right after the run: the report (and the cross-object index, see
@@ -50,7 +53,8 @@ public struct AuditRequest: Sendable {
         options.clock = clock
         let auditor = Auditor(
             engine: engine, options: options, crossObject: self.crossObject && crossObject.isActive ? crossObject : nil)
-        let report = auditor.audit(paths: paths)
+        var report = auditor.audit(paths: paths)
+        report.listsExempted = showExempted
         let status = AuditExitStatus(report: report, failOn: failOn)
         let shown = minimumSeverity.map { report.hidingFindings(below: $0) }
         format.writer(color: color, jobs: jobs, failOn: failOn).write(shown ?? report, to: output)

@@ -86,9 +86,13 @@ public protocol CrossObjectAnalysis: AnyObject, Sendable {
     func findings() -> [Finding]
     /// The same findings, stored compactly in canonical order (``FindingList/sortCanonically()``).
     func orderedFindings() -> FindingList
+    /// The findings a policy exemption suppressed, once ``orderedFindings()`` has run.
+    func exemptedFindings() -> [ExemptedFinding]
 }
 
 extension CrossObjectAnalysis {
+    public func exemptedFindings() -> [ExemptedFinding] { [] }
+
     public func orderedFindings() -> FindingList {
         var list = FindingList(findings())
         list.sortCanonically()
@@ -104,11 +108,13 @@ extension CrossObjectAnalysis {
 /// number of jobs.
 public struct Auditor: Sendable {
     public typealias Evaluation = @Sendable (KubeObject, AuditContext) -> [Finding]
+    /// An evaluation that also says what exemptions suppressed and which exemption annotations were ignored.
+    public typealias TracedEvaluation = @Sendable (KubeObject, AuditContext) -> EvaluationResult
 
     public let options: AuditOptions
     public let profile: Profile
     public let activeRules: [String]
-    private let evaluate: Evaluation
+    private let evaluate: TracedEvaluation
     private let crossObject: (any CrossObjectAnalysis)?
 
     /// An auditor applying `engine` to each object.
@@ -125,7 +131,7 @@ public struct Auditor: Sendable {
         guard let base = engine.podSecurity else {
             self.init(
                 profile: engine.policy.profile, activeRules: activeRules, options: options,
-                crossObject: crossObject, evaluate: { object, _ in engine.evaluate(object, pss: nil) })
+                crossObject: crossObject, tracedEvaluate: { object, _ in engine.evaluate(object, admission: nil, pss: nil) })
             return
         }
         options.collectNamespacesFirst = true
@@ -133,8 +139,8 @@ public struct Auditor: Sendable {
         self.init(
             profile: engine.policy.profile, activeRules: activeRules, options: options,
             crossObject: crossObject,
-            evaluate: { object, context in
-                engine.evaluate(object, pss: context.podSecurity(for: object, defaults: defaults))
+            tracedEvaluate: { object, context in
+                engine.evaluate(object, admission: nil, pss: context.podSecurity(for: object, defaults: defaults))
             })
     }
 
@@ -142,6 +148,20 @@ public struct Auditor: Sendable {
     public init(
         profile: Profile, activeRules: [String], options: AuditOptions = AuditOptions(),
         crossObject: (any CrossObjectAnalysis)? = nil, evaluate: @escaping Evaluation
+    ) {
+        self.init(
+            profile: profile, activeRules: activeRules, options: options, crossObject: crossObject,
+            tracedEvaluate: { object, context in
+                var result = EvaluationResult()
+                result.findings = evaluate(object, context)
+                return result
+            })
+    }
+
+    /// An auditor with a custom evaluation that reports exemptions too.
+    public init(
+        profile: Profile, activeRules: [String], options: AuditOptions = AuditOptions(),
+        crossObject: (any CrossObjectAnalysis)? = nil, tracedEvaluate evaluate: @escaping TracedEvaluation
     ) {
         self.profile = profile
         self.activeRules = activeRules.sorted()
@@ -169,7 +189,7 @@ public struct Auditor: Sendable {
         return AuditReport(
             profile: profile, activeRules: activeRules, files: inputs.map(\.description),
             objectCount: assembled.objectCount, orderedFindings: assembled.findings, errors: assembled.errors,
-            notes: assembled.notes)
+            notes: assembled.notes, exempted: assembled.exempted, exemptionNotes: assembled.exemptionNotes)
     }
 
     /// Standard input, read once when it is among the inputs: it can be read only once, and the namespace
@@ -201,7 +221,7 @@ public struct Auditor: Sendable {
         WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
             let input = inputs[index]
             var outcome = FileOutcome()
-            let evaluateOne: (KubeObject) -> [Finding] = { object in
+            let evaluateOne: (KubeObject) -> EvaluationResult = { object in
                 crossObject?.observe(object)
                 return evaluate(object, context)
             }
@@ -219,12 +239,12 @@ public struct Auditor: Sendable {
                 }
                 var parts = pipeline.finish()
                 parts.reverse()
-                outcome.findings = parts.popLast() ?? FindingList.Builder()
-                outcome.moreFindings = parts
+                outcome.evaluated = parts.popLast() ?? EvaluatedObjects()
+                outcome.moreEvaluated = parts
             } else {
                 loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
                     outcome.objectCount += 1
-                    outcome.findings.append(objectFindings: evaluateOne(object))
+                    outcome.evaluated.add(evaluateOne(object), of: object)
                 }
             }
             outcome.notes = loaded.notes
@@ -240,6 +260,8 @@ public struct Auditor: Sendable {
         var findings: FindingList
         var errors: [LoadError]
         var notes: [LoadNote]
+        var exempted: [ExemptedFinding]
+        var exemptionNotes: [ExemptionNote]
     }
 
     /// Gathers the per-object findings of every input, runs the cross-object analysis, and orders and merges
@@ -255,15 +277,15 @@ public struct Auditor: Sendable {
             ? crossObject.flatMap { analysis in BackgroundWork.start { analysis.orderedFindings() } } : nil
 
         // Findings are kept compactly (FindingList): a million-object audit reports millions of them.
-        var findings = FindingList.Builder()
+        var evaluated = EvaluatedObjects()
         var errors = argumentErrors
         var notes: [LoadNote] = []
         while var outcome = outcomes.popLast() {
             // Moved out of the outcome, so the first input's builder is taken over, not copied.
-            var first = FindingList.Builder()
-            swap(&first, &outcome.findings)
-            findings.append(contentsOf: first)
-            while let part = outcome.moreFindings.popLast() { findings.append(contentsOf: part) }
+            var first = EvaluatedObjects()
+            swap(&first, &outcome.evaluated)
+            evaluated.append(contentsOf: first)
+            while let part = outcome.moreEvaluated.popLast() { evaluated.append(contentsOf: part) }
             errors.append(contentsOf: outcome.errors)
             notes.append(contentsOf: outcome.notes)
         }
@@ -273,7 +295,9 @@ public struct Auditor: Sendable {
         options.clock?.mark("read, parse, evaluate")
         // `consume`: otherwise the builder variable keeps the list's arrays alive to the end of this function, and
         // sorting them in place copies every record (hundreds of megabytes on a million objects).
-        var list = (consume findings).finish()
+        var exempted = evaluated.exempted
+        let exemptionNotes = evaluated.exemptionNotes
+        var list = (consume evaluated).findings.finish()
         if let crossObject {
             var crossFindings: FindingList?
             if crossAlongside == nil {
@@ -285,6 +309,7 @@ public struct Auditor: Sendable {
             list.sortCanonically()
             if let crossAlongside { crossFindings = crossAlongside.wait() }
             list = FindingList.merging(consume list, crossFindings.take() ?? FindingList())
+            exempted += crossObject.exemptedFindings()
             // The cross-object list and the arrays the merge outgrew are gone: given back before the report is
             // rendered.
             memory.handBackFreed()
@@ -293,7 +318,9 @@ public struct Auditor: Sendable {
             list.sortCanonically()
             options.clock?.mark("order findings")
         }
-        return AssembledFindings(objectCount: objectCount, findings: list, errors: errors, notes: notes)
+        return AssembledFindings(
+            objectCount: objectCount, findings: list, errors: errors, notes: notes, exempted: exempted,
+            exemptionNotes: exemptionNotes)
     }
 
     private func collectNamespaces(
@@ -330,9 +357,9 @@ extension NamespaceDirectory {
 /// What one input produced.
 struct FileOutcome: Sendable {
     var objectCount = 0
-    var findings = FindingList.Builder()
-    /// Other threads' findings for the same input, last thread first (see ``EvaluationPipeline/finish()``).
-    var moreFindings: [FindingList.Builder] = []
+    var evaluated = EvaluatedObjects()
+    /// Other threads' results for the same input, last thread first (see ``EvaluationPipeline/finish()``).
+    var moreEvaluated: [EvaluatedObjects] = []
     var notes: [LoadNote] = []
     var errors: [LoadError] = []
 }

@@ -24,6 +24,8 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
     private var lock = pthread_mutex_t()
     /// Each observing thread's shard (unretained: `shards` owns them).
     private var shardKey = pthread_key_t()
+    /// What policy exemptions suppressed, in rule order; set (with `lock` held) by ``orderedFindings()``.
+    private var exempted: [ExemptedFinding] = []
 
     private final class Shard {
         var index = ClusterIndex()
@@ -89,11 +91,19 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         let alongside = memory.worksAlongside
         let stored = ResultSlots<FindingList>(count: engine.ruleCount)
         let unstored = ResultSlots<[Finding]>(count: engine.ruleCount)
+        let exemptedByRule = ResultSlots<[ExemptedFinding]>(count: engine.ruleCount)
         runRules(taking: shards, leavingToExit: alongside && leavesIndexToExit) { rule, analysis in
-            let found = engine.findings(ofRule: rule, in: analysis, sorted: false)
+            var exempted: [ExemptedFinding] = []
+            let found = engine.findings(ofRule: rule, in: analysis, sorted: false, exempted: &exempted)
             if alongside { stored.set(rule, Self.ordered(found)) } else { unstored.set(rule, found) }
+            if !exempted.isEmpty { exemptedByRule.set(rule, exempted) }
         }
         memory.handBackFreed()
+        var exempted: [ExemptedFinding] = []
+        for rule in 0..<engine.ruleCount { exempted += exemptedByRule.take(rule) ?? [] }
+        pthread_mutex_lock(&lock)
+        self.exempted = exempted
+        pthread_mutex_unlock(&lock)
         var merged = FindingList()
         for rule in 0..<engine.ruleCount {
             guard let list = stored.take(rule) ?? unstored.take(rule).map(Self.ordered) else { continue }
@@ -110,6 +120,12 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
         var list = builder.finish()
         list.sortCanonically()
         return list
+    }
+
+    public func exemptedFindings() -> [ExemptedFinding] {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return exempted
     }
 
     private func takeShards() -> [Shard] {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GatehouseEngine
 import GatehouseReports
 import GatehouseRules
 import KubeModel
@@ -16,11 +17,11 @@ import KubeModel
 /// busy. The bound keeps memory flat: at most a few batches of trees are alive at once.
 ///
 /// Each thread collects its findings in its own builder; which thread evaluated which object does not show in
-/// the report, because the report sorts findings canonically (``FindingList``).
+/// the report, because the report sorts findings (and exempted findings) canonically (``FindingList``).
 final class EvaluationPipeline: @unchecked Sendable {
     // @unchecked: `queue` and `finished` are guarded by `lock`; each builder in `findingsByThread` is written by
     // one thread only (slot 0 by the parsing thread) and all are read after the evaluating threads are joined.
-    typealias Evaluate = (KubeObject) -> [Finding]
+    typealias Evaluate = (KubeObject) -> EvaluationResult
 
     // Small batches and a short queue: an object is evaluated soon after it was parsed, while its tree is still
     // in the cache. Batches of 64 and a queue of 8 cost a sixth more CPU time on a large export.
@@ -34,16 +35,16 @@ final class EvaluationPipeline: @unchecked Sendable {
     private var pending: [KubeObject] = []
     private var threads: [WorkerThread] = []
     private let evaluate: Evaluate
-    /// One builder per thread. Raw storage: threads write their own slots at the same time, which a Swift
+    /// One result per thread. Raw storage: threads write their own slots at the same time, which a Swift
     /// array property would flag as overlapping accesses.
-    private let findingsByThread: UnsafeMutableBufferPointer<FindingList.Builder>
+    private let findingsByThread: UnsafeMutableBufferPointer<EvaluatedObjects>
 
     /// A pipeline with `evaluators` threads besides the caller's.
     init(evaluators: Int, evaluate: @escaping Evaluate) {
         self.evaluate = evaluate
         let evaluators = max(1, evaluators)
         findingsByThread = .allocate(capacity: evaluators + 1)
-        findingsByThread.initialize(repeating: FindingList.Builder())
+        findingsByThread.initialize(repeating: EvaluatedObjects())
         pthread_mutex_init(&lock, nil)
         pthread_cond_init(&changed, nil)
         pending.reserveCapacity(Self.batchSize)
@@ -68,7 +69,7 @@ final class EvaluationPipeline: @unchecked Sendable {
     /// Evaluates what is left, waits for the evaluating threads and returns every finding, one builder per
     /// thread (this thread's first). They are left for the caller to merge: once every object is evaluated the
     /// cross-object analysis can start, and merging takes long enough to be worth doing beside it.
-    func finish() -> [FindingList.Builder] {
+    func finish() -> [EvaluatedObjects] {
         push()
         pthread_mutex_lock(&lock)
         finished = true
@@ -79,10 +80,10 @@ final class EvaluationPipeline: @unchecked Sendable {
         // No thread could start: evaluate the rest here.
         for batch in queue { evaluate(batch, slot: 0) }
         queue = []
-        var all: [FindingList.Builder] = []
+        var all: [EvaluatedObjects] = []
         for slot in findingsByThread.indices {
             all.append(findingsByThread[slot])
-            findingsByThread[slot] = FindingList.Builder()
+            findingsByThread[slot] = EvaluatedObjects()
         }
         return all
     }
@@ -106,7 +107,7 @@ final class EvaluationPipeline: @unchecked Sendable {
     }
 
     private func evaluate(_ batch: [KubeObject], slot: Int) {
-        for object in batch { findingsByThread[slot].append(objectFindings: evaluate(object)) }
+        for object in batch { findingsByThread[slot].add(evaluate(object), of: object) }
     }
 
     private func consume(slot: Int) {

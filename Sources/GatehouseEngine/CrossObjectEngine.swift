@@ -35,7 +35,7 @@ public struct CrossObjectEngine: Sendable {
 
     /// Every cross-object finding, sorted by rule id, then object, then path. Findings about objects in the
     /// policy's excluded namespaces (for Namespace findings: the namespace itself) and findings a policy
-    /// exemption covers are dropped.
+    /// exemption covers are dropped (``findings(ofRule:in:sorted:exempted:)`` keeps the exempted ones).
     public func findings(_ index: ClusterIndex) -> [Finding] {
         findings(ClusterAnalysis(index))
     }
@@ -56,6 +56,15 @@ public struct CrossObjectEngine: Sendable {
     /// `sorted: false` leaves them in reporting order, for a caller that puts them in the report's order
     /// anyway (that order compares the same fields, and findings it cannot tell apart are equal).
     public func findings(ofRule rule: Int, in analysis: ClusterAnalysis, sorted: Bool = true) -> [Finding] {
+        var exempted: [ExemptedFinding] = []
+        return findings(ofRule: rule, in: analysis, sorted: sorted, exempted: &exempted)
+    }
+
+    /// ``findings(ofRule:in:sorted:)``, adding the findings a policy exemption covers to `exempted` (in
+    /// reporting order, with the action they would have had).
+    public func findings(
+        ofRule rule: Int, in analysis: ClusterAnalysis, sorted: Bool = true, exempted: inout [ExemptedFinding]
+    ) -> [Finding] {
         let entry = active[rule]
         var report = CrossObjectReport(ruleID: entry.id, severity: entry.severity)
         entry.rule.check(analysis, &report)
@@ -85,8 +94,11 @@ public struct CrossObjectEngine: Sendable {
             guard let action = outcome else { continue }
             // The index keeps no labels, so exemptions by label selector cannot match cross-object findings;
             // namespace, name, kind and rule exemptions do.
-            if !policy.exemptions.isEmpty, policy.exemption(for: found[i]) != nil { continue }
             found[i].action = action
+            if !policy.exemptions.isEmpty, let source = policy.exemption(for: found[i]) {
+                exempted.append(ExemptedFinding(finding: found[i], exemption: source))
+                continue
+            }
             if kept != i { found.swapAt(kept, i) }
             kept += 1
         }

@@ -191,7 +191,13 @@ public struct Engine: Sendable {
                 result.notes += annotation!.notes
             }
             let annotationSource: ExemptionSource? =
-                entry.annotationExemptible && annotation!.exempts(entry.id) ? .annotation(reason: annotation!.reason) : nil
+                entry.annotationExemptible && annotation!.exempts(entry.id) ? annotation!.source : nil
+            // `"*"` takes in every rule, but only those the policy allows are exempted: the rest are named.
+            if !entry.annotationExemptible, annotationSettings.allowed, annotation!.all,
+                !annotation!.refused.contains(entry.id)
+            {
+                result.notes.append(AnnotationExemption.notExemptible(entry.id))
+            }
 
             context.settleFindings(from: start) { finding in
                 // The rule set each finding's severity (its default, or its own grading); the policy's wins.
@@ -278,7 +284,7 @@ public struct Engine: Sendable {
             }
             if objectMatches && exemptions[index].matchesContainer(of: finding) {
                 let exemption = exemptions[index]
-                return .policy(index: index, reason: exemption.reason, position: exemption.position)
+                return .policy(index: index, name: exemption.name, reason: exemption.reason, position: exemption.position)
             }
         }
         return nil

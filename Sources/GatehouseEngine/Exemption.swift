@@ -24,13 +24,16 @@ public struct Exemption: Sendable {
     public var images: [String] = []
     /// Why, as written; reports show it next to the findings it suppresses.
     public var reason: String?
+    /// A name for reports to call the exemption by (`name:` in the policy file); reports fall back to its
+    /// index in `exemptions`.
+    public var name: String?
     /// Where the exemption is written, so a report can point at it.
     public var position: SourcePosition = .unknown
 
     public init(
         rules: [Glob], namespaces: [Glob] = [], names: [Glob] = [], kinds: [String] = [],
         labelSelector: LabelSelector? = nil, containers: [Glob] = [], images: [String] = [],
-        reason: String? = nil, position: SourcePosition = .unknown
+        reason: String? = nil, name: String? = nil, position: SourcePosition = .unknown
     ) {
         self.rules = rules
         self.namespaces = namespaces
@@ -40,6 +43,7 @@ public struct Exemption: Sendable {
         self.containers = containers
         self.images = images
         self.reason = reason
+        self.name = name
         self.position = position
     }
 
@@ -76,17 +80,39 @@ public struct Exemption: Sendable {
     }
 }
 
-/// Why a finding was suppressed.
+/// Why a finding was suppressed: enough for a report to name the exemption and where it is written.
 public enum ExemptionSource: Sendable, Hashable {
-    /// The policy's `exemptions[index]`, with its reason and where it is written.
-    case policy(index: Int, reason: String?, position: SourcePosition)
-    /// The object's `gatehouse.io/exempt` annotation, with its `gatehouse.io/exempt-reason`.
-    case annotation(reason: String?)
+    /// The policy's `exemptions[index]`, with its optional `name`, its reason and where it is written.
+    case policy(index: Int, name: String?, reason: String?, position: SourcePosition)
+    /// The object's `gatehouse.io/exempt` annotation: its value as written, its `gatehouse.io/exempt-reason`,
+    /// and whether it sits on the object's pod template rather than on the object itself.
+    case annotation(value: String, reason: String?, onTemplate: Bool)
 
     /// The reason as written, if any.
     public var reason: String? {
         switch self {
-        case .policy(_, let reason, _), .annotation(let reason): reason
+        case .policy(_, _, let reason, _), .annotation(_, let reason, _): reason
+        }
+    }
+
+    /// `policy` or `annotation`: the kind of exemption, as reports label it.
+    public var kind: String {
+        switch self {
+        case .policy: "policy"
+        case .annotation: "annotation"
+        }
+    }
+
+    /// The exemption in a few words, the same in every report: `policy exemption "istio" (exemptions[1],
+    /// line 128)`, or `annotation gatehouse.io/exempt: "pod-privileged" on the pod template`.
+    public var label: String {
+        switch self {
+        case .policy(let index, let name, _, let position):
+            let place = position == .unknown ? "exemptions[\(index)]" : "exemptions[\(index)], line \(position.line)"
+            return name.map { "policy exemption \"\($0)\" (\(place))" } ?? "policy exemption \(place)"
+        case .annotation(let value, _, let onTemplate):
+            return "annotation \(AnnotationExemptions.exemptKey): \"\(value)\""
+                + (onTemplate ? " on the pod template" : "")
         }
     }
 }

@@ -107,7 +107,7 @@ public struct Policy: Sendable {
             if exemption.matchesObject(kind: ref.kind, name: ref.name, namespace: namespace, labels: { labels }),
                 exemption.matchesContainer(of: finding)
             {
-                return .policy(index: index, reason: exemption.reason, position: exemption.position)
+                return .policy(index: index, name: exemption.name, reason: exemption.reason, position: exemption.position)
             }
         }
         return nil

@@ -333,7 +333,7 @@ struct PolicyReader {
         return result
     }
 
-    static let exemptionKeys = ["rules", "namespaces", "names", "kinds", "labelSelector", "containers", "images", "reason"]
+    static let exemptionKeys = ["rules", "namespaces", "names", "kinds", "labelSelector", "containers", "images", "reason", "name"]
 
     mutating func exemption(_ value: Value) -> Exemption? {
         guard let f = mapping(value, keys: Self.exemptionKeys, in: "an exemption") else { return nil }
@@ -363,6 +363,7 @@ struct PolicyReader {
             exemption.images = list.compactMap { image($0.text, at: $0.position) }
         }
         if let v = f["reason"] { exemption.reason = scalar(v, what: "reason") }
+        if let v = f["name"] { exemption.name = scalar(v, what: "name") }
         // An empty matcher would match everything, which is never what an exemption that names it means.
         if rulesValue.isSequence && rulesValue.count == 0 {
             fail(rulesValue.position, "rules is empty; name the rules to exempt, or [\"*\"] for every rule")

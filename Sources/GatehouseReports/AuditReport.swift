@@ -28,13 +28,21 @@ public struct AuditReport: Sendable {
     public var errors: [LoadError]
     /// Documents skipped because they are not Kubernetes objects, and similar remarks.
     public var notes: [LoadNote]
+    /// Findings an exemption suppressed, in canonical order: never enforced nor counted as findings (nor by
+    /// `--fail-on`), but every report counts them and, with ``listsExempted``, lists them with the exemption.
+    /// ``hidingFindings(below:)`` keeps them all: nothing exempted is ever hidden.
+    public private(set) var exempted: [ExemptedFinding]
+    /// Exemption annotations that were ignored, one per object and problem, in input order.
+    public var exemptionNotes: [ExemptionNote]
+    /// Whether writers list ``exempted`` (`--show-exempted`); they count them either way.
+    public var listsExempted = false
     /// Set when findings below a severity were left out (``hidingFindings(below:)``); `nil` when every
     /// finding is listed.
     public private(set) var severityFilter: SeverityFilter?
 
     public init(
         profile: Profile, activeRules: [String], files: [String], objectCount: Int, findings: consuming [Finding],
-        errors: [LoadError], notes: [LoadNote]
+        errors: [LoadError], notes: [LoadNote], exempted: [ExemptedFinding] = [], exemptionNotes: [ExemptionNote] = []
     ) {
         self.profile = profile
         self.activeRules = activeRules.sorted()
@@ -45,25 +53,28 @@ public struct AuditReport: Sendable {
         self.findings = list
         self.errors = errors
         self.notes = notes
+        self.exempted = Self.ordered(exempted)
+        self.exemptionNotes = exemptionNotes
     }
 
     /// A report over findings already gathered in a ``FindingList`` (the auditor's way: millions of findings
     /// never exist as separate `Finding` values).
     public init(
         profile: Profile, activeRules: [String], files: [String], objectCount: Int, findings: consuming FindingList,
-        errors: [LoadError], notes: [LoadNote]
+        errors: [LoadError], notes: [LoadNote], exempted: [ExemptedFinding] = [], exemptionNotes: [ExemptionNote] = []
     ) {
         findings.sortCanonically()
         self.init(
             profile: profile, activeRules: activeRules, files: files, objectCount: objectCount,
-            orderedFindings: findings, errors: errors, notes: notes)
+            orderedFindings: findings, errors: errors, notes: notes, exempted: exempted, exemptionNotes: exemptionNotes)
     }
 
     /// A report over findings already in canonical order (``FindingList/sortCanonically()``,
     /// ``FindingList/merging(_:_:)``).
     public init(
         profile: Profile, activeRules: [String], files: [String], objectCount: Int,
-        orderedFindings findings: consuming FindingList, errors: [LoadError], notes: [LoadNote]
+        orderedFindings findings: consuming FindingList, errors: [LoadError], notes: [LoadNote],
+        exempted: [ExemptedFinding] = [], exemptionNotes: [ExemptionNote] = []
     ) {
         self.profile = profile
         self.activeRules = activeRules.sorted()
@@ -72,6 +83,8 @@ public struct AuditReport: Sendable {
         self.findings = findings
         self.errors = errors
         self.notes = notes
+        self.exempted = Self.ordered(exempted)
+        self.exemptionNotes = exemptionNotes
     }
 
     /// This report without the findings below `minimum`, counting how many were left out

@@ -73,9 +73,98 @@ public struct JSONReportWriter: ReportWriter {
             json.endObject()
         }
         json.endArray()
+        writeExemptionTrace(report, to: &json)
         json.endObject()
         json.newline()
         out.write(&json)
+    }
+
+    /// `"exemptionNotes"`, always a list, and `"exempted"`: the exempted findings with `--show-exempted`,
+    /// else `null` (the summary counts them either way).
+    private func writeExemptionTrace(_ report: AuditReport, to json: inout JSONEmitter) {
+        json.key("exemptionNotes")
+        json.beginArray(multiline: true)
+        for note in report.exemptionNotes {
+            json.beginObject()
+            json.field("file", note.object.source.file)
+            json.field("document", note.object.source.document)
+            json.field("item", note.object.source.item)
+            json.field("line", note.position.line)
+            json.field("column", note.position.column)
+            json.key("object")
+            writeObject(note.object, to: &json)
+            json.field("message", note.message)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("exempted")
+        guard report.listsExempted else {
+            json.null()
+            return
+        }
+        json.beginArray(multiline: true)
+        for item in report.exempted {
+            let f = item.finding
+            json.beginObject()
+            json.field("rule", f.ruleID)
+            json.field("severity", f.severity.rawValue)
+            json.field("action", f.action.rawValue)
+            json.field("message", f.message)
+            json.field("path", f.path)
+            json.lineBreak(indent: 5)
+            json.key("object")
+            writeObject(f.object, to: &json)
+            json.lineBreak(indent: 5)
+            json.key("location")
+            json.beginObject()
+            json.field("file", f.object.source.file)
+            json.field("document", f.object.source.document)
+            json.field("item", f.object.source.item)
+            json.field("line", f.position.line)
+            json.field("column", f.position.column)
+            json.endObject()
+            json.field("container", f.container)
+            json.field("image", f.image)
+            json.lineBreak(indent: 5)
+            json.key("exemption")
+            writeExemption(item.exemption, to: &json)
+            json.endObject()
+        }
+        json.endArray()
+    }
+
+    private func writeObject(_ object: ObjectRef, to json: inout JSONEmitter) {
+        json.beginObject()
+        json.field("apiVersion", object.apiVersion)
+        json.field("kind", object.kind)
+        json.field("namespace", object.namespace)
+        json.field("name", object.name)
+        json.endObject()
+    }
+
+    /// `{"kind": "policy"|"annotation", "label", "reason", "index", "name", "line", "annotation", "onTemplate"}`:
+    /// the members of the other kind are `null`.
+    private func writeExemption(_ exemption: ExemptionSource, to json: inout JSONEmitter) {
+        json.beginObject()
+        json.field("kind", exemption.kind)
+        json.field("label", exemption.label)
+        json.field("reason", exemption.reason)
+        switch exemption {
+        case .policy(let index, let name, _, let position):
+            json.field("index", index)
+            json.field("name", name)
+            json.field("line", position == .unknown ? nil : position.line)
+            json.field("annotation", nil as String?)
+            json.key("onTemplate")
+            json.null()
+        case .annotation(let value, _, let onTemplate):
+            json.field("index", nil as Int?)
+            json.field("name", nil as String?)
+            json.field("line", nil as Int?)
+            json.field("annotation", value)
+            json.field("onTemplate", onTemplate)
+        }
+        json.endObject()
     }
 
     /// `"summary": {"files": N, ... "notes": N,` then the two count tables, each on a line of its own.
@@ -87,6 +176,8 @@ public struct JSONReportWriter: ReportWriter {
         json.field("findings", report.findings.count)
         json.field("errors", report.errors.count)
         json.field("notes", report.notes.count)
+        json.field("exempted", report.exempted.count)
+        json.field("exemptionNotes", report.exemptionNotes.count)
         json.lineBreak(indent: 4)
         json.key("bySeverity")
         json.beginObject()

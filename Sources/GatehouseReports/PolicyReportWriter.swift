@@ -12,10 +12,16 @@ import KubeModel
 /// ``inputPolicy``, the error as message and its file, line and column as properties, and are counted in its
 /// `summary.error`: an incomplete audit never looks clean. The report carries no timestamp so that it is
 /// reproducible.
+///
+/// Exempted findings are counted in `summary.skip` of their namespace's report; with `--show-exempted` each is
+/// a result with `result: skip`, the exemption and its reason as properties. An exemption annotation that was
+/// not applied is a `warn` result of policy ``exemptionPolicy`` about the object, never scored.
 public struct PolicyReportWriter: ReportWriter {
     public static let apiVersion = "wgpolicyk8s.io/v1alpha2"
     /// The `policy` (and `rule`) of an input error's result.
     public static let inputPolicy = "gatehouse-input"
+    /// The `policy` (and `rule`) of an exemption annotation that was not applied.
+    public static let exemptionPolicy = "gatehouse-exemption"
 
     public init() {}
 
@@ -24,8 +30,12 @@ public struct PolicyReportWriter: ReportWriter {
     }
 
     public func write(_ report: AuditReport, to out: ReportOutput) {
-        var byNamespace: [String?: [Finding]] = [:]
-        for f in report.findings { byNamespace[f.object.namespace, default: []].append(f) }
+        var byNamespace: [String?: Results] = [:]
+        for f in report.findings { byNamespace[f.object.namespace, default: Results()].findings.append(f) }
+        for item in report.exempted {
+            byNamespace[item.finding.object.namespace, default: Results()].exempted.append(item)
+        }
+        for note in report.exemptionNotes { byNamespace[note.object.namespace, default: Results()].notes.append(note) }
         let namespaced = byNamespace.keys.compactMap { $0 }.sorted()
 
         var json = JSONEmitter(style: .spaced, capacity: 4096)
@@ -36,11 +46,12 @@ public struct PolicyReportWriter: ReportWriter {
         json.beginArray(multiline: true)
         for namespace in namespaced {
             writeReport(kind: "PolicyReport", name: "gatehouse-\(namespace)", namespace: namespace,
-                        findings: byNamespace[namespace]!, to: &json, flushingTo: out)
+                        results: byNamespace[namespace]!, listsExempted: report.listsExempted, to: &json, flushingTo: out)
         }
         if byNamespace[nil] != nil || !report.errors.isEmpty {
             writeReport(kind: "ClusterPolicyReport", name: "gatehouse-cluster", namespace: nil,
-                        findings: byNamespace[nil] ?? [], errors: report.errors, to: &json, flushingTo: out)
+                        results: byNamespace[nil] ?? Results(), errors: report.errors,
+                        listsExempted: report.listsExempted, to: &json, flushingTo: out)
         }
         json.endArray()
         json.endObject()
@@ -48,11 +59,19 @@ public struct PolicyReportWriter: ReportWriter {
         out.write(&json)
     }
 
+    /// What one report holds.
+    private struct Results {
+        var findings: [Finding] = []
+        var exempted: [ExemptedFinding] = []
+        var notes: [ExemptionNote] = []
+    }
+
     /// One report, its results moved to `out` as they are written.
     private func writeReport(
-        kind: String, name: String, namespace: String?, findings: [Finding], errors: [LoadError] = [],
-        to json: inout JSONEmitter, flushingTo out: ReportOutput
+        kind: String, name: String, namespace: String?, results: Results, errors: [LoadError] = [],
+        listsExempted: Bool, to json: inout JSONEmitter, flushingTo out: ReportOutput
     ) {
+        let findings = results.findings
         let fails = findings.filter { $0.action == .deny }.count
         json.beginObject(multiline: true)
         json.field("apiVersion", Self.apiVersion)
@@ -70,42 +89,38 @@ public struct PolicyReportWriter: ReportWriter {
         json.beginObject()
         json.field("pass", 0)
         json.field("fail", fails)
-        json.field("warn", findings.count - fails)
+        json.field("warn", findings.count - fails + results.notes.count)
         json.field("error", errors.count)
-        json.field("skip", 0)
+        json.field("skip", results.exempted.count)
         json.endObject()
         json.key("results")
         json.beginArray(multiline: true)
         for f in findings {
+            writeResult(f, result: Self.result(for: f.action), to: &json)
+            out.write(&json)
+        }
+        if listsExempted {
+            for item in results.exempted {
+                writeResult(item.finding, result: "skip", exemption: item.exemption, to: &json)
+                out.write(&json)
+            }
+        }
+        for note in results.notes {
             json.beginObject()
             json.field("source", "gatehouse")
-            json.field("policy", f.ruleID)
-            json.field("rule", f.ruleID)
-            if let category = RuleCatalogue.description(id: f.ruleID)?.category {
-                json.field("category", category.rawValue)
-            }
-            json.field("severity", f.severity.rawValue)
-            json.field("result", Self.result(for: f.action))
-            json.field("scored", true)
-            json.field("message", f.message)
+            json.field("policy", Self.exemptionPolicy)
+            json.field("rule", Self.exemptionPolicy)
+            json.field("result", "warn")
+            json.field("scored", false)
+            json.field("message", note.message)
             json.lineBreak(indent: 9)
-            json.key("resources")
-            json.beginArray()
-            json.beginObject()
-            json.field("apiVersion", f.object.apiVersion)
-            json.field("kind", f.object.kind)
-            json.field("name", f.object.name)
-            if let ns = f.object.namespace { json.field("namespace", ns) }
-            json.endObject()
-            json.endArray()
+            writeResources(note.object, to: &json)
             json.lineBreak(indent: 9)
             json.key("properties")
             json.beginObject()
-            json.field("action", f.action.rawValue)
-            json.field("path", f.path)
-            json.field("file", f.object.source.file)
-            json.field("line", String(f.position.line))
-            json.field("column", String(f.position.column))
+            json.field("file", note.object.source.file)
+            json.field("line", String(note.position.line))
+            json.field("column", String(note.position.column))
             json.endObject()
             json.endObject()
             out.write(&json)
@@ -130,5 +145,49 @@ public struct PolicyReportWriter: ReportWriter {
         }
         json.endArray()
         json.endObject()
+    }
+
+    /// A finding's result: `fail`/`warn` by its action, or `skip` with the exemption that suppressed it.
+    private func writeResult(_ f: Finding, result: String, exemption: ExemptionSource? = nil, to json: inout JSONEmitter) {
+        json.beginObject()
+        json.field("source", "gatehouse")
+        json.field("policy", f.ruleID)
+        json.field("rule", f.ruleID)
+        if let category = RuleCatalogue.description(id: f.ruleID)?.category {
+            json.field("category", category.rawValue)
+        }
+        json.field("severity", f.severity.rawValue)
+        json.field("result", result)
+        json.field("scored", true)
+        json.field("message", f.message)
+        json.lineBreak(indent: 9)
+        writeResources(f.object, to: &json)
+        json.lineBreak(indent: 9)
+        json.key("properties")
+        json.beginObject()
+        json.field("action", f.action.rawValue)
+        json.field("path", f.path)
+        json.field("file", f.object.source.file)
+        json.field("line", String(f.position.line))
+        json.field("column", String(f.position.column))
+        if let exemption {
+            json.field("exemption", exemption.label)
+            json.field("exemptionKind", exemption.kind)
+            if let reason = exemption.reason { json.field("exemptionReason", reason) }
+        }
+        json.endObject()
+        json.endObject()
+    }
+
+    private func writeResources(_ object: ObjectRef, to json: inout JSONEmitter) {
+        json.key("resources")
+        json.beginArray()
+        json.beginObject()
+        json.field("apiVersion", object.apiVersion)
+        json.field("kind", object.kind)
+        json.field("name", object.name)
+        if let ns = object.namespace { json.field("namespace", ns) }
+        json.endObject()
+        json.endArray()
     }
 }

@@ -57,39 +57,17 @@ public struct SARIFReportWriter: ReportWriter {
         json.key("results")
         json.beginArray(multiline: true)
         for f in report.findings {
-            json.beginObject()
-            json.field("ruleId", f.ruleID)
-            json.field("ruleIndex", ruleIndex[f.ruleID] ?? 0)
-            json.field("level", Self.level(f.severity))
-            json.key("message")
-            json.beginObject()
-            json.field("text", f.message)
-            json.endObject()
-            json.lineBreak(indent: 9)
-            json.key("locations")
-            json.beginArray()
-            json.beginObject()
-            writePhysicalLocation(file: f.object.source.file, position: f.position, to: &json)
-            json.key("logicalLocations")
-            json.beginArray()
-            json.beginObject()
-            json.field("fullyQualifiedName", f.object.displayName + " " + f.path)
-            json.field("kind", "object")
-            json.endObject()
-            json.endArray()
-            json.endObject()
-            json.endArray()
-            json.lineBreak(indent: 9)
-            json.key("properties")
-            json.beginObject()
-            json.field("severity", f.severity.rawValue)
-            json.field("action", f.action.rawValue)
-            json.field("path", f.path)
-            json.endObject()
-            json.endObject()
+            writeResult(f, ruleIndex: ruleIndex[f.ruleID] ?? 0, to: &json)
             out.write(&json)
         }
+        if report.listsExempted {
+            for item in report.exempted {
+                writeResult(item.finding, ruleIndex: ruleIndex[item.finding.ruleID] ?? 0, exemption: item.exemption, to: &json)
+                out.write(&json)
+            }
+        }
         json.endArray()
+        writeExemptionCounts(report, to: &json)
         json.endObject()
         json.endArray()
         json.endObject()
@@ -97,13 +75,87 @@ public struct SARIFReportWriter: ReportWriter {
         out.write(&json)
     }
 
-    /// One invocation, successful unless the audit had input errors, which it lists as notifications.
+    /// One result. An exempted finding carries the SARIF `suppressions` that say so: `external` for a policy
+    /// exemption (written apart from the manifest), `inSource` for an annotation on the object itself, with
+    /// the reason as justification.
+    private func writeResult(_ f: Finding, ruleIndex: Int, exemption: ExemptionSource? = nil, to json: inout JSONEmitter) {
+        json.beginObject()
+        json.field("ruleId", f.ruleID)
+        json.field("ruleIndex", ruleIndex)
+        json.field("level", Self.level(f.severity))
+        json.key("message")
+        json.beginObject()
+        json.field("text", f.message)
+        json.endObject()
+        json.lineBreak(indent: 9)
+        json.key("locations")
+        json.beginArray()
+        json.beginObject()
+        writePhysicalLocation(file: f.object.source.file, position: f.position, to: &json)
+        json.key("logicalLocations")
+        json.beginArray()
+        json.beginObject()
+        json.field("fullyQualifiedName", f.object.displayName + " " + f.path)
+        json.field("kind", "object")
+        json.endObject()
+        json.endArray()
+        json.endObject()
+        json.endArray()
+        if let exemption {
+            json.lineBreak(indent: 9)
+            json.key("suppressions")
+            json.beginArray()
+            json.beginObject()
+            json.field("kind", Self.suppressionKind(exemption))
+            json.field("status", "accepted")
+            if let reason = exemption.reason { json.field("justification", reason) }
+            json.key("properties")
+            json.beginObject()
+            json.field("exemption", exemption.label)
+            json.endObject()
+            json.endObject()
+            json.endArray()
+        }
+        json.lineBreak(indent: 9)
+        json.key("properties")
+        json.beginObject()
+        json.field("severity", f.severity.rawValue)
+        json.field("action", f.action.rawValue)
+        json.field("path", f.path)
+        json.endObject()
+        json.endObject()
+    }
+
+    /// SARIF's suppression kind: `inSource` for an annotation (written in the manifest itself), `external`
+    /// for a policy exemption.
+    public static func suppressionKind(_ exemption: ExemptionSource) -> String {
+        switch exemption {
+        case .policy: "external"
+        case .annotation: "inSource"
+        }
+    }
+
+    /// The run's `properties`: how many findings exemptions suppressed (listed as suppressed results only
+    /// with `--show-exempted`) and how many exemption annotations were not applied.
+    private func writeExemptionCounts(_ report: AuditReport, to json: inout JSONEmitter) {
+        let (policy, annotation) = report.exemptedCounts
+        json.key("properties")
+        json.beginObject()
+        json.field("exempted", report.exempted.count)
+        json.field("exemptedByPolicy", policy)
+        json.field("exemptedByAnnotation", annotation)
+        json.field("exemptionNotes", report.exemptionNotes.count)
+        json.endObject()
+    }
+
+    /// One invocation, successful unless the audit had input errors. Errors are listed as notifications, and
+    /// so are exemption annotations that were not applied (as warnings).
     private func writeInvocations(_ report: AuditReport, to json: inout JSONEmitter) {
         json.key("invocations")
         json.beginArray()
         json.beginObject()
         json.field("executionSuccessful", report.errors.isEmpty)
-        if !report.errors.isEmpty {
+        if !report.errors.isEmpty || !report.exemptionNotes.isEmpty {
             json.key("toolExecutionNotifications")
             json.beginArray()
             for error in report.errors {
@@ -117,6 +169,21 @@ public struct SARIFReportWriter: ReportWriter {
                 json.beginArray()
                 json.beginObject()
                 writePhysicalLocation(file: error.file, position: error.position, to: &json)
+                json.endObject()
+                json.endArray()
+                json.endObject()
+            }
+            for note in report.exemptionNotes {
+                json.beginObject()
+                json.field("level", "warning")
+                json.key("message")
+                json.beginObject()
+                json.field("text", note.text)
+                json.endObject()
+                json.key("locations")
+                json.beginArray()
+                json.beginObject()
+                writePhysicalLocation(file: note.object.source.file, position: note.position, to: &json)
                 json.endObject()
                 json.endArray()
                 json.endObject()

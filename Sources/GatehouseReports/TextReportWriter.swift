@@ -4,7 +4,8 @@ import KubeModel
 
 /// The human report, arranged for triage (``TriageLayout``): findings by severity (highest first), then rule,
 /// namespace and object, each rule's remediation once at the head of its group; a field several rules report
-/// is listed once, under the first of them, naming the others. Then input errors, notes and a summary.
+/// is listed once, under the first of them, naming the others. Then input errors, notes, exemption annotations
+/// that were ignored, the exempted findings (with `--show-exempted`) and a summary that counts them.
 ///
 /// Lines stay within 100 columns (a terminal's width) except a field path or a word longer than that. Colour
 /// (ANSI) only when asked: the CLI turns it on for a terminal unless `NO_COLOR` or `--no-color`.
@@ -50,6 +51,8 @@ public struct TextReportWriter: ReportWriter {
             }
             out.write("\n")
         }
+        writeExemptionNotes(report, to: out)
+        if report.listsExempted && !report.exempted.isEmpty { writeExempted(report, to: out) }
         writeSummary(report, entryCount: layout.groups.reduce(0) { $0 + $1.entries.count }, to: out)
     }
 
@@ -118,10 +121,64 @@ public struct TextReportWriter: ReportWriter {
         }
         out.write("  by severity: " + severities.joined(separator: ", ") + "\n")
         out.write("  by action:   " + actions.joined(separator: ", ") + "\n")
+        out.write("  exempted:    " + exemptedSummary(report) + "\n")
         out.write(
             "  " + count(report.objectCount, "object") + " scanned in " + count(report.files.count, "file")
                 + ", " + count(report.errors.count, "error") + ", " + count(report.notes.count, "note")
                 + "; profile " + report.profile.rawValue + ", " + count(report.activeRules.count, "rule") + "\n")
+    }
+
+    /// Exemption annotations that did not apply, each with its object: never silent.
+    private func writeExemptionNotes(_ report: AuditReport, to out: ReportOutput) {
+        guard !report.exemptionNotes.isEmpty else { return }
+        out.write(style("Exemption annotations not applied", .bold) + "\n")
+        for note in report.exemptionNotes {
+            out.write("  " + location(note.object.source.file, note.position) + ": " + printable(note.text) + "\n")
+        }
+        out.write("\n")
+    }
+
+    /// The exempted findings by object, each naming the exemption that applied and its reason.
+    private func writeExempted(_ report: AuditReport, to out: ReportOutput) {
+        out.write(style("EXEMPTED", .bold) + "  " + count(report.exempted.count, "finding") + ", not enforced\n")
+        var lastObject: ObjectRef?
+        for item in report.exempted {
+            let f = item.finding
+            if lastObject != f.object {
+                lastObject = f.object
+                out.write("  " + f.object.displayName + "  " + style(sourceDescription(f.object.source), .dim) + "\n")
+            }
+            let position = f.position == .unknown ? "" : "\(f.position.line):\(f.position.column)  "
+            out.write(
+                "    " + position + f.ruleID + " " + style("(\(f.severity.rawValue))", color(for: f.severity)) + "  "
+                    + style(f.path, .cyan) + "\n")
+            out.write(wrapped(words(f.message), indent: 6, hanging: 8))
+            let reason = item.exemption.reason.map { ": " + $0 } ?? " (no reason given)"
+            // The label and reason are written by whoever wrote the manifest: control characters (a newline, a
+            // terminal escape) could otherwise forge report lines.
+            out.write(wrapped(["exempted", "by"] + words(printable(item.exemption.label + reason)), indent: 6, hanging: 8))
+        }
+        out.write("\n")
+    }
+
+    /// `text` with every control character replaced by a space.
+    private func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+    }
+
+    /// `N findings (P by policy exemptions, A by annotations)`, with the hint to list them and the ignored
+    /// annotations' count when there are any.
+    private func exemptedSummary(_ report: AuditReport) -> String {
+        var text = count(report.exempted.count, "finding")
+        if !report.exempted.isEmpty {
+            let (policy, annotation) = report.exemptedCounts
+            text += " (\(policy) by policy exemptions, \(annotation) by annotations"
+            text += report.listsExempted ? ")" : "; --show-exempted lists them)"
+        }
+        if !report.exemptionNotes.isEmpty {
+            text += "; " + count(report.exemptionNotes.count, "exemption annotation") + " not applied"
+        }
+        return text
     }
 
     /// `words` joined by spaces in lines of at most ``width`` visible columns, the first line indented by

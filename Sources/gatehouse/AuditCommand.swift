@@ -58,6 +58,11 @@ struct AuditCommand: ParsableCommand {
         valueName: "severity"))
     var minSeverity: Severity?
 
+    @Flag(help: ArgumentHelp(
+        "List the findings exemptions suppressed, each with the exemption that applied and its reason (every "
+            + "format counts them anyway). They never count toward --fail-on."))
+    var showExempted = false
+
     @OptionGroup var policyOptions: PolicyOptions
 
     @Option(help: "Worker threads (default: all cores).")
@@ -89,6 +94,7 @@ struct AuditCommand: ParsableCommand {
             jobs: jobs ?? AuditOptions.availableCores, color: format == .text && useColor,
             crossObject: !noCrossObject)
         request.minimumSeverity = minSeverity
+        request.showExempted = showExempted
         if timings { request.clock = PhaseClock() }
         request.leavesReportToExit = true
         let output = ReportOutput(descriptor: 1)

@@ -320,7 +320,7 @@ struct PolicyExemptionTests {
         let r = try result("- {rules: [pod-privileged], namespaces: [\"ap*\"], reason: why}")
         #expect(r.findings.map(\.ruleID) == ["test-host-network", "test-image-tag"])
         #expect(r.exempted.map(\.finding.ruleID) == ["pod-privileged", "pod-privileged"])
-        #expect(r.exempted.first?.exemption == .policy(index: 0, reason: "why", position: SourcePosition(line: 4, column: 3)))
+        #expect(r.exempted.first?.exemption == .policy(index: 0, name: nil, reason: "why", position: SourcePosition(line: 4, column: 3)))
         #expect(r.exempted.first?.exemption.reason == "why")
         #expect(try result("- {rules: [pod-privileged], namespaces: [other]}").exempted.isEmpty)
         // A namespace matcher never matches an object without a namespace.
@@ -412,7 +412,7 @@ struct AnnotationExemptionTests {
         let r = try engine().evaluate(pod(metadata: Self.annotated), admission: nil)
         #expect(r.findings.map(\.ruleID) == ["test-host-network"])
         #expect(r.exempted.map(\.finding.ruleID) == ["pod-privileged", "pod-privileged", "test-image-tag"])
-        #expect(r.exempted.allSatisfy { $0.exemption == .annotation(reason: "CSI driver") })
+        #expect(r.exempted.allSatisfy { $0.exemption == .annotation(value: "pod-privileged, test-image-tag", reason: "CSI driver", onTemplate: false) })
         #expect(r.notes.isEmpty)
     }
 
@@ -425,7 +425,7 @@ struct AnnotationExemptionTests {
         #expect(r.notes == ["annotation gatehouse.io/exempt ignored: it needs a gatehouse.io/exempt-reason annotation saying why"])
         let lenient = try engine("annotationExemptions: {requireReason: false}").evaluate(pod(metadata: metadata), admission: nil)
         #expect(lenient.findings.isEmpty && lenient.exempted.count == 4)
-        #expect(lenient.exempted.first?.exemption == .annotation(reason: nil))
+        #expect(lenient.exempted.first?.exemption == .annotation(value: "*", reason: nil, onTemplate: false))
     }
 
     @Test func forbiddenByPolicy() throws {

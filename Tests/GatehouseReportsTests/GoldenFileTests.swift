@@ -17,8 +17,27 @@ struct GoldenFileTests {
         (.policyreport, false, "policyreport.json"),
     ]
 
+    /// The same report with exempted findings listed (`--show-exempted`) and exemption annotations that
+    /// were not applied.
+    static let exemptionCases: [(ReportFormat, Bool, String)] = [
+        (.text, false, "exempted.txt"),
+        (.json, false, "exempted.json"),
+        (.sarif, false, "exempted.sarif"),
+        (.junit, false, "exempted.xml"),
+        (.policyreport, false, "exempted-policyreport.json"),
+    ]
+
     @Test(arguments: cases)
     func golden(_ format: ReportFormat, _ color: Bool, _ name: String) throws {
+        try compare(format, color, name, report: ReportFixture.report)
+    }
+
+    @Test(arguments: exemptionCases)
+    func goldenWithExemptions(_ format: ReportFormat, _ color: Bool, _ name: String) throws {
+        try compare(format, color, name, report: ReportFixture.exemptedReport)
+    }
+
+    func compare(_ format: ReportFormat, _ color: Bool, _ name: String, report: AuditReport) throws {
         let output = ReportOutput()
         // SARIF and text embed rule documentation: use a fixed description so rule text edits do not break the
         // golden.
@@ -28,7 +47,7 @@ struct GoldenFileTests {
             case .text: TextReportWriter(color: color, describe: ReportFixture.describe)
             default: format.writer(color: color)
             }
-        writer.write(ReportFixture.report, to: output)
+        writer.write(report, to: output)
         let url = Self.fixtures.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["GATEHOUSE_UPDATE_GOLDEN"] == "1" {
             try Data(output.bytes).write(to: url)

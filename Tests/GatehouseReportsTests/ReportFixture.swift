@@ -65,4 +65,41 @@ enum ReportFixture {
                     message: "document has no apiVersion or kind, so it is not a Kubernetes object; skipped")
             ])
     }
+
+    /// ``report`` with findings exempted by a policy exemption and by annotations (one on a pod template,
+    /// one without a reason), an exemption annotation that was not applied, and the exempted findings listed.
+    static var exemptedReport: AuditReport {
+        let web = object("Deployment", "shop", "web", file: "manifests/shop.yaml")
+        let csi = object("DaemonSet", "storage", "csi-node", file: "manifests/csi.yaml")
+        let legacy = object("Namespace", nil, "legacy", file: "manifests/ns.yaml")
+        func finding(_ rule: String, _ severity: Severity, _ action: Action, _ path: String, _ line: Int, _ on: ObjectRef, container: String? = nil) -> Finding {
+            Finding(
+                ruleID: rule, severity: severity, action: action, message: "\(rule) at \(path)", path: path,
+                position: SourcePosition(line: line, column: 9), container: container, image: nil, object: on)
+        }
+        var report = Self.report
+        let exempted = [
+            ExemptedFinding(
+                finding: finding("pod-privileged", .high, .deny, "spec.template.spec.containers[0].securityContext.privileged", 20, csi, container: "driver"),
+                exemption: .policy(index: 1, name: "csi-drivers", reason: "CSI node plugins mount host paths & need <privilege>", position: SourcePosition(line: 128, column: 3))),
+            ExemptedFinding(
+                finding: finding("example-cluster-wide", .low, .warn, "metadata.labels", 12, web),
+                exemption: .annotation(value: "example-cluster-wide", reason: "labels come from the chart", onTemplate: true)),
+            ExemptedFinding(
+                finding: finding("netpol-namespace-missing", .medium, .warn, "metadata.name", 3, legacy),
+                exemption: .policy(index: 0, name: nil, reason: nil, position: SourcePosition(line: 120, column: 3))),
+        ]
+        let notes = [
+            ExemptionNote(
+                object: object("Deployment", "shop", "api", file: "manifests/shop.yaml", document: 3),
+                position: SourcePosition(line: 60, column: 1),
+                message: "annotation gatehouse.io/exempt ignored: it needs a gatehouse.io/exempt-reason annotation saying why")
+        ]
+        report = AuditReport(
+            profile: report.profile, activeRules: report.activeRules, files: report.files + ["manifests/csi.yaml", "manifests/ns.yaml"],
+            objectCount: report.objectCount + 2, orderedFindings: report.findings, errors: report.errors, notes: report.notes,
+            exempted: exempted.reversed(), exemptionNotes: notes)
+        report.listsExempted = true
+        return report
+    }
 }

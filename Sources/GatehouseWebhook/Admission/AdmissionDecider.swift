@@ -32,6 +32,10 @@ public enum OnErrorPolicy: String, Sendable, CaseIterable {
 ///    `oldObject` is judged exactly as a CREATE.
 /// 4. Any deny finding denies (403, a message listing rule ids, paths and remediation). Warn findings become
 ///    `warnings`, audit findings `auditAnnotations`, whatever the outcome.
+/// 5. Exemptions leave a trace without changing the outcome: an exemption annotation that was not applied
+///    (no reason, a rule the policy does not let annotations exempt, annotations not allowed) is a warning
+///    saying why, ahead of the findings' warnings, so a user whose request is denied knows; findings an
+///    exemption suppressed are named in an `exempted` audit annotation.
 public struct AdmissionDecider: Sendable {
     public let engine: Engine
     public let onError: OnErrorPolicy
@@ -110,7 +114,12 @@ public struct AdmissionDecider: Sendable {
             finding.message += " (pre-existing; not changed by this update)"
             findings.append(finding)
         }
-        let decision = decision(for: object, findings: findings)
+        var decision = decision(for: object, findings: findings)
+        if !result.notes.isEmpty {
+            decision.warnings = WarningList.make(
+                findings.filter { $0.action == .warn }, notes: result.notes.map { "gatehouse: " + $0 })
+        }
+        if let exempted = AuditAnnotationList.exempted(result.exempted) { decision.auditAnnotations.append(exempted) }
         if decision.allowed, object.kind == "Namespace", !request.dryRun { namespaces.record(object) }
         return decision
     }
@@ -285,10 +294,19 @@ extension Substring {
 enum WarningList {
     static let maxItem = 256
     static let maxTotal = 4000
+    /// At most this many notes (about 2,000 characters), so the findings' warnings keep room.
+    static let maxNotes = 8
 
-    static func make(_ findings: [Finding]) -> [String] {
+    /// The warnings for `findings`, after `notes` (each already a warning's text): notes come first, so the
+    /// limit never drops one.
+    static func make(_ findings: [Finding], notes: [String] = []) -> [String] {
         var result: [String] = []
         var total = 0
+        for note in notes.prefix(maxNotes) {
+            let text = clip(note)
+            total += text.count
+            result.append(text)
+        }
         for (i, f) in findings.enumerated() {
             let text = clip("\(f.ruleID): \(f.message) (\(f.path))")
             let reserve = i == findings.count - 1 ? 0 : 64
@@ -352,6 +370,30 @@ enum AuditAnnotationList {
             guard let more = dropped[key] else { return (key, value) }
             return (key, value + "; and \(more) more")
         }
+    }
+
+    /// The `exempted` audit annotation: each finding an exemption suppressed (`rule path: exemption: reason`),
+    /// within ``maxValue`` bytes with "; and N more"; `nil` when nothing was exempted.
+    static func exempted(_ exempted: [ExemptedFinding]) -> (key: String, value: String)? {
+        guard !exempted.isEmpty else { return nil }
+        var value = ""
+        var shown = 0
+        for item in exempted {
+            let entry = "\(item.finding.ruleID) \(item.finding.path): \(item.exemption.label)"
+                + (item.exemption.reason.map { " (\($0))" } ?? "")
+            let candidate = value.isEmpty ? entry : value + "; " + entry
+            if candidate.utf8.count + moreReserve > maxValue {
+                if value.isEmpty {
+                    value = clipUTF8(entry, maxValue - moreReserve - 3) + "..."
+                    shown = 1
+                }
+                break
+            }
+            value = candidate
+            shown += 1
+        }
+        if shown < exempted.count { value += "; and \(exempted.count - shown) more" }
+        return ("exempted", value)
     }
 
     /// The longest prefix of `s` of at most `bytes` UTF-8 bytes, whole characters only.
