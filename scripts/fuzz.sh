@@ -6,7 +6,8 @@
 #   scripts/fuzz.sh --list               # the targets and what each exercises
 #   FUZZ_OUT=/somewhere scripts/fuzz.sh all   # working corpora, logs and crash inputs under /somewhere
 #
-# 1. Builds `gatehouse-fuzz` (declared only with GATEHOUSE_FUZZ=1) with -sanitize=fuzzer,address into its own
+# 1. Builds `gatehouse-fuzz` (declared only with GATEHOUSE_FUZZ=1) with -sanitize=fuzzer,address (linked by
+#    lld: gold fails on the sanitizer-instrumented objects) into its own
 #    scratch folder, .build/fuzz, so .build/debug and .build/release are never touched. The first build
 #    compiles every dependency with the sanitizers: 15+ minutes on two cores.
 # 2. Seeds each target's working corpus ($FUZZ_OUT/corpus/TARGET) from the committed inputs for it
@@ -33,14 +34,18 @@ RSS_LIMIT_MB=${RSS_LIMIT_MB:-2048}
 
 export GATEHOUSE_FUZZ=1
 echo "building gatehouse-fuzz with -sanitize=fuzzer,address into $SCRATCH ..."
-swift build --scratch-path "$SCRATCH" --product gatehouse-fuzz \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] ' || true
+mkdir -p "$SCRATCH"
+if ! swift build --scratch-path "$SCRATCH" --product gatehouse-fuzz \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld >"$SCRATCH/build.log" 2>&1; then
+    grep -E 'error' "$SCRATCH/build.log" | head -20 >&2
+    echo "fuzz.sh: the build failed; see $SCRATCH/build.log" >&2
+    exit 2
+fi
 BIN="$SCRATCH/debug/gatehouse-fuzz"
-[ -x "$BIN" ] || { echo "fuzz.sh: the build did not produce $BIN" >&2; exit 2; }
 
 LIST=$("$BIN" --list)
 if [ "$TARGET" = "--list" ]; then
-    "$BIN" 2>&1 | tail -n +2
+    { "$BIN" 2>&1 || true; } | tail -n +3
     exit 0
 fi
 if [ "$TARGET" = all ]; then
@@ -63,16 +68,16 @@ done
 # seed TARGET EXTENSIONS MARKER CORPUS: copies the matching seed files into CORPUS, named by their content.
 seed() {
     local name=$1 extensions=$2 marker=$3 corpus=$4
-    local -a names=()
-    local ext
+    local -a names=() folders=(Tests/Fixtures examples)
+    local ext file
     for ext in ${extensions//,/ }; do names+=(-o -name "*.$ext"); done
-    {
-        [ -d "Tests/Fixtures/fuzz/$name" ] && find "Tests/Fixtures/fuzz/$name" -type f ! -name README.md
-        find Tests/Fixtures examples ${SHARED:+"$SHARED"} -type f \( -false "${names[@]}" \) \
-            | { if [ -n "$marker" ]; then xargs -r grep -l -F -e "$marker" --; else cat; fi; }
-    } | while IFS= read -r file; do
-        cp "$file" "$corpus/seed-$(sha1sum <"$file" | cut -c1-40)"
-    done
+    [ -n "$SHARED" ] && folders+=("$SHARED")
+    [ -d "Tests/Fixtures/fuzz/$name" ] && folders+=("Tests/Fixtures/fuzz/$name")
+    while IFS= read -r -d '' file; do
+        if [ -z "$marker" ] || [[ $file == Tests/Fixtures/fuzz/$name/* ]] || grep -qF -e "$marker" "$file"; then
+            cp "$file" "$corpus/seed-$(sha1sum <"$file" | cut -c1-40)"
+        fi
+    done < <(find "${folders[@]}" -type f \( -false "${names[@]}" -o -path "Tests/Fixtures/fuzz/$name/*" \) ! -name README.md -print0)
 }
 
 STATUS=0

@@ -49,9 +49,14 @@ public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePo
     arguments.append(nil)
     return arguments.withUnsafeMutableBufferPointer { buffer in
         var pointer = buffer.baseAddress
-        return LLVMFuzzerRunDriver(&count, &pointer) { data, size in
-            selected!.run(UnsafeRawBufferPointer(start: data, count: size))
-            return 0
-        }
+        return LLVMFuzzerRunDriver(&count, &pointer, fuzzOneInput)
     }
+}
+
+/// libFuzzer's callback. Exported under the conventional name too: the runtime's archive carries its own
+/// `main` (unused here, `main` is this driver's), whose object refers to it.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    selected!.run(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
 }
