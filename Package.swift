@@ -81,6 +81,12 @@ let package = Package(
             ],
             path: "Sources/GatehouseBench"
         ),
+        // One function per fuzz target (input bytes through a product path), shared by the fuzz driver and by
+        // the tests that replay committed crash inputs; see docs/fuzzing.md.
+        .target(
+            name: "GatehouseFuzzTargets",
+            dependencies: ["GatehouseEngine", "GatehouseRules", "GatehouseWebhook", "KubeModel"]
+        ),
         // What every test target shares: repository paths, fixtures, the shared corpus, scratch directories.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "TestSupport"]),
@@ -95,6 +101,7 @@ let package = Package(
             dependencies: ["GatehouseAudit", "GatehouseReports", "GatehouseEngine", "GatehouseRules", "KubeModel", "TestSupport"]),
         // Runs the built `gatehouse` as a user does; the dependency makes `swift test` build it first.
         .testTarget(name: "GatehouseCLITests", dependencies: ["gatehouse", "TestSupport"]),
+        .testTarget(name: "GatehouseFuzzTargetsTests", dependencies: ["GatehouseFuzzTargets", "TestSupport"]),
         .testTarget(
             name: "GatehouseWebhookTests",
             dependencies: [
@@ -114,3 +121,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer driver, declared only for scripts/fuzz.sh (GATEHOUSE_FUZZ=1), which builds it with
+// `-sanitize=fuzzer,address` into its own scratch folder: normal builds and `swift test` never need the
+// sanitizer runtimes.
+if Context.environment["GATEHOUSE_FUZZ"] == "1" {
+    package.targets += [
+        .systemLibrary(name: "CLibFuzzer"),
+        .executableTarget(name: "GatehouseFuzz", dependencies: ["CLibFuzzer", "GatehouseFuzzTargets"]),
+    ]
+    package.products += [.executable(name: "gatehouse-fuzz", targets: ["GatehouseFuzz"])]
+}

@@ -3,76 +3,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The fast block-YAML scanner must build exactly the trees libyaml builds (kinds, flags, bytes, lines,
-/// columns, structure, document indices) and stop with exactly libyaml's error, whatever the input. libyaml
-/// alone is the reference: every case here is read both ways and compared.
-enum YAMLDifferential {
-    /// One document as stored: every node and every byte of the arena.
-    struct Document: Equatable {
-        var index: Int
-        var nodes: [[UInt32]]
-        var bytes: [UInt8]
-        var root: Int32
-        var repeatedKey: RepeatedKey?
-    }
-
-    struct Outcome: Equatable {
-        var documents: [Document]
-        var problem: LoadProblem?
-    }
-
-    static func read(_ input: UnsafeRawBufferPointer, route: YAMLLoader.Route, limits: LoadLimits = .default)
-        -> (outcome: Outcome, fastDocuments: Int)
-    {
-        var documents: [Document] = []
-        let (problem, fast) = YAMLLoader.load(input, limits: limits, route: route) { tree, index, _ in
-            var nodes: [[UInt32]] = []
-            for i in 0..<tree.storedNodes {
-                let n = tree.nodes[i]
-                nodes.append([UInt32(n.kind.rawValue), n.flag ? 1 : 0, n.line, n.column, n.start, n.count])
-            }
-            let bytes = Array(UnsafeBufferPointer(start: tree.bytes, count: tree.storedBytes))
-            documents.append(
-                Document(index: index, nodes: nodes, bytes: bytes, root: tree.rootIndex, repeatedKey: tree.repeatedKey))
-        }
-        return (Outcome(documents: documents, problem: problem), fast)
-    }
-
-    static func read(_ bytes: [UInt8], route: YAMLLoader.Route, limits: LoadLimits = .default)
-        -> (outcome: Outcome, fastDocuments: Int)
-    {
-        bytes.withUnsafeBytes { read($0, route: route, limits: limits) }
-    }
-
-    /// Where the two readings first differ, in words, or `nil` when they agree.
-    static func difference(_ bytes: [UInt8], limits: LoadLimits = .default) -> String? {
-        let fast = read(bytes, route: .fastFirst, limits: limits).outcome
-        let reference = read(bytes, route: .libyamlOnly, limits: limits).outcome
-        if fast == reference { return nil }
-        if fast.problem != reference.problem {
-            return "problem: fast \(String(describing: fast.problem)), libyaml \(String(describing: reference.problem))"
-        }
-        if fast.documents.count != reference.documents.count {
-            return "documents: fast \(fast.documents.count), libyaml \(reference.documents.count)"
-        }
-        for (a, b) in zip(fast.documents, reference.documents) where a != b {
-            if a.index != b.index { return "document index: fast \(a.index), libyaml \(b.index)" }
-            if a.repeatedKey != b.repeatedKey {
-                return "document \(a.index) repeated key: fast \(String(describing: a.repeatedKey)), "
-                    + "libyaml \(String(describing: b.repeatedKey))"
-            }
-            if a.bytes != b.bytes {
-                return "document \(a.index) bytes: fast \(String(decoding: a.bytes, as: UTF8.self).debugDescription), "
-                    + "libyaml \(String(decoding: b.bytes, as: UTF8.self).debugDescription)"
-            }
-            for (i, (x, y)) in zip(a.nodes, b.nodes).enumerated() where x != y {
-                return "document \(a.index) node \(i): fast \(x), libyaml \(y) (kind, flag, line, column, start, count)"
-            }
-            return "document \(a.index): fast \(a.nodes.count) nodes, libyaml \(b.nodes.count)"
-        }
-        return "outcomes differ"
-    }
-
+/// Test inputs of the differential: the committed fixtures and corpus files. The comparison itself is
+/// ``YAMLDifferential`` in KubeModel, shared with the differential fuzz target.
+extension YAMLDifferential {
     static var fixtureDirectory: URL { Repository.fixture("yaml-differential") }
 
     static func files(under directory: URL) -> [URL] {

@@ -32,13 +32,13 @@ public enum YAMLLoader {
 
     /// How a stream is read: by ``BlockYAMLScanner`` first, libyaml taking over where it stops, or by libyaml
     /// alone (the reference the scanner is tested against).
-    enum Route {
+    package enum Route: Sendable {
         case fastFirst, libyamlOnly
     }
 
     /// As ``load(_:limits:onDocument:)`` by the given route, also telling how many documents the fast scanner
-    /// delivered.
-    static func load(
+    /// delivered. Package-wide so the differential tests and the fuzz targets can read a stream both ways.
+    package static func load(
         _ input: UnsafeRawBufferPointer, limits: LoadLimits = .default, route: Route,
         onDocument: (Tree, Int, Int) -> Void
     ) -> (problem: LoadProblem?, fastDocuments: Int) {
