@@ -30,6 +30,7 @@ struct FuzzTargetTests {
         let target = try #require(FuzzTarget.named(name))
         let seeds = Self.files(in: Repository.url("examples")) + Self.files(in: Repository.fixture("admission"))
             + Self.files(in: Repository.fixture("yaml-differential"))
+            + (Repository.sharedCorpus.map { Self.files(in: $0.appendingPathComponent("audit-events/falcosecurity__falco")) } ?? [])
         #expect(!seeds.isEmpty)
         for file in seeds {
             target.run(try [UInt8](Data(contentsOf: file)))
