@@ -123,7 +123,7 @@ public struct AlertHostNamespaces: AlertRule {
         guard !findings.isEmpty else { return }
         let fields = findings.map { $0.path.split(separator: ".").last.map(String.init) ?? $0.path }
         context.report(
-            "\(event.actorName) created pod \(event.objectDisplayName) sharing the host's "
+            "\(event.actorName) created pod \(event.objectDisplayName) in the host's namespaces: "
                 + fields.joined(separator: ", "),
             evidence: BodyCheck.evidence(findings), images: BodyCheck.podImages(in: body, origin: event.origin))
     }
