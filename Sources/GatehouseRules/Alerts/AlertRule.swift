@@ -151,14 +151,24 @@ public enum AlertRegistry {
     public static let rules: [any AlertRule.Type] = [
         AlertAnonymousAllowed.self,
         AlertClusterAdminBinding.self,
+        AlertConfigmapCredentials.self,
+        AlertCorednsModified.self,
+        AlertEphemeralContainer.self,
         AlertEventsDeleted.self,
+        AlertExecRole.self,
+        AlertExposedDashboard.self,
+        AlertHostNamespaces.self,
         AlertKubeSystemCreate.self,
         AlertMinerImage.self,
+        AlertNodePortService.self,
         AlertPodExec.self,
+        AlertPortForward.self,
         AlertPrivilegedContainer.self,
         AlertSensitiveMount.self,
+        AlertSystemRoleChanged.self,
         AlertWebhookCreated.self,
         AlertWildcardRole.self,
+        AlertWriteRole.self,
     ]
 
     public static var ids: [String] { rules.map { $0.description.id } }
