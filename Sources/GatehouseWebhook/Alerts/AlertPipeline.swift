@@ -52,27 +52,33 @@ public final class AlertPipeline: Service, Sendable {
     @discardableResult
     public func submit(_ events: [AuditEvent]) -> Bool {
         guard !events.isEmpty else { return true }
-        let depth = queued.withLock { count -> Int? in
-            guard count == 0 || count + events.count <= capacity else { return nil }
-            count += events.count
-            return count
-        }
-        guard let depth else {
+        guard reserve(events.count) else {
             dropped(events.count)
             return false
         }
         if case .terminated = continuation.yield(.events(events)) {
-            queued.withLock { $0 -= events.count }
+            reserve(-events.count)
             dropped(events.count)
             return false
         }
-        metrics.setAuditQueue(depth)
         return true
     }
 
     /// Queues the audit-event view of an admission request, so the alerts it shows are raised at admission.
     public func submit(admission request: AdmissionRequest) {
         if submit([AuditEvent(admission: request)]) { metrics.recordAuditEvents("admission", count: 1) }
+    }
+
+    /// Counts `count` events into the queue (or out, when negative) unless they do not fit. The gauge is set
+    /// under the lock, so its last value is the queue's.
+    @discardableResult
+    private func reserve(_ count: Int) -> Bool {
+        queued.withLock { queued in
+            guard count <= 0 || queued == 0 || queued + count <= capacity else { return false }
+            queued += count
+            metrics.setAuditQueue(queued)
+            return true
+        }
     }
 
     private func dropped(_ count: Int) {
@@ -107,10 +113,7 @@ public final class AlertPipeline: Service, Sendable {
                 for await item in stream {
                     switch item {
                     case .events(let events):
-                        metrics.setAuditQueue(queued.withLock { count in
-                            count -= events.count
-                            return count
-                        })
+                        reserve(-events.count)
                         for event in events { judge(event, &deduplicator) }
                     case .tick(let now):
                         emit(deduplicator.close(before: now))
