@@ -128,7 +128,8 @@ struct AuditSinkTests {
 
     @Test("a batch of 10,000 events is accepted whole and judged")
     func tenThousandEvents() async throws {
-        try await TestServer.with(configure: { $0.alertWindow = 0 }) { server in
+        // A 6 MB body: a loaded machine may take longer than the default 10 s read timeout to deliver it.
+        try await TestServer.with(configure: { $0.alertWindow = 0; $0.readTimeout = .seconds(60) }) { server in
             try await withClient(try server.client()) { client in
                 var items = (0..<9_999).map { Self.event(id: "e\($0)", name: "web-\($0 % 100)") }
                 items.insert(Self.clusterAdminBinding(id: "admin"), at: 5_000)
