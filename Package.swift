@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "GatehouseWebhook",
             dependencies: [
-                "GatehouseEngine", "GatehouseRules", "KubeModel",
+                "GatehouseEngine", "GatehouseReports", "GatehouseRules", "KubeModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -13,6 +13,11 @@
 #    - h2load: HTTP/2 over TLS (what the API server speaks) at a fixed 2,000 reviews/s, p50/p99/max from
 #      its per-request log; and HTTP/2 throughput, closed loop;
 #    - peak RSS under load (sampled every 0.2 s).
+# 4. The audit sink (needs gatehouse-bench): `gatehouse-bench sink-batch` writes an EventList of SINK_BATCH
+#    real-shaped events (1 in 100 fires an alert) and times reading and judging it in process; then a second
+#    `gatehouse serve` (profile SINK_PROFILE, whose alert rules run) takes h2load's POST /audit of that batch
+#    over HTTP/2 + TLS, closed loop, and the figures are: events/s posted, events accepted and dropped, the time
+#    the alert queue takes to drain after the load, and the load average around the run.
 # Needs wrk and h2load (Debian: apt-get install -y wrk nghttp2-client).
 set -euo pipefail
 
@@ -27,6 +32,10 @@ LOG_LEVEL=${LOG_LEVEL:-info}
 RATE=${RATE:-2000}
 RATE_CLIENTS=${RATE_CLIENTS:-4}
 RATE_REQUESTS=${RATE_REQUESTS:-$((RATE * DURATION))}
+SINK_BATCH=${SINK_BATCH:-400}
+SINK_PROFILE=${SINK_PROFILE:-aks}
+SINK_PORT=${SINK_PORT:-18444}
+SINK_METRICS_PORT=${SINK_METRICS_PORT:-18081}
 
 for tool in wrk h2load; do
     command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk nghttp2-client" >&2; exit 1; }
@@ -136,3 +145,54 @@ kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" && echo "server exited cleanly" || echo "server exit status $?"
 SERVER_PID=
 echo "decision log lines: $(grep -c '"admission decision"' "$WORK/server.log" || true)"
+
+if [[ -z $BENCH ]]; then
+    echo
+    echo "== audit sink: skipped (needs gatehouse-bench: set GATEHOUSE_BENCH)"
+    exit 0
+fi
+
+metric() {  # metric NAME_AND_LABELS: the value on the sink's /metrics, 0 when absent
+    curl -sf "http://127.0.0.1:$SINK_METRICS_PORT/metrics" | awk -v m="$1" '$1 == m { v = $2 } END { print v + 0 }'
+}
+
+echo
+echo "== audit sink: in-process cost of one EventList of $SINK_BATCH events (profile $SINK_PROFILE's alert rules)"
+"$BENCH" sink-batch --events "$SINK_BATCH" > "$WORK/batch.json"
+"$BENCH" sink-batch --events "$SINK_BATCH" --measure 200
+
+echo
+echo "== audit sink: gatehouse serve --profile $SINK_PROFILE on 127.0.0.1:$SINK_PORT"
+"$BIN" serve --self-signed --host 127.0.0.1 --port "$SINK_PORT" --metrics-port "$SINK_METRICS_PORT" \
+    --profile "$SINK_PROFILE" --log-level "$LOG_LEVEL" --shutdown-delay 0 2>"$WORK/sink.log" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$SINK_METRICS_PORT/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "h2load: POST /audit over HTTP/2 + TLS, $(wc -c < "$WORK/batch.json") bytes a batch, 4 connections x 4 streams, ${DURATION}s, closed loop"
+h2load -D "$DURATION" -c 4 -m 4 -H 'Content-Type: application/json' -d "$WORK/batch.json" \
+    "https://127.0.0.1:$SINK_PORT/audit" > "$WORK/h2load-sink.txt" &
+H2_PID=$!
+PEAK=$(peak_rss $H2_PID)
+wait $H2_PID
+END=$(date +%s.%N)
+grep -E "finished in|requests:|status codes:" "$WORK/h2load-sink.txt"
+while (( $(metric gatehouse_audit_queue_events | cut -d. -f1) > 0 )); do sleep 0.05; done
+DRAINED=$(date +%s.%N)
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+ACCEPTED=$(metric 'gatehouse_audit_events_total{result="accepted"}')
+DROPPED=$(metric 'gatehouse_audit_events_total{result="dropped"}')
+RPS=$(awk '/finished in/ { print $4 }' "$WORK/h2load-sink.txt")  # "finished in 5.00s, 7.20 req/s, ..."
+awk -v rps="$RPS" -v n="$SINK_BATCH" -v acc="$ACCEPTED" -v drop="$DROPPED" -v d="$DURATION" -v end="$END" -v drained="$DRAINED" 'BEGIN {
+    drain = drained - end
+    printf "posted: %.0f events/s (%.1f batches/s of %d); accepted %d, dropped %d\n", rps * n, rps, n, acc, drop
+    printf "queue drained %.2f s after the load ended: %.0f events/s judged end to end (accepted / (duration + drain))\n", drain, acc / (d + drain)
+}'
+echo "peak RSS: $PEAK MiB"
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" || true
+SERVER_PID=
+# Alerts whose window was still open are logged at shutdown.
+echo "alerts logged (after deduplication): $(grep -c '"msg":"alert"' "$WORK/sink.log" || true)"

@@ -118,6 +118,12 @@ public struct AlertDeduplicator {
         return closed
     }
 
+    /// The alerts whose window closed before `time` (seconds since 1970), oldest first: a long-running reader
+    /// calls it on a clock, so an alert goes out even when no later event arrives.
+    public mutating func close(before time: Double) -> [Alert] {
+        flush(before: time)
+    }
+
     /// Every alert still open, oldest first.
     public mutating func finish() -> [Alert] {
         let rest = pending[first...].compactMap { $0?.alert }

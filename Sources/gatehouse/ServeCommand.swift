@@ -12,16 +12,22 @@ extension OnErrorPolicy: ExpressibleByArgument {}
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the validating admission webhook (POST /validate) over HTTPS.",
+        abstract: "Run the validating admission webhook (POST /validate) and audit webhook sink (POST /audit) over HTTPS.",
         discussion: """
             Answers AdmissionReview admission.k8s.io/v1 and v1beta1 on POST /validate, and serves GET /healthz, \
             /readyz and /metrics on the same port (and on --metrics-port over plain HTTP, if given).
+
+            Alerts: POST /audit takes the audit.k8s.io/v1 (or v1beta1) EventList batches of the API server's \
+            audit webhook backend and answers as soon as a batch is read; the policy's alert rules judge its \
+            events, and every admission request too, off the request path. Each alert is one JSON log line \
+            ("msg":"alert") and counts in gatehouse_alerts_total; alerts of the same rule, actor and object \
+            within --alert-window are merged.
 
             Certificates: --tls-cert/--tls-key are reloaded when the files change (a mounted Secret update), \
             without a restart. --self-signed makes an in-memory CA and a serving certificate for localhost, \
             127.0.0.1 and any --dns-name; --print-ca writes the CA to standard output, --ca-out to a file.
 
-            Logs are JSON lines on standard error, one per decision at info level.
+            Logs are JSON lines on standard error, one per decision at info level, one per alert at notice level.
 
             Example:
               gatehouse serve --self-signed --print-ca > ca.pem
@@ -94,6 +100,17 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Offer HTTP/1.1 only (no HTTP/2 by ALPN).")
     var noHTTP2 = false
 
+    @Option(help: ArgumentHelp(
+        "Merge alerts of the same rule, actor and object within this duration (0, 90s, 10m...); an alert is "
+            + "logged when its window closes.", valueName: "duration"))
+    var alertWindow = "1m"
+
+    @Option(help: "Most audit events waiting for the alert rules; a POST /audit batch beyond it is dropped (counted and logged).")
+    var alertQueueEvents = 50_000
+
+    @Option(help: "Largest accepted POST /audit body, in bytes.")
+    var maxAuditBodyBytes = 64 * 1024 * 1024
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -114,6 +131,12 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
         }
         guard (1...65535).contains(port) else { throw ValidationError("--port \(port) is not a TCP port") }
+        if AlertsCommand.seconds(alertWindow) == nil {
+            throw ValidationError("--alert-window must be a duration such as 0, 90s, 10m or 1h; got \"\(alertWindow)\"")
+        }
+        guard alertQueueEvents > 0, maxAuditBodyBytes > 0 else {
+            throw ValidationError("--alert-queue-events and --max-audit-body-bytes must be positive")
+        }
         guard maxBodyBytes > 0, maxDepth > 0, maxConnections > 0, maxConnectionsPerSource > 0, handshakeTimeout > 0,
             idleTimeout > 0
         else {
@@ -123,7 +146,15 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try Engine(policy: policyOptions.load())
+        let policy = try policyOptions.load()
+        let engine = try Engine(policy: policy)
+        let alertEngine: AlertEngine
+        do {
+            alertEngine = try AlertEngine(policy: policy)
+        } catch {
+            printError("\(policy.file ?? "policy"): \(error)")
+            throw ExitCode(2)
+        }
 
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
@@ -143,6 +174,9 @@ struct Serve: AsyncParsableCommand {
         configuration.shutdownDelay = .seconds(shutdownDelay)
         configuration.http2 = !noHTTP2
         configuration.onError = onError
+        configuration.alertWindow = AlertsCommand.seconds(alertWindow) ?? 60
+        configuration.alertQueueEvents = alertQueueEvents
+        configuration.maxAuditBodyBytes = maxAuditBodyBytes
 
         let store: CertificateStore
         var files: (certificate: String, key: String)?
@@ -165,13 +199,14 @@ struct Serve: AsyncParsableCommand {
 
         let server = WebhookServer(
             engine: engine, configuration: configuration, store: store, certificateFiles: files,
-            reloadInterval: .seconds(reloadInterval), clientCA: clientCAs, logger: logger)
+            reloadInterval: .seconds(reloadInterval), clientCA: clientCAs, alertEngine: alertEngine, logger: logger)
         logger.info(
             "starting",
             metadata: [
                 "port": .stringConvertible(port), "profile": .string(engine.policy.profile.rawValue),
                 "policy": .string(policyOptions.policy ?? "(embedded default)"),
                 "rules": .stringConvertible(engine.activeRuleIDs.count), "onError": .string(onError.rawValue),
+                "alertRules": .stringConvertible(alertEngine.ruleIDs.count),
             ])
         try await server.run { scheme, boundPort in
             logger.info("listening", metadata: ["scheme": .string(scheme), "port": .stringConvertible(boundPort)])

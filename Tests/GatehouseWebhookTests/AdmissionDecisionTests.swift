@@ -127,9 +127,11 @@ struct AdmissionDecisionTests {
 }
 
 extension AdmissionDecisionTests {
-    /// Kubernetes fields (AdmissionReview, webhook registration) that docs/webhook.md names; every other
-    /// camelCase name it quotes is a policy key.
-    static let kubernetesFields: Set<String> = ["auditAnnotations", "dryRun", "failurePolicy", "oldObject"]
+    /// Kubernetes fields (AdmissionReview, audit Event, webhook registration) and alert log fields that
+    /// docs/webhook.md names; every other camelCase name it quotes is a policy key.
+    static let kubernetesFields: Set<String> = [
+        "auditAnnotations", "dryRun", "failurePolicy", "oldObject", "objectRef", "requestObject", "eventTime",
+    ]
 
     @Test("every policy key docs/webhook.md names is one examples/policy.yaml documents")
     func webhookDocPolicyKeys() throws {

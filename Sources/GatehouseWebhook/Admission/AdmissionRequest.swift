@@ -35,6 +35,9 @@ public struct AdmissionRequest: Sendable {
     public var kind: GroupVersionKind
     /// `request.resource.resource`, e.g. `pods`.
     public var resource: String
+    /// `request.resource.group` and `.version`: the API group (empty for the core group) and version.
+    public var resourceGroup = ""
+    public var resourceVersion = ""
     /// `request.subResource`, e.g. `ephemeralcontainers`, `status`; empty for the main resource.
     public var subResource: String
     public var namespace: String?
@@ -106,6 +109,8 @@ public struct AdmissionRequest: Sendable {
         self.kind = GroupVersionKind(
             group: kind["group"]?.stringOnly ?? "", version: kind["version"]?.stringOnly ?? "", kind: kindName)
         self.resource = request.at("resource", "resource")?.stringOnly ?? ""
+        self.resourceGroup = request.at("resource", "group")?.stringOnly ?? ""
+        self.resourceVersion = request.at("resource", "version")?.stringOnly ?? ""
         self.subResource = request["subResource"]?.stringOnly ?? ""
         let ns = request["namespace"]?.stringOnly ?? ""
         self.namespace = ns.isEmpty ? nil : ns

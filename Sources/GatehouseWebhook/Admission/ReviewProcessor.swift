@@ -20,10 +20,14 @@ public enum AdmissionBody {
 public struct ReviewProcessor: Sendable {
     public let decider: AdmissionDecider
     public let limits: LoadLimits
+    /// Where each decided request goes to be judged by the alert rules (not dry runs: they change nothing);
+    /// `nil` for none.
+    public let alerts: AlertPipeline?
 
-    public init(decider: AdmissionDecider, limits: LoadLimits = LoadLimits(maxDepth: 64)) {
+    public init(decider: AdmissionDecider, limits: LoadLimits = LoadLimits(maxDepth: 64), alerts: AlertPipeline? = nil) {
         self.decider = decider
         self.limits = limits
+        self.alerts = alerts
     }
 
     /// The answer to one body.
@@ -39,6 +43,7 @@ public struct ReviewProcessor: Sendable {
             let tree = try AdmissionBody.parse(body, limits: limits)
             let request = try AdmissionRequest(review: tree.root)
             let decision = decider.decide(request)
+            if let alerts, !request.dryRun { alerts.submit(admission: request) }
             let bytes = AdmissionResponseEncoder.encode(uid: request.uid, version: request.version, decision: decision)
             return .answered(ReviewSummary(request), decision, bytes)
         } catch {

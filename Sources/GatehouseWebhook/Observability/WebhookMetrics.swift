@@ -9,6 +9,7 @@ public final class WebhookMetrics: Sendable {
     let certificateExpiry: Gauge
     let ready: Gauge
     let inFlight: Gauge
+    let auditQueue: Gauge
 
     /// Latency buckets from 50 µs to 1 s: the webhook's own time is expected well under a millisecond.
     static let latencyBuckets: [Duration] = [
@@ -27,6 +28,42 @@ public final class WebhookMetrics: Sendable {
             descriptor: .init(metricName: "gatehouse_ready", unitName: "", helpText: "1 when the webhook reports ready, else 0."))
         inFlight = registry.makeGauge(
             descriptor: .init(metricName: "gatehouse_admission_in_flight", unitName: "", helpText: "Validate requests being read or answered now."))
+        auditQueue = registry.makeGauge(
+            descriptor: .init(metricName: "gatehouse_audit_queue_events", unitName: "", helpText: "Audit events waiting for the alert rules."))
+    }
+
+    /// Counts one `POST /audit` batch by result: `accepted`, `partial` (some items are not audit events),
+    /// `dropped` (the alert queue is full), `malformed`, `oversize`, `unsupported-media-type`, `read`.
+    public func recordAuditBatch(_ result: String) {
+        registry.makeCounter(
+            descriptor: .init(metricName: "gatehouse_audit_batches", unitName: "total", helpText: "POST /audit batches, by result."),
+            labels: [("result", result)]).increment()
+    }
+
+    /// Counts audit events by result: `accepted` (posted and queued), `admission` (admission requests queued
+    /// as events), `rejected` (items that are not audit events), `dropped` (the alert queue was full).
+    public func recordAuditEvents(_ result: String, count: Int) {
+        registry.makeCounter(
+            descriptor: .init(metricName: "gatehouse_audit_events", unitName: "total", helpText: "Audit events received for the alert rules, by result."),
+            labels: [("result", result)]).increment(by: Int64(count))
+    }
+
+    /// Counts one alert logged, by rule id and severity.
+    public func recordAlert(_ ruleID: String, severity: String) {
+        registry.makeCounter(
+            descriptor: .init(metricName: "gatehouse_alerts", unitName: "total", helpText: "Alerts logged (after deduplication), by alert rule and severity."),
+            labels: [("alert", ruleID), ("severity", severity)]).increment()
+    }
+
+    /// Counts an event an alert rule could not judge (its body is not recorded), by rule id.
+    public func recordUnjudged(_ ruleID: String) {
+        registry.makeCounter(
+            descriptor: .init(metricName: "gatehouse_alerts_unjudged", unitName: "total", helpText: "Events an alert rule could not judge for want of the request body, by alert rule."),
+            labels: [("alert", ruleID)]).increment()
+    }
+
+    public func setAuditQueue(_ events: Int) {
+        auditQueue.set(Double(events))
     }
 
     /// Counts one decided review: request, findings by rule and action, and latency.

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdHTTP2
 import HummingbirdTLS
+import KubeModel
 import Logging
 import NIOCore
 import NIOSSL
@@ -41,6 +42,13 @@ public struct WebhookConfiguration: Sendable {
     /// Offer HTTP/2 by ALPN (the API server prefers it); HTTP/1.1 is always offered.
     public var http2 = true
     public var onError: OnErrorPolicy = .deny
+    /// Bodies of `POST /audit` above this size get HTTP 413. The API server's batches are at most 400 events
+    /// by default (`--audit-webhook-batch-max-size`); a RequestResponse event of a big object is a few MB.
+    public var maxAuditBodyBytes = 64 * 1024 * 1024
+    /// Seconds within which alerts of the same rule, actor and object are merged into one.
+    public var alertWindow: Double = 60
+    /// The most audit events waiting for the alert rules; batches beyond it are dropped.
+    public var alertQueueEvents = 50_000
 
     public init() {}
 }
@@ -49,6 +57,8 @@ public struct WebhookConfiguration: Sendable {
 public struct WebhookServer: Sendable {
     public let configuration: WebhookConfiguration
     public let processor: ReviewProcessor
+    /// Judges the events posted to `/audit` and the admission requests with the alert rules.
+    public let alerts: AlertPipeline
     public let metrics: WebhookMetrics
     public let readiness: Readiness
     public let store: CertificateStore?
@@ -61,16 +71,26 @@ public struct WebhookServer: Sendable {
     /// - Parameters:
     ///   - store: the serving certificate; `nil` serves plain HTTP (tests of the HTTP layer only).
     ///   - reloader: watches the certificate files; `nil` when the certificate is in memory.
-    ///   - clientCA: CA certificates client certificates must chain to; `nil` accepts any client.
+    ///   - clientCA: CA certificates client certificates must chain to (on every route: `/validate` and
+    ///     `/audit`); `nil` accepts any client.
+    ///   - alertEngine: the alert rules as the policy sets them; `nil` builds them from `engine`'s policy.
     public init(
         engine: Engine, configuration: WebhookConfiguration, store: CertificateStore?,
         certificateFiles: (certificate: String, key: String)? = nil, reloadInterval: Duration = .seconds(2),
-        clientCA: [NIOSSLCertificate]? = nil, metrics: WebhookMetrics = WebhookMetrics(), logger: Logger
+        clientCA: [NIOSSLCertificate]? = nil, alertEngine: AlertEngine? = nil,
+        metrics: WebhookMetrics = WebhookMetrics(), logger: Logger
     ) {
         self.configuration = configuration
+        // `gatehouse serve` passes `alertEngine`, having reported any alert parameter the policy gets wrong;
+        // without one, a policy whose alert parameters are wrong raises no alerts (an empty catalogue cannot throw).
+        let alertEngine =
+            alertEngine ?? (try? AlertEngine(policy: engine.policy)) ?? (try! AlertEngine(policy: engine.policy, rules: []))
+        self.alerts = AlertPipeline(
+            engine: alertEngine, window: configuration.alertWindow, capacity: configuration.alertQueueEvents,
+            metrics: metrics, logger: logger)
         self.processor = ReviewProcessor(
             decider: AdmissionDecider(engine: engine, onError: configuration.onError),
-            limits: .init(maxDepth: configuration.maxDepth))
+            limits: .init(maxDepth: configuration.maxDepth), alerts: alerts)
         self.metrics = metrics
         self.connections = ConnectionLedger(
             maxConnections: configuration.maxConnections, maxPerSource: configuration.maxConnectionsPerSource)
@@ -93,13 +113,14 @@ public struct WebhookServer: Sendable {
 
     /// The services in start order; ServiceLifecycle stops them in reverse: first the drain step (readiness
     /// false, then `shutdownDelay`), then the HTTPS listener (stops accepting, lets requests in flight
-    /// finish), then the metrics listener and the certificate watcher.
+    /// finish), then the metrics listener, the certificate watcher, and last the alert pipeline (which judges
+    /// what is queued and logs the alerts still open).
     ///
     /// `onListening` gets `("https" or "http" or "metrics", port)` once each listener is bound.
     public func services(onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) throws
         -> [any Service]
     {
-        var services: [any Service] = []
+        var services: [any Service] = [alerts]
         if let reloader { services.append(reloader) }
         if let metricsPort = configuration.metricsPort {
             let router = Router(context: WebhookRequestContext.self)
@@ -122,6 +143,7 @@ public struct WebhookServer: Sendable {
         router.add(middleware: DrainConnectionClose(readiness: readiness))
         addHealthRoutes(to: router)
         addValidateRoute(to: router)
+        addAuditRoute(to: router)
         let idle = TimeAmount(configuration.idleTimeout)
         let server: HTTPServerBuilder
         let scheme: String
@@ -211,35 +233,49 @@ public struct WebhookServer: Sendable {
             body: .init(byteBuffer: ByteBuffer(bytes: AdmissionResponseEncoder.encodeError(message))))
     }
 
-    func handleValidate(_ request: Request, context: WebhookRequestContext) async -> Response {
-        metrics.requestStarted()
-        defer { metrics.requestFinished() }
+    /// A request body as a handler gets it: the bytes, or the error answer already given.
+    enum Body {
+        case read(ByteBuffer)
+        case refused(Response)
+    }
+
+    /// Reads a JSON body of at most `limit` bytes within the read timeout. A refusal is counted with
+    /// `recordError` by type: `unsupported-media-type`, `oversize` or `read`.
+    func readBody(
+        _ request: Request, context: WebhookRequestContext, limit: Int, recordError: (String) -> Void
+    ) async -> Body {
         if let type = request.headers[.contentType], !Self.isJSON(type) {
-            metrics.recordError("unsupported-media-type")
-            return Self.errorResponse(
-                .unsupportedMediaType, "Content-Type \(type) is not supported; send application/json")
+            recordError("unsupported-media-type")
+            return .refused(Self.errorResponse(
+                .unsupportedMediaType, "Content-Type \(type) is not supported; send application/json"))
         }
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > configuration.maxBodyBytes {
-            metrics.recordError("oversize")
-            return Self.errorResponse(
-                .contentTooLarge, "the body is \(length) bytes; the limit is \(configuration.maxBodyBytes) bytes")
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            recordError("oversize")
+            return .refused(Self.errorResponse(.contentTooLarge, "the body is \(length) bytes; the limit is \(limit) bytes"))
         }
-        let body: ByteBuffer
         let channel = context.channel
         let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(configuration.readTimeout)) {
             channel.close(promise: nil)
         }
+        defer { deadline.cancel() }
         do {
-            body = try await request.body.collect(upTo: configuration.maxBodyBytes)
-            deadline.cancel()
+            return .read(try await request.body.collect(upTo: limit))
         } catch is NIOTooManyBytesError {
-            deadline.cancel()
-            metrics.recordError("oversize")
-            return Self.errorResponse(.contentTooLarge, "the body exceeds the limit of \(configuration.maxBodyBytes) bytes")
+            recordError("oversize")
+            return .refused(Self.errorResponse(.contentTooLarge, "the body exceeds the limit of \(limit) bytes"))
         } catch {
-            deadline.cancel()
-            metrics.recordError("read")
-            return Self.errorResponse(.badRequest, "the body could not be read: \(error)")
+            recordError("read")
+            return .refused(Self.errorResponse(.badRequest, "the body could not be read: \(error)"))
+        }
+    }
+
+    func handleValidate(_ request: Request, context: WebhookRequestContext) async -> Response {
+        metrics.requestStarted()
+        defer { metrics.requestFinished() }
+        let body: ByteBuffer
+        switch await readBody(request, context: context, limit: configuration.maxBodyBytes, recordError: metrics.recordError) {
+        case .read(let bytes): body = bytes
+        case .refused(let answer): return answer
         }
         let start = ContinuousClock.now
         let outcome = body.withUnsafeReadableBytes { processor.process($0) }
@@ -256,6 +292,55 @@ public struct WebhookServer: Sendable {
             logger.notice("rejected a request that is not an AdmissionReview", metadata: ["error": .string(problem.message)])
             return Self.errorResponse(.badRequest, problem.message)
         }
+    }
+
+    func addAuditRoute(to router: Router<WebhookRequestContext>) {
+        router.post("/audit") { request, context in
+            await handleAudit(request, context: context)
+        }
+    }
+
+    /// `POST /audit`: an `EventList` from the API server's audit webhook backend. Answered as soon as the body
+    /// is read and parsed; the events are judged off the request path (``AlertPipeline``).
+    ///
+    /// 200 `{"accepted":N}` when every item is an audit event, also when the alert queue was full and the
+    /// batch was dropped (`"dropped":N`): a retry would only add load. 400 with an error naming the items for a
+    /// list with items that are not audit events, whose good items are still judged (the API server does not
+    /// retry a 400, so nothing is judged twice); 400 for a body that is no `EventList`; 413 and 415 as for
+    /// `/validate`.
+    func handleAudit(_ request: Request, context: WebhookRequestContext) async -> Response {
+        let body: ByteBuffer
+        switch await readBody(request, context: context, limit: configuration.maxAuditBodyBytes, recordError: metrics.recordAuditBatch) {
+        case .read(let bytes): body = bytes
+        case .refused(let answer): return answer
+        }
+        let limits = LoadLimits(maxDepth: configuration.maxDepth)
+        let parsed = body.withUnsafeReadableBytes { bytes in
+            Result { () throws(MalformedBatch) -> AuditBatch in try AuditBatch(body: bytes, limits: limits) }
+        }
+        let batch: AuditBatch
+        switch parsed {
+        case .success(let read): batch = read
+        case .failure(let error):
+            metrics.recordAuditBatch("malformed")
+            logger.notice("rejected a POST /audit body that is not an EventList", metadata: ["error": .string(error.message)])
+            return Self.errorResponse(.badRequest, error.message)
+        }
+        // A full queue counts and logs the drop itself.
+        let queued = alerts.submit(batch.events)
+        if queued { metrics.recordAuditEvents("accepted", count: batch.events.count) }
+        if !batch.rejected.isEmpty {
+            metrics.recordAuditEvents("rejected", count: batch.rejected.count)
+            metrics.recordAuditBatch("partial")
+            logger.notice("a POST /audit batch has items that are not audit events", metadata: ["error": .string(batch.rejectionMessage)])
+            return Self.errorResponse(.badRequest, batch.rejectionMessage)
+        }
+        metrics.recordAuditBatch(queued ? "accepted" : "dropped")
+        var json = JSONEmitter(style: .compact, capacity: 48)
+        json.beginObject()
+        json.field(queued ? "accepted" : "dropped", batch.events.count)
+        json.endObject()
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
     }
 
     static func isJSON(_ contentType: String) -> Bool {

@@ -277,7 +277,7 @@ public struct AuditEventReader {
 
 extension AuditEvent {
     /// Reads an `EventList` item, whose `kind` and `apiVersion` the list may leave out.
-    init?(event value: Value, origin: Origin, impliedByList: Bool) {
+    public init?(event value: Value, origin: Origin, impliedByList: Bool) {
         guard value.isMapping else { return nil }
         if Self.isEvent(value) {
             self.init(event: value, origin: origin)

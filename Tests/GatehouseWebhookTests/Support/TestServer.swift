@@ -19,6 +19,8 @@ struct TestServer {
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     var validateURL: String { "https://127.0.0.1:\(port)/validate" }
+    var auditURL: String { "https://127.0.0.1:\(port)/audit" }
+    var metricsURL: String { "https://127.0.0.1:\(port)/metrics" }
 
     static func with(
         policy: Policy = .onlyPrivileged,
@@ -26,6 +28,7 @@ struct TestServer {
         clientCA: [NIOSSLCertificate]? = nil,
         certificateFiles: (certificate: String, key: String)? = nil,
         configure: (inout WebhookConfiguration) -> Void = { _ in },
+        logger: Logger = quiet,
         _ body: (TestServer) async throws -> Void
     ) async throws {
         let ca = try ca ?? SelfSignedCA()
@@ -42,7 +45,7 @@ struct TestServer {
         let server = WebhookServer(
             engine: try Engine(policy: policy), configuration: configuration, store: store,
             certificateFiles: certificateFiles, reloadInterval: .milliseconds(50), clientCA: clientCA,
-            logger: quiet)
+            logger: logger)
         let wanted = configuration.metricsPort == nil ? 1 : 2
         let (stream, continuation) = AsyncStream.makeStream(of: (String, Int).self)
         let group = ServiceGroup(
