@@ -119,7 +119,9 @@ public struct AlertDeduplicator {
             rule: alert.ruleID, user: event.user.username, impersonated: event.impersonatedUser?.username ?? "",
             target: event.target, objectName: event.objectName)
         var closed = flush(before: time)
-        if let index = open[key], let entry = pending[index], time - entry.start <= window || event.auditID == entry.lastAuditID {
+        if let index = open[key], let entry = pending[index],
+            (window > 0 && time - entry.start <= window) || event.auditID == entry.lastAuditID
+        {
             if event.auditID.isEmpty || event.auditID != entry.lastAuditID { pending[index]!.alert.count += 1 }
             pending[index]!.alert.lastTime = max(entry.alert.lastTime, event.stageTimestamp)
             pending[index]!.lastAuditID = event.auditID
