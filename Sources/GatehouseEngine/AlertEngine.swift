@@ -74,9 +74,22 @@ public struct AlertEngine: Sendable {
 }
 
 /// Merges alerts of the same rule, actor and object within a time window into one alert that counts the
-/// requests it stands for. Memory holds the alerts whose window is open; an alert goes out when an event
-/// later than its window arrives, or at the end.
+/// requests it stands for. A window opens at its first alert's event time and closes when an event later than
+/// `window` after it arrives, when ``close(before:)`` is given such a time, or at ``finish()``. Memory holds
+/// the alerts whose window is open.
+///
+/// When the alerts of an open window go out depends on ``Emission``: reading a finished log, one merged alert
+/// per window when it closes; following a live log, the first alert at once (a window must not hold an alert
+/// back) and, when the window closes having merged more requests, a summary: the same alert with the total
+/// count and the last time.
 public struct AlertDeduplicator {
+    public enum Emission: Sendable {
+        /// One alert per window, when the window closes.
+        case merged
+        /// The first alert of a window at once; a summary at close if the window merged more than one request.
+        case firstThenSummary
+    }
+
     struct Key: Hashable {
         let rule: String
         let user: String
@@ -86,16 +99,19 @@ public struct AlertDeduplicator {
     }
 
     let window: Double
+    let emission: Emission
     private var open: [Key: Int] = [:]
     private var pending: [(key: Key, alert: Alert, start: Double, lastAuditID: String)?] = []
     private var first = 0
 
     /// `window` in seconds; 0 merges only the stages of one request (same audit ID).
-    public init(window: Double) {
+    public init(window: Double, emission: Emission = .merged) {
         self.window = window
+        self.emission = emission
     }
 
-    /// Adds an alert; returns the alerts whose window closed before it, oldest first.
+    /// Adds an alert; returns the alerts to write now, oldest first: those whose window closed before it and,
+    /// with ``Emission/firstThenSummary``, the alert itself when it opens a window.
     public mutating func add(_ alert: Alert) -> [Alert] {
         let event = alert.event
         let time = event.time ?? 0
@@ -103,34 +119,44 @@ public struct AlertDeduplicator {
             rule: alert.ruleID, user: event.user.username, impersonated: event.impersonatedUser?.username ?? "",
             target: event.target, objectName: event.objectName)
         var closed = flush(before: time)
-        if let index = open[key], let entry = pending[index], time - entry.start <= window || event.auditID == entry.lastAuditID {
+        if let index = open[key], let entry = pending[index],
+            (window > 0 && time - entry.start <= window) || event.auditID == entry.lastAuditID
+        {
             if event.auditID.isEmpty || event.auditID != entry.lastAuditID { pending[index]!.alert.count += 1 }
             pending[index]!.alert.lastTime = max(entry.alert.lastTime, event.stageTimestamp)
             pending[index]!.lastAuditID = event.auditID
             return closed
         }
         if let index = open[key], let entry = pending[index] {
-            closed.append(entry.alert)
+            if let written = closing(entry.alert) { closed.append(written) }
             pending[index] = nil
         }
         open[key] = pending.count
         pending.append((key, alert, time, event.auditID))
+        if emission == .firstThenSummary { closed.append(alert) }
         return closed
     }
 
     /// The alerts whose window closed before `time` (seconds since 1970), oldest first: a long-running reader
-    /// calls it on a clock, so an alert goes out even when no later event arrives.
+    /// (the sink, `alerts --follow`) calls it on a clock, so an alert or a window's summary goes out even when
+    /// no later event arrives.
     public mutating func close(before time: Double) -> [Alert] {
         flush(before: time)
     }
 
     /// Every alert still open, oldest first.
     public mutating func finish() -> [Alert] {
-        let rest = pending[first...].compactMap { $0?.alert }
+        let rest = pending[first...].compactMap { $0.flatMap { closing($0.alert) } }
         pending = []
         open = [:]
         first = 0
         return rest
+    }
+
+    /// What a closing window writes: its merged alert, or with ``Emission/firstThenSummary`` (whose first alert
+    /// is out already) a summary only when the window merged more requests.
+    private func closing(_ alert: Alert) -> Alert? {
+        emission == .merged || alert.count > 1 ? alert : nil
     }
 
     private mutating func flush(before time: Double) -> [Alert] {
@@ -141,7 +167,7 @@ public struct AlertDeduplicator {
                 continue
             }
             guard time - entry.start > window else { break }
-            closed.append(entry.alert)
+            if let written = closing(entry.alert) { closed.append(written) }
             open[entry.key] = nil
             pending[first] = nil
             first += 1

@@ -20,6 +20,10 @@ struct AlertsCommand: ParsableCommand {
             same rule, actor and object within --window are merged and counted. Exit status: 0 when no alert \
             is at or above --fail-on, 1 when one is, 2 when an input could not be read or holds malformed lines \
             (the alerts of the good lines are still printed).
+
+            --follow keeps reading the files as they grow, across rotation (a file renamed and recreated, or \
+            truncated), from their end unless --from-start is given, and prints each alert at once; a window \
+            that merged more requests prints a summary line when it closes. SIGINT or SIGTERM stops it cleanly.
             """
     )
 
@@ -47,7 +51,16 @@ struct AlertsCommand: ParsableCommand {
         valueName: "fail-on"))
     var failOn: FailThreshold?
 
+    @Flag(help: "Keep reading the files as they grow, across rotation, as tail -F does; stop with SIGINT or SIGTERM.")
+    var follow = false
+
+    @Flag(help: "With --follow, read the lines already in the files first (default: only what is appended).")
+    var fromStart = false
+
     @OptionGroup var policyOptions: PolicyOptions
+
+    /// How long a follower sleeps when no file has grown: long enough to cost no CPU, short enough for alerts.
+    static let pollInterval = 0.25
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file, directory, or - for standard input") }
@@ -58,6 +71,13 @@ struct AlertsCommand: ParsableCommand {
         }
         if Self.seconds(window) == nil {
             throw ValidationError("--window must be a duration such as 0, 90s, 10m or 1h; got \"\(window)\"")
+        }
+        if fromStart, !follow { throw ValidationError("--from-start only applies with --follow") }
+        if follow, format == .sarif {
+            throw ValidationError("--follow prints alerts as they come: use --format text or json (SARIF is one document written at the end)")
+        }
+        if follow, paths.contains("-"), paths.count > 1 {
+            throw ValidationError("--follow reads standard input alone: give - or files, not both")
         }
     }
 
@@ -75,9 +95,20 @@ struct AlertsCommand: ParsableCommand {
         let from = since.flatMap { Self.time($0, now: now) }
         let to = until.flatMap { Self.time($0, now: now) }
 
-        let (inputs, walkErrors) = InputWalker(extensions: [".log", ".gz", ".json", ".jsonl", ".ndjson"]).expand(paths)
-        var inputError = !walkErrors.isEmpty
-        for error in walkErrors { printError("\(error)") }
+        var inputError = false
+        let inputs: [String]
+        if follow {
+            inputs = paths
+            for path in paths where Self.isDirectory(path) {
+                printError("\(path): --follow follows files by name; give the live log file (the API server's --audit-log-path), not a directory")
+                throw ExitCode(AuditExitStatus.inputError.rawValue)
+            }
+        } else {
+            let (walked, walkErrors) = InputWalker(extensions: [".log", ".gz", ".json", ".jsonl", ".ndjson"]).expand(paths)
+            inputs = walked.map(\.description)
+            inputError = !walkErrors.isEmpty
+            for error in walkErrors { printError("\(error)") }
+        }
 
         let out = ReportOutput(descriptor: 1)
         var writer: any AlertWriter =
@@ -86,41 +117,61 @@ struct AlertsCommand: ParsableCommand {
             case .json: AlertJSONWriter()
             case .sarif: AlertSARIFWriter()
             }
-        var dedup = AlertDeduplicator(window: Self.seconds(window) ?? 600)
+        var dedup = AlertDeduplicator(window: Self.seconds(window) ?? 600, emission: follow ? .firstThenSummary : .merged)
         var failed = false
         var unjudged: [String: (rule: String, reason: String, count: Int)] = [:]
         var alertCount = 0
         func emit(_ alerts: [Alert]) {
             for alert in alerts {
-                alertCount += 1
+                // A summary (following) restates an alert already counted.
+                if !follow || alert.count == 1 { alertCount += 1 }
                 if threshold.isMet(by: alert.severity) { failed = true }
                 writer.write(alert, to: out)
             }
             if !alerts.isEmpty { out.flush() }
         }
-        for input in inputs {
-            let path = input.description
-            let failure = AuditLogFile.read(
-                path,
-                onEvent: { event in
-                    if from != nil || to != nil {
-                        guard let time = event.time else { return }
-                        if let from, time < from { return }
-                        if let to, time >= to { return }
+        var latestEventTime = 0.0
+        func onEvent(_ event: AuditEvent) {
+            if let time = event.time { latestEventTime = max(latestEventTime, time) }
+            if from != nil || to != nil {
+                guard let time = event.time else { return }
+                if let from, time < from { return }
+                if let to, time >= to { return }
+            }
+            let (alerts, notes) = engine.evaluate(event)
+            for note in notes {
+                unjudged["\(note.ruleID)\u{0}\(note.reason)", default: (note.ruleID, note.reason, 0)].count += 1
+            }
+            for alert in alerts { emit(dedup.add(alert)) }
+        }
+        func onProblem(_ problem: AuditReadProblem) {
+            if problem.kind == .malformed { inputError = true }
+            printError("\(problem)")
+        }
+        if follow {
+            StopSignals.install()
+            let followers = inputs.map { AuditLogFollower(path: $0, start: fromStart ? .beginning : .end) }
+            while !StopSignals.requested, followers.contains(where: { !$0.ended }) {
+                var progressed = false
+                for follower in followers {
+                    if follower.poll(onEvent: onEvent, onProblem: onProblem, onNotice: { printError("\($0)") }) {
+                        progressed = true
                     }
-                    let (alerts, notes) = engine.evaluate(event)
-                    for note in notes {
-                        unjudged["\(note.ruleID)\u{0}\(note.reason)", default: (note.ruleID, note.reason, 0)].count += 1
-                    }
-                    for alert in alerts { emit(dedup.add(alert)) }
-                },
-                onProblem: { problem in
-                    if problem.kind == .malformed { inputError = true }
-                    printError("\(problem)")
-                })
-            if let failure {
-                printError("\(path): \(failure)")
-                inputError = true
+                }
+                if progressed { continue }
+                // Idle: close the windows that ended by the clock too, so that summaries come without new events.
+                emit(dedup.close(before: max(latestEventTime, Date().timeIntervalSince1970)))
+                if StopSignals.wait(seconds: Self.pollInterval, orReadable: followers.lazy.compactMap(\.blockingDescriptor).first) {
+                    break
+                }
+            }
+            for follower in followers { follower.finish(onEvent: onEvent, onProblem: onProblem) }
+        } else {
+            for path in inputs {
+                if let failure = AuditLogFile.read(path, onEvent: onEvent, onProblem: onProblem) {
+                    printError("\(path): \(failure)")
+                    inputError = true
+                }
             }
         }
         emit(dedup.finish())
@@ -135,6 +186,11 @@ struct AlertsCommand: ParsableCommand {
         }
         if inputError { throw ExitCode(AuditExitStatus.inputError.rawValue) }
         if failed { throw ExitCode(AuditExitStatus.findings.rawValue) }
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// Seconds since 1970 of an RFC 3339 time, or of `now` minus a duration.

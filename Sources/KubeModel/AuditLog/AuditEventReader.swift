@@ -50,9 +50,12 @@ public struct AuditEventReader {
     private var problemCount = 0
     private var stopped = false
 
-    public init(file: String, limits: LoadLimits = .default) {
+    /// `firstLine` is the line number of the input's first byte: above 1 when reading starts inside a file
+    /// (following a log from its end), so that problems still name the file's own lines.
+    public init(file: String, limits: LoadLimits = .default, firstLine: Int = 1) {
         self.file = file
         self.limits = limits
+        self.line = firstLine
     }
 
     /// Reads a whole input held in memory: the entry point for tests and fuzzing.
