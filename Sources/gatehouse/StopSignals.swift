@@ -25,6 +25,13 @@ enum StopSignals {
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
+        // A blocked signal mask is inherited across exec: a parent that blocks these (a test runner, some
+        // supervisors) would otherwise leave the process deaf to them.
+        var stops = sigset_t()
+        sigemptyset(&stops)
+        sigaddset(&stops, SIGINT)
+        sigaddset(&stops, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stops, nil)
     }
 
     /// Whether a stop signal has arrived.
