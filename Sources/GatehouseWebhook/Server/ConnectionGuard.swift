@@ -81,6 +81,8 @@ struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
         let configured = base.setup(channel: channel, logger: logger)
         do {
             try Self.addHandshakeDeadline(to: channel, timeout: handshakeTimeout, metrics: metrics)
+            let tls = try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
+            try channel.pipeline.syncOperations.addHandler(RaiseHeaderListLimit(), position: .after(tls))
         } catch {
             channel.close(promise: nil)
         }

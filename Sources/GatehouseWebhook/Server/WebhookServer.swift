@@ -140,6 +140,7 @@ public struct WebhookServer: Sendable {
                         logger: logger)))
         }
         let router = Router(context: WebhookRequestContext.self)
+        router.add(middleware: RequestHeaderLimit(metrics: metrics))
         router.add(middleware: DrainConnectionClose(readiness: readiness))
         addHealthRoutes(to: router)
         addValidateRoute(to: router)
