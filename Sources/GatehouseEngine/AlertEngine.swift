@@ -76,7 +76,8 @@ public struct AlertEngine: Sendable {
 /// Merges alerts of the same rule, actor and object within a time window into one alert that counts the
 /// requests it stands for. A window opens at its first alert's event time and closes when an event later than
 /// `window` after it arrives, when ``close(before:)`` is given such a time, or at ``finish()``. Memory holds
-/// the alerts whose window is open.
+/// the alerts whose window is open, without their events' bodies, and at most `maxOpen` of them: past that
+/// the oldest window closes early, so a flood of distinct alerts costs repeated alerts, never memory.
 ///
 /// When the alerts of an open window go out depends on ``Emission``: reading a finished log, one merged alert
 /// per window when it closes; following a live log, the first alert at once (a window must not hold an alert
@@ -100,14 +101,17 @@ public struct AlertDeduplicator {
 
     let window: Double
     let emission: Emission
+    let maxOpen: Int
     private var open: [Key: Int] = [:]
     private var pending: [(key: Key, alert: Alert, start: Double, lastAuditID: String)?] = []
     private var first = 0
 
-    /// `window` in seconds; 0 merges only the stages of one request (same audit ID).
-    public init(window: Double, emission: Emission = .merged) {
+    /// `window` in seconds; 0 merges only the stages of one request (same audit ID). `maxOpen` bounds the
+    /// windows open at once.
+    public init(window: Double, emission: Emission = .merged, maxOpen: Int = 20_000) {
         self.window = window
         self.emission = emission
+        self.maxOpen = max(1, maxOpen)
     }
 
     /// Adds an alert; returns the alerts to write now, oldest first: those whose window closed before it and,
@@ -131,10 +135,23 @@ public struct AlertDeduplicator {
             if let written = closing(entry.alert) { closed.append(written) }
             pending[index] = nil
         }
+        if open.count >= maxOpen { closed += closeOldest() }
         open[key] = pending.count
-        pending.append((key, alert, time, event.auditID))
+        pending.append((key, alert.withoutBodies(), time, event.auditID))
         if emission == .firstThenSummary { closed.append(alert) }
         return closed
+    }
+
+    /// Closes the oldest open window early, making room for a new one.
+    private mutating func closeOldest() -> [Alert] {
+        while first < pending.count {
+            defer { first += 1 }
+            guard let entry = pending[first] else { continue }
+            open[entry.key] = nil
+            pending[first] = nil
+            return closing(entry.alert).map { [$0] } ?? []
+        }
+        return []
     }
 
     /// The alerts whose window closed before `time` (seconds since 1970), oldest first: a long-running reader

@@ -65,4 +65,34 @@ struct AlertDeduplicatorTests {
         written += dedup.finish().count
         #expect(written == 3000)
     }
+
+    /// A held alert lets go of its event's bodies but still names the object they named: a pod created from
+    /// `generateName` has its name only in the response.
+    @Test func heldAlertsKeepTheObjectButNotTheBodies() throws {
+        let line = #"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"g","stage":"ResponseComplete","verb":"create","user":{"username":"alice"},"objectRef":{"resource":"pods","namespace":"shop"},"requestObject":{"kind":"Pod","metadata":{"generateName":"web-"}},"responseObject":{"kind":"Pod","metadata":{"name":"web-x7k2p"}},"stageTimestamp":"2024-05-01T10:00:00.000000Z"}"#
+        var events: [AuditEvent] = []
+        Array(line.utf8).withUnsafeBytes { AuditEventReader.read($0, onEvent: { events.append($0) }, onProblem: { _ in }) }
+        var dedup = AlertDeduplicator(window: 60)
+        #expect(dedup.add(Alert(ruleID: "alert-x", severity: .low, message: "m", evidence: [], images: [], event: try #require(events.first))).isEmpty)
+        let held = try #require(dedup.finish().first)
+        #expect(held.event.requestObject == nil && held.event.responseObject == nil)
+        #expect(held.objectName == "web-x7k2p")
+        #expect(held.objectKind == "Pod")
+    }
+
+    /// At most `maxOpen` windows are open: a flood of distinct alerts closes the oldest early instead of
+    /// growing, and every alert still goes out once.
+    @Test func openWindowsAreBounded() {
+        var dedup = AlertDeduplicator(window: 600, maxOpen: 2)
+        var out: [Alert] = []
+        out += dedup.add(Self.alert("a", pod: "p1", second: 0))
+        out += dedup.add(Self.alert("b", pod: "p2", second: 1))
+        #expect(out.isEmpty)
+        out += dedup.add(Self.alert("c", pod: "p3", second: 2))  // closes p1's window early
+        #expect(Self.summary(out) == ["a×1"])
+        out += dedup.add(Self.alert("d", pod: "p2", second: 3))  // p2's window is still open: merged
+        #expect(Self.summary(out) == ["a×1"])
+        out += dedup.finish()
+        #expect(Self.summary(out) == ["a×1", "b×2", "c×1"])
+    }
 }

@@ -66,7 +66,14 @@ public struct Alert: Sendable {
     public var evidence: [Evidence]
     /// Images the alert is about (pod creations), for exemptions by image.
     public var images: [String]
+    /// The event that raised the alert. An alert held open for deduplication keeps it without its request and
+    /// response bodies (``withoutBodies()``): what the writers need from them is in ``objectName`` and
+    /// ``objectKind``.
     public var event: AuditEvent
+    /// ``KubeModel/AuditEvent/objectName`` and ``KubeModel/AuditEvent/objectKind`` of the event, read when the
+    /// alert was raised.
+    public let objectName: String
+    public let objectKind: String
     /// How many events (distinct requests) the alert stands for, after deduplication.
     public var count = 1
     /// The stage timestamp of the last event merged into this alert.
@@ -79,7 +86,18 @@ public struct Alert: Sendable {
         self.evidence = evidence
         self.images = images
         self.event = event
+        self.objectName = event.objectName
+        self.objectKind = event.objectKind
         self.lastTime = event.stageTimestamp
+    }
+
+    /// The alert without its event's request and response bodies, which can be many kilobytes (a pod's spec)
+    /// and which nothing reads once the rules have run.
+    public func withoutBodies() -> Alert {
+        var slim = self
+        slim.event.requestObject = nil
+        slim.event.responseObject = nil
+        return slim
     }
 }
 
