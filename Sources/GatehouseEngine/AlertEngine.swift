@@ -73,11 +73,12 @@ public struct AlertEngine: Sendable {
     }
 }
 
-/// Merges alerts of the same rule, actor and object within a time window into one alert that counts the
-/// requests it stands for. A window opens at its first alert's event time and closes when an event later than
-/// `window` after it arrives, when ``close(before:)`` is given such a time, or at ``finish()``. Memory holds
-/// the alerts whose window is open, without their events' bodies, and at most `maxOpen` of them: past that
-/// the oldest window closes early, so a flood of distinct alerts costs repeated alerts, never memory.
+/// Merges alerts of the same rule, actor and object (or actor alone, as ``Alert/mergeBy`` says) within a time
+/// window into one alert that counts the requests it stands for. A window opens at its first alert's event time and
+/// closes when an event later than `window` after it arrives, when ``close(before:)`` is given such a time, or at
+/// ``finish()``. Memory holds the alerts whose window is open, without their events' bodies, and at most `maxOpen`
+/// of them: past that the oldest window closes early, so a flood of distinct alerts costs repeated alerts, never
+/// memory.
 ///
 /// When the alerts of an open window go out depends on ``Emission``: reading a finished log, one merged alert
 /// per window when it closes; following a live log, the first alert at once (a window must not hold an alert
@@ -119,9 +120,10 @@ public struct AlertDeduplicator {
     public mutating func add(_ alert: Alert) -> [Alert] {
         let event = alert.event
         let time = event.time ?? 0
+        let byObject = alert.mergeBy == .object
         let key = Key(
             rule: alert.ruleID, user: event.user.username, impersonated: event.impersonatedUser?.username ?? "",
-            target: event.target, objectName: event.objectName)
+            target: byObject ? event.target : AuditEvent.Target(), objectName: byObject ? alert.objectName : "")
         var closed = flush(before: time)
         if let index = open[key], let entry = pending[index],
             (window > 0 && time - entry.start <= window) || event.auditID == entry.lastAuditID

@@ -95,4 +95,20 @@ struct AlertDeduplicatorTests {
         out += dedup.finish()
         #expect(Self.summary(out) == ["a×1", "b×2", "c×1"])
     }
+
+    /// An alert that merges by actor (a scan) is one alert however many objects it touched.
+    @Test func alertsMergedByActorIgnoreTheObject() {
+        var dedup = AlertDeduplicator(window: 60)
+        var out: [Alert] = []
+        for (id, pod) in [("a", "p1"), ("b", "p2"), ("c", "p3")] {
+            var alert = Self.alert(id, pod: pod, second: 0)
+            alert.mergeBy = .actor
+            out += dedup.add(alert)
+        }
+        var other = Self.alert("d", user: "bob", pod: "p1", second: 1)
+        other.mergeBy = .actor
+        out += dedup.add(other)
+        out += dedup.finish()
+        #expect(Self.summary(out) == ["a×3", "d×1"])
+    }
 }

@@ -74,6 +74,8 @@ public struct Alert: Sendable {
     /// alert was raised.
     public let objectName: String
     public let objectKind: String
+    /// What repeats of the alert merge by within a deduplication window.
+    public var mergeBy: Merge = .object
     /// How many events (distinct requests) the alert stands for, after deduplication.
     public var count = 1
     /// The stage timestamp of the last event merged into this alert.
@@ -98,6 +100,16 @@ public struct Alert: Sendable {
         slim.event.requestObject = nil
         slim.event.responseObject = nil
         return slim
+    }
+}
+
+extension Alert {
+    /// What makes two alerts of one rule repeats of each other, besides the actor.
+    public enum Merge: Sendable {
+        /// The same object: a privileged pod created twice is one alert, two pods are two.
+        case object
+        /// The actor alone: a scan touching many paths is one alert that counts its requests.
+        case actor
     }
 }
 
@@ -134,10 +146,14 @@ public struct AlertContext {
         rule.check(event, &self)
     }
 
-    /// Raises an alert. `evidence` names the fields that made it fire; `images` the images it is about.
-    public mutating func report(_ message: String, evidence: [Evidence], images: [String] = []) {
-        alerts.append(
-            Alert(ruleID: ruleID, severity: severity, message: message, evidence: evidence, images: images, event: event))
+    /// Raises an alert. `evidence` names the fields that made it fire; `images` the images it is about;
+    /// `mergeBy` what its repeats merge by.
+    public mutating func report(
+        _ message: String, evidence: [Evidence], images: [String] = [], mergeBy: Alert.Merge = .object
+    ) {
+        var alert = Alert(ruleID: ruleID, severity: severity, message: message, evidence: evidence, images: images, event: event)
+        alert.mergeBy = mergeBy
+        alerts.append(alert)
     }
 
     /// Says the event may deserve an alert but lacks what the rule needs to tell.
@@ -179,10 +195,12 @@ public enum AlertRegistry {
         AlertKubeSystemCreate.self,
         AlertMinerImage.self,
         AlertNodePortService.self,
+        AlertPentestTool.self,
         AlertPodExec.self,
         AlertPortForward.self,
         AlertPrivilegedContainer.self,
         AlertSensitiveMount.self,
+        AlertSuspiciousAddress.self,
         AlertSystemRoleChanged.self,
         AlertWebhookCreated.self,
         AlertWildcardRole.self,
