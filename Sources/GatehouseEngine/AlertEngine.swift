@@ -139,7 +139,7 @@ public struct AlertDeduplicator {
         }
         if open.count >= maxOpen { closed += closeOldest() }
         open[key] = pending.count
-        pending.append((key, alert.withoutBodies(), time, event.auditID))
+        pending.append((key, alert.trimmedForHolding(), time, event.auditID))
         if emission == .firstThenSummary { closed.append(alert) }
         return closed
     }

@@ -75,7 +75,7 @@ struct AlertDeduplicatorTests {
         var dedup = AlertDeduplicator(window: 60)
         #expect(dedup.add(Alert(ruleID: "alert-x", severity: .low, message: "m", evidence: [], images: [], event: try #require(events.first))).isEmpty)
         let held = try #require(dedup.finish().first)
-        #expect(held.event.requestObject == nil && held.event.responseObject == nil)
+        #expect(held.event.requestObject == nil && held.event.responseObject == nil && held.event.annotations.isEmpty)
         #expect(held.objectName == "web-x7k2p")
         #expect(held.objectKind == "Pod")
     }

@@ -66,8 +66,8 @@ public struct Alert: Sendable {
     public var evidence: [Evidence]
     /// Images the alert is about (pod creations), for exemptions by image.
     public var images: [String]
-    /// The event that raised the alert. An alert held open for deduplication keeps it without its request and
-    /// response bodies (``withoutBodies()``): what the writers need from them is in ``objectName`` and
+    /// The event that raised the alert. An alert held open for deduplication keeps only the part of it that
+    /// the writers read (``trimmedForHolding()``); what they need from the bodies is in ``objectName`` and
     /// ``objectKind``.
     public var event: AuditEvent
     /// ``KubeModel/AuditEvent/objectName`` and ``KubeModel/AuditEvent/objectKind`` of the event, read when the
@@ -93,12 +93,15 @@ public struct Alert: Sendable {
         self.lastTime = event.stageTimestamp
     }
 
-    /// The alert without its event's request and response bodies, which can be many kilobytes (a pod's spec)
-    /// and which nothing reads once the rules have run.
-    public func withoutBodies() -> Alert {
+    /// The alert as deduplication holds it: without the parts of its event that nothing reads once the rules
+    /// have run (the request and response bodies, many kilobytes for a pod; the annotations; the request
+    /// URI, which the message already quotes where it matters).
+    public func trimmedForHolding() -> Alert {
         var slim = self
         slim.event.requestObject = nil
         slim.event.responseObject = nil
+        slim.event.annotations = [:]
+        slim.event.requestURI = ""
         return slim
     }
 }
