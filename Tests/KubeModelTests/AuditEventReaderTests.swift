@@ -172,4 +172,34 @@ struct AuditEventReaderTests {
         try process.run()
         process.waitUntilExit()
     }
+
+    /// The Log Analytics query API's answer (`az rest` on `/query`, or the REST API): rows are arrays in the
+    /// order of `columns`, dynamic columns are JSON text, cells may be null, and the columns may come in any
+    /// order.
+    @Test func logAnalyticsQueryAnswerTables() {
+        let text = #"""
+            {"tables":[{"name":"PrimaryResult","columns":[
+              {"name":"TimeGenerated","type":"datetime"},{"name":"Verb","type":"string"},{"name":"AuditId","type":"string"},
+              {"name":"User","type":"dynamic"},{"name":"ObjectRef","type":"dynamic"},{"name":"ImpersonatedUser","type":"dynamic"},
+              {"name":"ResponseStatus","type":"dynamic"},{"name":"StageReceivedTime","type":"datetime"}],
+             "rows":[
+              ["2024-05-01T10:00:01Z","create","la-1","{\"username\":\"alice\",\"groups\":[\"dev\"]}","{\"resource\":\"pods\",\"subresource\":\"exec\",\"namespace\":\"shop\",\"name\":\"web-0\"}",null,"{\"code\":101}","2024-05-01T10:00:01.5Z"],
+              ["2024-05-01T10:00:02Z","delete","la-2",{"username":"bob"},{"resource":"events","namespace":"shop"},null,{"code":200},null],
+              ["2024-05-01T10:00:03Z"]
+             ]},
+             {"name":"Other","columns":[{"name":"Computer","type":"string"}],"rows":[["node-1"]]}]}
+            """#
+        let (events, problems) = Self.read(text)
+        #expect(events.map(\.auditID) == ["la-1", "la-2"])
+        #expect(events.first?.user.username == "alice" && events.first?.user.groups == ["dev"])
+        #expect(events.first?.target.subresource == "exec" && events.first?.target.name == "web-0")
+        #expect(events.first?.responseCode == 101 && events.first?.impersonatedUser == nil)
+        #expect(events.first?.stageTimestamp == "2024-05-01T10:00:01.5Z")
+        #expect(events.last?.stageTimestamp == "2024-05-01T10:00:02Z", "TimeGenerated stands in for a null StageReceivedTime")
+        #expect(problems.map(\.message) == [
+            "a Log Analytics row without AuditId or Verb",
+            "Other of a Log Analytics answer without the AKSAudit columns AuditId and Verb, or without rows",
+        ])
+        #expect(problems.first?.origin.line == 8)
+    }
 }

@@ -121,25 +121,31 @@ public struct AuditEvent: Sendable {
     /// columns (`User`, `ObjectRef`, ...) are JSON objects, or JSON text when the export flattened them.
     /// `nil` when `value` has no `AuditId` and `Verb` (not such a row).
     public init?(aksAuditRow value: Value, origin: Origin) {
-        guard let id = value["AuditId"]?.string, let verb = value["Verb"]?.string else { return nil }
+        self.init(aksAuditColumn: { value[$0] }, origin: origin)
+    }
+
+    /// Reads an `AKSAudit` row given as a lookup by column name: a row object, or a row of the Log Analytics
+    /// query API's `tables` answer, whose rows are arrays in the order of its `columns`.
+    public init?(aksAuditColumn value: (String) -> Value?, origin: Origin) {
+        guard let id = value("AuditId")?.string, let verb = value("Verb")?.string else { return nil }
         self.origin = origin
         apiVersion = "audit.k8s.io/v1"
         auditID = id
         self.verb = verb
-        level = value["Level"]?.string ?? ""
-        stage = value["Stage"]?.string ?? ""
-        requestURI = value["RequestUri"]?.string ?? ""
-        user = Self.user(Self.dynamic(value["User"])) ?? User(username: "")
-        impersonatedUser = Self.user(Self.dynamic(value["ImpersonatedUser"]))
-        sourceIPs = Self.strings(Self.dynamic(value["SourceIps"]))
-        userAgent = value["UserAgent"]?.string ?? ""
-        target = Self.target(Self.dynamic(value["ObjectRef"]))
-        responseCode = Self.dynamic(value["ResponseStatus"])?["code"]?.int
-        requestObject = Self.body(Self.dynamic(value["RequestObject"]))
-        responseObject = Self.body(Self.dynamic(value["ResponseObject"]))
-        annotations = Self.stringMap(Self.dynamic(value["Annotations"]))
-        requestReceivedTimestamp = value["RequestReceivedTime"]?.string ?? ""
-        stageTimestamp = value["StageReceivedTime"]?.string ?? value["TimeGenerated"]?.string ?? requestReceivedTimestamp
+        level = value("Level")?.string ?? ""
+        stage = value("Stage")?.string ?? ""
+        requestURI = value("RequestUri")?.string ?? ""
+        user = Self.user(Self.dynamic(value("User"))) ?? User(username: "")
+        impersonatedUser = Self.user(Self.dynamic(value("ImpersonatedUser")))
+        sourceIPs = Self.strings(Self.dynamic(value("SourceIps")))
+        userAgent = value("UserAgent")?.string ?? ""
+        target = Self.target(Self.dynamic(value("ObjectRef")))
+        responseCode = Self.dynamic(value("ResponseStatus"))?["code"]?.int
+        requestObject = Self.body(Self.dynamic(value("RequestObject")))
+        responseObject = Self.body(Self.dynamic(value("ResponseObject")))
+        annotations = Self.stringMap(Self.dynamic(value("Annotations")))
+        requestReceivedTimestamp = value("RequestReceivedTime")?.string ?? ""
+        stageTimestamp = value("StageReceivedTime")?.string ?? value("TimeGenerated")?.string ?? requestReceivedTimestamp
     }
 
     private static func user(_ value: Value?) -> User? {

@@ -27,7 +27,8 @@ public struct AuditReadProblem: Sendable, Hashable, CustomStringConvertible {
 /// The input is JSON Lines (the log backend's file: one event per line) unless its first line is not a whole
 /// JSON value, in which case it is one or more pretty-printed JSON documents. Each value may be an `Event`, an
 /// `EventList`, an AKS Event Hub message (`records[].properties.log` holding the event as JSON text, or an
-/// `AzureDiagnostics` row's `log_s`), a Log Analytics `AKSAudit` row, or an array of any of these.
+/// `AzureDiagnostics` row's `log_s`), a Log Analytics `AKSAudit` row, the Log Analytics query API's answer
+/// (`tables` of columns and rows), or an array of any of these.
 ///
 /// Memory: in JSON Lines each line is parsed on its own, straight from the chunk it lies in, so the reader
 /// holds one line at a time. A pretty-printed document is held whole until the input ends (exports of that
@@ -223,12 +224,16 @@ public struct AuditEventReader {
             return
         }
         if value["log_s"] != nil { return deliverRecord(value, baseLine: baseLine, onEvent, onProblem) }
+        if let tables = value["tables"], tables.isSequence {
+            for table in tables.items { deliverTable(table, baseLine: baseLine, onEvent, onProblem) }
+            return
+        }
         if let event = AuditEvent(aksAuditRow: value, origin: origin) { return onEvent(event) }
         let what = kind.map { "a \($0) (\(value["apiVersion"]?.string ?? "no apiVersion"))" } ?? "a JSON object without kind"
         report(
             AuditReadProblem(
                 origin: origin, kind: .malformed,
-                message: "\(what), not an audit.k8s.io Event, EventList, AKS Event Hub message or AKSAudit row"),
+                message: "\(what), not an audit.k8s.io Event, EventList, AKS Event Hub message, AKSAudit row or Log Analytics answer"),
             onProblem)
     }
 
@@ -261,6 +266,39 @@ public struct AuditEventReader {
                 AuditReadProblem(
                     origin: origin, kind: .malformed,
                     message: "a \(category) record whose log is not JSON: \(problem.message)"), onProblem)
+        }
+    }
+
+    /// A table of the Log Analytics query API's answer (`az rest` or the REST API's
+    /// `{"tables":[{"name","columns":[{"name","type"}],"rows":[[...]]}]}`): each row is an `AKSAudit` row
+    /// whose values follow the order of `columns`. A table without the `AuditId` and `Verb` columns is not
+    /// audit data and is reported once.
+    private mutating func deliverTable(
+        _ table: Value, baseLine: Int, _ onEvent: (AuditEvent) -> Void, _ onProblem: (AuditReadProblem) -> Void
+    ) {
+        let origin = AuditEvent.Origin(file: file, line: baseLine + max(table.position.line, 1) - 1)
+        var columns: [String: Int] = [:]
+        let written = table["columns"].map { Array($0.items) } ?? []
+        for (index, column) in written.enumerated() {
+            if let name = column["name"]?.string ?? column["ColumnName"]?.string { columns[name] = index }
+        }
+        guard columns["AuditId"] != nil, columns["Verb"] != nil, let rows = table["rows"], rows.isSequence else {
+            let name = table["name"]?.string ?? table["TableName"]?.string ?? "a table"
+            return report(
+                AuditReadProblem(
+                    origin: origin, kind: .malformed,
+                    message: "\(name) of a Log Analytics answer without the AKSAudit columns AuditId and Verb, or without rows"),
+                onProblem)
+        }
+        for row in rows.items {
+            let at = AuditEvent.Origin(file: file, line: baseLine + max(row.position.line, 1) - 1)
+            let cells = Array(row.items)
+            let event = AuditEvent(aksAuditColumn: { name in columns[name].flatMap { $0 < cells.count ? cells[$0] : nil } }, origin: at)
+            if let event {
+                onEvent(event)
+            } else {
+                report(AuditReadProblem(origin: at, kind: .malformed, message: "a Log Analytics row without AuditId or Verb"), onProblem)
+            }
         }
     }
 
