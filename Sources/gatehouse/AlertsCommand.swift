@@ -24,6 +24,10 @@ struct AlertsCommand: ParsableCommand {
             --follow keeps reading the files as they grow, across rotation (a file renamed and recreated, or \
             truncated), from their end unless --from-start is given, and prints each alert at once; a window \
             that merged more requests prints a summary line when it closes. SIGINT or SIGTERM stops it cleanly.
+
+            Rules that need a baseline (alert-secret-read-unusual) learn it from the log, over their learning \
+            period, unless --baseline gives an exported cluster state (manifests, as audit reads them): then \
+            what its RBAC allows is the usual, and there is no learning period.
             """
     )
 
@@ -57,6 +61,11 @@ struct AlertsCommand: ParsableCommand {
     @Flag(help: "With --follow, read the lines already in the files first (default: only what is appended).")
     var fromStart = false
 
+    @Option(help: ArgumentHelp(
+        "An exported cluster state (manifest files or directories; repeat for more) whose RBAC tells the usual "
+            + "readers of secrets, instead of learning them from the log.", valueName: "path"))
+    var baseline: [String] = []
+
     @OptionGroup var policyOptions: PolicyOptions
 
     /// How long a follower sleeps when no file has grown: long enough to cost no CPU, short enough for alerts.
@@ -76,6 +85,9 @@ struct AlertsCommand: ParsableCommand {
         if follow, format == .sarif {
             throw ValidationError("--follow prints alerts as they come: use --format text or json (SARIF is one document written at the end)")
         }
+        if baseline.contains("-"), paths.contains("-") {
+            throw ValidationError("--baseline - and the audit log - cannot both be standard input")
+        }
         if follow, paths.contains("-"), paths.count > 1 {
             throw ValidationError("--follow reads standard input alone: give - or files, not both")
         }
@@ -83,12 +95,16 @@ struct AlertsCommand: ParsableCommand {
 
     func run() throws {
         let policy = try policyOptions.load()
+        let clusterBaseline = try loadBaseline()
         let engine: AlertEngine
         do {
-            engine = try AlertEngine(policy: policy)
+            engine = try AlertEngine(policy: policy, baseline: clusterBaseline)
         } catch {
             printError("\(policy.file ?? "policy"): \(error)")
             throw ExitCode(2)
+        }
+        if clusterBaseline != nil, !engine.ruleIDs.contains(where: { AlertRegistry.rule(id: $0) is any BaselineAlertRule.Type }) {
+            printError("note: --baseline has no effect: the policy turns off every rule that uses one")
         }
         let threshold = failOn ?? policy.failOn.map(FailThreshold.severity) ?? .severity(.high)
         let now = Date().timeIntervalSince1970
@@ -188,6 +204,21 @@ struct AlertsCommand: ParsableCommand {
         if failed { throw ExitCode(AuditExitStatus.findings.rawValue) }
     }
 
+    /// The exported cluster state of `--baseline`, read as `who-can` reads manifests; `nil` without one. A
+    /// baseline read in part would make alerts of every read it misses, so any problem stops the command.
+    func loadBaseline() throws -> ClusterBaseline? {
+        guard !baseline.isEmpty else { return nil }
+        let loaded = ClusterInputs(paths: baseline)
+        for problem in loaded.problems { printError("--baseline: \(problem)") }
+        if !loaded.problems.isEmpty || loaded.files == 0 {
+            printError("--baseline: \(loaded.files == 0 ? "no manifest file found" : "the cluster state could not be read whole"); nothing was judged")
+            throw ExitCode(AuditExitStatus.inputError.rawValue)
+        }
+        let result = ClusterBaseline(loaded.index)
+        for note in result.rbac.unknownRoles(namespace: nil) { printError("note: --baseline: \(note)") }
+        return result
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
@@ -199,15 +230,5 @@ struct AlertsCommand: ParsableCommand {
     }
 
     /// `0`, or a number followed by s, m, h or d.
-    static func seconds(_ text: String) -> Double? {
-        if text == "0" { return 0 }
-        guard let unit = text.last, let number = Double(text.dropLast()), number >= 0 else { return nil }
-        switch unit {
-        case "s": return number
-        case "m": return number * 60
-        case "h": return number * 3600
-        case "d": return number * 86400
-        default: return nil
-        }
-    }
+    static func seconds(_ text: String) -> Double? { DurationText.seconds(text) }
 }
