@@ -95,7 +95,8 @@ struct AlertsCommand: ParsableCommand {
 
     func run() throws {
         let policy = try policyOptions.load()
-        let clusterBaseline = try loadBaseline()
+        let loadedBaseline = try loadBaseline()
+        let clusterBaseline = loadedBaseline?.baseline
         let engine: AlertEngine
         do {
             engine = try AlertEngine(policy: policy, baseline: clusterBaseline)
@@ -111,7 +112,7 @@ struct AlertsCommand: ParsableCommand {
         let from = since.flatMap { Self.time($0, now: now) }
         let to = until.flatMap { Self.time($0, now: now) }
 
-        var inputError = false
+        var inputError = loadedBaseline?.incomplete ?? false
         let inputs: [String]
         if follow {
             inputs = paths
@@ -122,7 +123,7 @@ struct AlertsCommand: ParsableCommand {
         } else {
             let (walked, walkErrors) = InputWalker(extensions: [".log", ".gz", ".json", ".jsonl", ".ndjson"]).expand(paths)
             inputs = walked.map(\.description)
-            inputError = !walkErrors.isEmpty
+            if !walkErrors.isEmpty { inputError = true }
             for error in walkErrors { printError("\(error)") }
         }
 
@@ -204,19 +205,24 @@ struct AlertsCommand: ParsableCommand {
         if failed { throw ExitCode(AuditExitStatus.findings.rawValue) }
     }
 
-    /// The exported cluster state of `--baseline`, read as `who-can` reads manifests; `nil` without one. A
-    /// baseline read in part would make alerts of every read it misses, so any problem stops the command.
-    func loadBaseline() throws -> ClusterBaseline? {
+    /// The exported cluster state of `--baseline`, read as `who-can` reads manifests, and whether some of it
+    /// could not be read; `nil` without one. A file that cannot be read is named and the rest is used: what it
+    /// would have granted is then not allowed, so its readers alert (more alerts, never fewer), and the exit
+    /// status is 2. With no manifest at all the command stops, as every read would alert.
+    func loadBaseline() throws -> (baseline: ClusterBaseline, incomplete: Bool)? {
         guard !baseline.isEmpty else { return nil }
         let loaded = ClusterInputs(paths: baseline)
         for problem in loaded.problems { printError("--baseline: \(problem)") }
-        if !loaded.problems.isEmpty || loaded.files == 0 {
-            printError("--baseline: \(loaded.files == 0 ? "no manifest file found" : "the cluster state could not be read whole"); nothing was judged")
+        if loaded.files == 0 {
+            printError("--baseline: no manifest file found; nothing was judged")
             throw ExitCode(AuditExitStatus.inputError.rawValue)
+        }
+        if !loaded.problems.isEmpty {
+            printError("--baseline: the cluster state was read in part: reads that the unread files allow may alert")
         }
         let result = ClusterBaseline(loaded.index)
         for note in result.rbac.unknownRoles(namespace: nil) { printError("note: --baseline: \(note)") }
-        return result
+        return (result, !loaded.problems.isEmpty)
     }
 
     static func isDirectory(_ path: String) -> Bool {

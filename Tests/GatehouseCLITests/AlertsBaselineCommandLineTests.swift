@@ -48,7 +48,8 @@ struct AlertsBaselineCommandLineTests {
         #expect(message == "mallory read secrets in namespace shop (get db): not allowed to read secrets in shop by the baseline's RBAC: granted since?")
     }
 
-    /// Without a baseline, the same short log is all learning period: nothing fires, and the note says why.
+    /// Without a baseline, the same short log is all learning period: nothing fires, and the note says why
+    /// (mallory's second read is known by then, so three reads were learned).
     @Test func withoutABaselineAShortLogIsLearnedAndSaysSo() throws {
         let tree = try TempTree()
         let log = try tree.write("audit.log", Self.log)
@@ -57,24 +58,29 @@ struct AlertsBaselineCommandLineTests {
         #expect(run.stdout.isEmpty)
         #expect(
             run.stderr == """
-                gatehouse: note: alert-secret-read-unusual could not judge 4 event(s): the learning period (24h of event time from the first event) had not ended: secret reads were learned, not judged
+                gatehouse: note: alert-secret-read-unusual could not judge 3 event(s): the learning period (24h of event time from the first event) had not ended: secret reads were learned, not judged
                 gatehouse: 0 alert(s) from 1 input(s)
 
                 """)
     }
 
-    @Test func aBaselineThatCannotBeReadStopsTheCommand() throws {
+    /// No manifest at all stops the command; a file that cannot be read is named, the rest is used (so more
+    /// reads alert, never fewer) and the exit status says the input was incomplete.
+    @Test func aBaselineThatCannotBeReadIsSaid() throws {
         let tree = try TempTree()
         let log = try tree.write("audit.log", Self.log)
         let missing = try CLI.run(["alerts", log, "--baseline", tree.path + "/nowhere.yaml"])
         #expect(missing.status == 2)
         #expect(missing.stdout.isEmpty)
         #expect(missing.stderr.contains("nowhere.yaml"), "\(missing.stderr)")
-        #expect(missing.stderr.contains("nothing was judged"), "\(missing.stderr)")
-        let broken = try tree.write("broken.yaml", "kind: Role\nrules: [unclosed\n")
-        let bad = try CLI.run(["alerts", log, "--baseline", broken])
-        #expect(bad.status == 2)
-        #expect(bad.stderr.contains("broken.yaml:"), "\(bad.stderr)")
+        #expect(missing.stderr.contains("no manifest file found; nothing was judged"), "\(missing.stderr)")
+        _ = try tree.write("export/rbac.yaml", Self.export)
+        _ = try tree.write("export/broken.yaml", "kind: Role\nrules: [unclosed\n")
+        let partial = try CLI.run(["alerts", log, "--baseline", tree.path + "/export", "--format", "json"])
+        #expect(partial.status == 2)
+        #expect(partial.stderr.contains("broken.yaml:"), "\(partial.stderr)")
+        #expect(partial.stderr.contains("the cluster state was read in part"), "\(partial.stderr)")
+        #expect(try AlertsCommandLineTests.jsonAlerts(partial).map { $0["auditID"] as? String } == ["r2", "r4"])
     }
 
     @Test func aBaselineWithTheRuleOffIsSaidToHaveNoEffect() throws {
@@ -82,7 +88,7 @@ struct AlertsBaselineCommandLineTests {
         let log = try tree.write("audit.log", Self.log)
         let export = try tree.write("rbac.yaml", Self.export)
         let policy = try tree.write(
-            "policy.yaml", "apiVersion: gatehouse.io/v1\nkind: Policy\nrules:\n  alert-secret-read-unusual: {action: off}\n")
+            "policy.yaml", "apiVersion: gatehouse.io/v1\nkind: Policy\nrules:\n  alert-secret-read-unusual: {action: \"off\"}\n")
         let run = try CLI.run(["alerts", log, "--baseline", export, "--policy", policy])
         #expect(run.status == 0)
         #expect(run.stderr.contains("note: --baseline has no effect"), "\(run.stderr)")

@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-import GatehouseRules
+@testable import GatehouseRules
 import KubeModel
 import Testing
 
