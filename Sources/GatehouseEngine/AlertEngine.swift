@@ -2,9 +2,13 @@ import GatehouseRules
 import KubeModel
 
 /// Runs the alert rules a policy enables over audit events: the policy's action `off` turns a rule off, its
-/// severity and parameters apply, and its exemptions (by rule, namespace, object name, kind and image)
-/// silence matching alerts. Users and groups are exempted per rule with the `allowedUsers` and
-/// `allowedGroups` parameters, where the rule has them.
+/// severity and parameters apply, and its exemptions (by rule, namespace, object name, kind, image, user and
+/// group) silence matching alerts. Users and groups are exempted per rule with the `allowedUsers` and
+/// `allowedGroups` parameters, where the rule has them; policy exemptions by `users` and `groups` match the
+/// effective actor.
+///
+/// The engine builds its rules once, so the memory of a ``BaselineAlertRule`` lasts as long as the engine: one
+/// `alerts` run, or one server.
 public struct AlertEngine: Sendable {
     struct Configured: Sendable {
         let rule: any AlertRule
@@ -15,14 +19,23 @@ public struct AlertEngine: Sendable {
     let rules: [Configured]
     let exemptions: [Exemption]
 
-    /// Builds every enabled alert rule. Throws ``ParameterError`` for parameters a rule cannot use.
-    public init(policy: Policy, rules catalogue: [any AlertRule.Type] = AlertRegistry.rules) throws {
+    /// Builds every enabled alert rule, those that need a baseline with `baseline` (`nil`: they learn from the
+    /// events). Throws ``ParameterError`` for parameters a rule cannot use.
+    public init(
+        policy: Policy, rules catalogue: [any AlertRule.Type] = AlertRegistry.rules, baseline: ClusterBaseline? = nil
+    ) throws {
         var rules: [Configured] = []
         for type in catalogue {
             let d = type.description
             guard let action = policy.action(for: d), action != .off else { continue }
             let settings = policy.settings(for: d.id)
-            let rule = try type.init(parameters: RuleParameters(settings?.parameters))
+            let parameters = RuleParameters(settings?.parameters)
+            let rule =
+                if let baselined = type as? any BaselineAlertRule.Type {
+                    try baselined.init(parameters: parameters, baseline: baseline)
+                } else {
+                    try type.init(parameters: parameters)
+                }
             rules.append(Configured(rule: rule, id: d.id, severity: settings?.severity ?? d.severity))
         }
         self.rules = rules
@@ -56,8 +69,10 @@ public struct AlertEngine: Sendable {
     func isExempt(_ alert: Alert) -> Bool {
         let event = alert.event
         let namespace = event.target.resource == "namespaces" ? event.objectName : event.target.namespace
+        let actor = event.impersonatedUser ?? event.user
         return exemptions.contains { exemption in
             guard exemption.covers(rule: alert.ruleID),
+                exemption.matchesActor(user: actor.username, groups: actor.groups),
                 exemption.matchesObject(
                     kind: event.objectKind, name: event.objectName, namespace: namespace.isEmpty ? nil : namespace,
                     labels: { Self.labels(of: event.requestObject) })

@@ -80,7 +80,10 @@ public struct Engine: Sendable {
                 ActiveRule(
                     rule: rule, description: d, policySeverity: settings?.severity, action: action,
                     namespaceActions: settings?.namespaceActions ?? [],
-                    exemptions: policy.exemptions.indices.filter { policy.exemptions[$0].covers(rule: d.id) },
+                    // A finding has no actor: exemptions by user or group are for alerts only.
+                    exemptions: policy.exemptions.indices.filter {
+                        policy.exemptions[$0].covers(rule: d.id) && !policy.exemptions[$0].namesActors
+                    },
                     annotationExemptible: annotations.allowed && annotations.rules.anyMatches(d.id)))
         }
         self.active = active.sorted { $0.id < $1.id }

@@ -7,6 +7,10 @@ import KubeModel
 /// `containers` and `images` look at the container a finding names, so an exemption for the `istio-proxy`
 /// sidecar leaves the same rule's findings on the application container standing. A finding about the pod
 /// as a whole (no container) never matches an exemption that lists containers or images.
+///
+/// `users` and `groups` look at the actor of an alert: the effective identity (the impersonated user and
+/// groups when the request impersonates; at admission, the request's user info). A finding about an object
+/// has no actor, so an exemption that lists users or groups never matches one.
 public struct Exemption: Sendable {
     /// Rule ids, or globs over them (`["*"]` for every rule).
     public var rules: [Glob]
@@ -22,6 +26,11 @@ public struct Exemption: Sendable {
     public var containers: [Glob] = []
     /// Image references as a user writes them; see ``KubeModel/ImageReference/matches(_:)``.
     public var images: [String] = []
+    /// User name globs, matched byte for byte against the alert's effective user
+    /// (`system:serviceaccount:NS:NAME` for service accounts).
+    public var users: [Glob] = []
+    /// Group globs; one of the alert's effective groups must match.
+    public var groups: [Glob] = []
     /// Why, as written; reports show it next to the findings it suppresses.
     public var reason: String?
     /// A name for reports to call the exemption by (`name:` in the policy file); reports fall back to its
@@ -33,7 +42,7 @@ public struct Exemption: Sendable {
     public init(
         rules: [Glob], namespaces: [Glob] = [], names: [Glob] = [], kinds: [String] = [],
         labelSelector: LabelSelector? = nil, containers: [Glob] = [], images: [String] = [],
-        reason: String? = nil, name: String? = nil, position: SourcePosition = .unknown
+        users: [Glob] = [], groups: [Glob] = [], reason: String? = nil, name: String? = nil, position: SourcePosition = .unknown
     ) {
         self.rules = rules
         self.namespaces = namespaces
@@ -42,6 +51,8 @@ public struct Exemption: Sendable {
         self.labelSelector = labelSelector
         self.containers = containers
         self.images = images
+        self.users = users
+        self.groups = groups
         self.reason = reason
         self.name = name
         self.position = position
@@ -49,6 +60,16 @@ public struct Exemption: Sendable {
 
     /// Whether the exemption is about rule `id` at all.
     public func covers(rule id: String) -> Bool { rules.anyMatches(id) }
+
+    /// Whether the exemption looks at actors (`users` or `groups`): then it is for alerts only.
+    public var namesActors: Bool { !users.isEmpty || !groups.isEmpty }
+
+    /// Whether the actor matchers (users, groups) match the effective identity `user` with `groups`.
+    func matchesActor(user: String, groups actorGroups: [String]) -> Bool {
+        if !users.isEmpty, !users.anyMatches(user) { return false }
+        if !groups.isEmpty, !actorGroups.contains(where: { groups.anyMatches($0) }) { return false }
+        return true
+    }
 
     /// Whether the object-level matchers (namespace, name, kind, labels) match.
     /// `labels` returns `nil` when the object's labels are unknown; a label selector then does not match.

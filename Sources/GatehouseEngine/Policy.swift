@@ -99,11 +99,11 @@ public struct Policy: Sendable {
     /// (its namespace, name and kind; for a Namespace, its name as the namespace), its container and image,
     /// and `labels` when given (an exemption with a label selector never matches findings whose object's
     /// labels are unknown). For findings made outside ``Engine``, such as cross-object ones; the engine
-    /// applies exemptions itself.
+    /// applies exemptions itself. Exemptions by user or group never match a finding (it has no actor).
     public func exemption(for finding: Finding, labels: [String: String]? = nil) -> ExemptionSource? {
         let ref = finding.object
         let namespace = ref.kind == "Namespace" ? ref.name : ref.namespace
-        for (index, exemption) in exemptions.enumerated() where exemption.covers(rule: finding.ruleID) {
+        for (index, exemption) in exemptions.enumerated() where exemption.covers(rule: finding.ruleID) && !exemption.namesActors {
             if exemption.matchesObject(kind: ref.kind, name: ref.name, namespace: namespace, labels: { labels }),
                 exemption.matchesContainer(of: finding)
             {

@@ -134,10 +134,13 @@ struct CataloguedRule {
 struct PolicyReader {
     let ruleIDs: [String]
     let specs: [String: CataloguedRule]
+    /// The alert rules' ids: the only rules whose verdicts have an actor for `users` and `groups` to match.
+    let alertRuleIDs: [String]
     var problems: [PolicyProblem] = []
 
     init(catalog: [CataloguedRule]) {
         self.ruleIDs = catalog.map(\.description.id).sorted()
+        self.alertRuleIDs = catalog.filter { $0.description.category == .alerts }.map(\.description.id)
         var specs: [String: CataloguedRule] = [:]
         for rule in catalog { specs[rule.description.id] = rule }
         self.specs = specs
@@ -333,7 +336,9 @@ struct PolicyReader {
         return result
     }
 
-    static let exemptionKeys = ["rules", "namespaces", "names", "kinds", "labelSelector", "containers", "images", "reason", "name"]
+    static let exemptionKeys = [
+        "rules", "namespaces", "names", "kinds", "labelSelector", "containers", "images", "users", "groups", "reason", "name",
+    ]
 
     mutating func exemption(_ value: Value) -> Exemption? {
         guard let f = mapping(value, keys: Self.exemptionKeys, in: "an exemption") else { return nil }
@@ -362,13 +367,19 @@ struct PolicyReader {
         if let v = f["images"], let list = strings(v, what: "images") {
             exemption.images = list.compactMap { image($0.text, at: $0.position) }
         }
+        if let v = f["users"], let list = strings(v, what: "users") {
+            exemption.users = list.compactMap { userGlob($0.text, at: $0.position) }
+        }
+        if let v = f["groups"], let list = strings(v, what: "groups") {
+            exemption.groups = list.compactMap { identityGlob($0.text, at: $0.position, what: "group") }
+        }
         if let v = f["reason"] { exemption.reason = scalar(v, what: "reason") }
         if let v = f["name"] { exemption.name = scalar(v, what: "name") }
         // An empty matcher would match everything, which is never what an exemption that names it means.
         if rulesValue.isSequence && rulesValue.count == 0 {
             fail(rulesValue.position, "rules is empty; name the rules to exempt, or [\"*\"] for every rule")
         }
-        for key in ["namespaces", "names", "kinds", "containers", "images"] {
+        for key in ["namespaces", "names", "kinds", "containers", "images", "users", "groups"] {
             if let v = f[key], v.isSequence, v.count == 0 {
                 fail(v.position, "\(key) is empty; list at least one entry, or leave the key out to match any")
             }
@@ -376,12 +387,21 @@ struct PolicyReader {
         if let selector = exemption.labelSelector, selector.isEmpty, let v = f["labelSelector"] {
             fail(v.position, "labelSelector is empty and would match every object; give matchLabels or matchExpressions")
         }
-        let matchers = ["namespaces", "names", "kinds", "labelSelector", "containers", "images"]
+        let matchers = ["namespaces", "names", "kinds", "labelSelector", "containers", "images", "users", "groups"]
         if !matchers.contains(where: { f[$0] != nil }) {
             fail(
                 value.position,
-                "an exemption needs at least one of namespaces, names, kinds, labelSelector, containers or images "
-                    + "(to turn a rule off everywhere, set its action to off)")
+                "an exemption needs at least one of namespaces, names, kinds, labelSelector, containers, images, "
+                    + "users or groups (to turn a rule off everywhere, set its action to off)")
+        }
+        // Only alerts have an actor: users and groups on per-object rules alone could never match.
+        if let key = ["users", "groups"].first(where: { f[$0] != nil }), !exemption.rules.isEmpty,
+            !alertRuleIDs.contains(where: { exemption.covers(rule: $0) })
+        {
+            fail(
+                f[key]!.position,
+                "\(key) match the actor of an alert, and this exemption's rules are not alert rules; "
+                    + "an object has no actor, so it would never match (name alert-* rules, or drop \(key))")
         }
         return problems.count == before ? exemption : nil
     }
@@ -657,6 +677,31 @@ struct PolicyReader {
 
     mutating func identityGlob(_ text: String, at position: SourcePosition, what: String) -> Glob? {
         globSyntax(text, at: position, what: what) ? Glob(text) : nil
+    }
+
+    /// A user name glob, matched against the user name the API server records. The ways a service account is
+    /// written elsewhere (`ServiceAccount:NS:NAME` in Gatehouse commands, a subject's kind, a differently cased
+    /// prefix) never match a recorded user name, so they are mistakes, not exemptions that match nothing.
+    mutating func userGlob(_ text: String, at position: SourcePosition) -> Glob? {
+        guard let glob = identityGlob(text, at: position, what: "user") else { return nil }
+        let lowered = text.lowercased()
+        let prefix = "system:serviceaccount:"
+        if let colon = lowered.firstIndex(of: ":"), ["serviceaccount", "sa", "user", "group"].contains(String(lowered[..<colon])) {
+            fail(
+                position,
+                "user pattern \"\(text)\" will never match: users are matched against the user name the API server "
+                    + "records (alice, or system:serviceaccount:NAMESPACE:NAME for a service account), without a kind")
+            return nil
+        }
+        if lowered.hasPrefix("system:serviceaccounts") {
+            fail(position, "user pattern \"\(text)\" names a group (system:serviceaccounts...): list it under groups")
+            return nil
+        }
+        if lowered.hasPrefix(prefix), !text.hasPrefix(prefix) {
+            fail(position, "user pattern \"\(text)\" will never match: service account user names begin with \"\(prefix)\" in lowercase")
+            return nil
+        }
+        return glob
     }
 
     /// A rule id or a glob over rule ids; must name at least one known rule.

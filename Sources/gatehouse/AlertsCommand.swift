@@ -24,6 +24,10 @@ struct AlertsCommand: ParsableCommand {
             --follow keeps reading the files as they grow, across rotation (a file renamed and recreated, or \
             truncated), from their end unless --from-start is given, and prints each alert at once; a window \
             that merged more requests prints a summary line when it closes. SIGINT or SIGTERM stops it cleanly.
+
+            Rules that need a baseline (alert-secret-read-unusual) learn it from the log, over their learning \
+            period, unless --baseline gives an exported cluster state (manifests, as audit reads them): then \
+            what its RBAC allows is the usual, and there is no learning period.
             """
     )
 
@@ -57,6 +61,11 @@ struct AlertsCommand: ParsableCommand {
     @Flag(help: "With --follow, read the lines already in the files first (default: only what is appended).")
     var fromStart = false
 
+    @Option(help: ArgumentHelp(
+        "An exported cluster state (manifest files or directories; repeat for more) whose RBAC tells the usual "
+            + "readers of secrets, instead of learning them from the log.", valueName: "path"))
+    var baseline: [String] = []
+
     @OptionGroup var policyOptions: PolicyOptions
 
     /// How long a follower sleeps when no file has grown: long enough to cost no CPU, short enough for alerts.
@@ -76,6 +85,9 @@ struct AlertsCommand: ParsableCommand {
         if follow, format == .sarif {
             throw ValidationError("--follow prints alerts as they come: use --format text or json (SARIF is one document written at the end)")
         }
+        if baseline.contains("-"), paths.contains("-") {
+            throw ValidationError("--baseline - and the audit log - cannot both be standard input")
+        }
         if follow, paths.contains("-"), paths.count > 1 {
             throw ValidationError("--follow reads standard input alone: give - or files, not both")
         }
@@ -83,19 +95,24 @@ struct AlertsCommand: ParsableCommand {
 
     func run() throws {
         let policy = try policyOptions.load()
+        let loadedBaseline = try loadBaseline()
+        let clusterBaseline = loadedBaseline?.baseline
         let engine: AlertEngine
         do {
-            engine = try AlertEngine(policy: policy)
+            engine = try AlertEngine(policy: policy, baseline: clusterBaseline)
         } catch {
             printError("\(policy.file ?? "policy"): \(error)")
             throw ExitCode(2)
+        }
+        if clusterBaseline != nil, !engine.ruleIDs.contains(where: { AlertRegistry.rule(id: $0) is any BaselineAlertRule.Type }) {
+            printError("note: --baseline has no effect: the policy turns off every rule that uses one")
         }
         let threshold = failOn ?? policy.failOn.map(FailThreshold.severity) ?? .severity(.high)
         let now = Date().timeIntervalSince1970
         let from = since.flatMap { Self.time($0, now: now) }
         let to = until.flatMap { Self.time($0, now: now) }
 
-        var inputError = false
+        var inputError = loadedBaseline?.incomplete ?? false
         let inputs: [String]
         if follow {
             inputs = paths
@@ -106,7 +123,7 @@ struct AlertsCommand: ParsableCommand {
         } else {
             let (walked, walkErrors) = InputWalker(extensions: [".log", ".gz", ".json", ".jsonl", ".ndjson"]).expand(paths)
             inputs = walked.map(\.description)
-            inputError = !walkErrors.isEmpty
+            if !walkErrors.isEmpty { inputError = true }
             for error in walkErrors { printError("\(error)") }
         }
 
@@ -188,6 +205,26 @@ struct AlertsCommand: ParsableCommand {
         if failed { throw ExitCode(AuditExitStatus.findings.rawValue) }
     }
 
+    /// The exported cluster state of `--baseline`, read as `who-can` reads manifests, and whether some of it
+    /// could not be read; `nil` without one. A file that cannot be read is named and the rest is used: what it
+    /// would have granted is then not allowed, so its readers alert (more alerts, never fewer), and the exit
+    /// status is 2. With no manifest at all the command stops, as every read would alert.
+    func loadBaseline() throws -> (baseline: ClusterBaseline, incomplete: Bool)? {
+        guard !baseline.isEmpty else { return nil }
+        let loaded = ClusterInputs(paths: baseline)
+        for problem in loaded.problems { printError("--baseline: \(problem)") }
+        if loaded.files == 0 {
+            printError("--baseline: no manifest file found; nothing was judged")
+            throw ExitCode(AuditExitStatus.inputError.rawValue)
+        }
+        if !loaded.problems.isEmpty {
+            printError("--baseline: the cluster state was read in part: reads that the unread files allow may alert")
+        }
+        let result = ClusterBaseline(loaded.index)
+        for note in result.rbac.unknownRoles(namespace: nil) { printError("note: --baseline: \(note)") }
+        return (result, !loaded.problems.isEmpty)
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
@@ -199,15 +236,5 @@ struct AlertsCommand: ParsableCommand {
     }
 
     /// `0`, or a number followed by s, m, h or d.
-    static func seconds(_ text: String) -> Double? {
-        if text == "0" { return 0 }
-        guard let unit = text.last, let number = Double(text.dropLast()), number >= 0 else { return nil }
-        switch unit {
-        case "s": return number
-        case "m": return number * 60
-        case "h": return number * 3600
-        case "d": return number * 86400
-        default: return nil
-        }
-    }
+    static func seconds(_ text: String) -> Double? { DurationText.seconds(text) }
 }

@@ -136,7 +136,8 @@ struct PolicyParsingTests {
     @Test func exampleFileLoads() throws {
         let policy = try Policy.load(contentsOf: Repository.url("examples/policy.yaml").path)
         #expect(policy.profile == .aks)
-        #expect(policy.exemptions.count == 2)
+        #expect(policy.exemptions.count == 4)
+        #expect(policy.exemptions.map(\.namesActors) == [false, false, true, true])
         #expect(policy.rules["pod-privileged"]?.namespaceActions.count == 2)
         #expect(policy.rules["image-allowed-registry"]?.action == .deny)
         #expect(policy.rules["resources-limits"]?.parameters?["memoryLimit"]?.string == "4Gi")

@@ -19,7 +19,7 @@ struct PolicyValidationTests {
                   namespace: [monitoring]
                 """) == [
                     #"policy.yaml:5:3: unknown key "namespace" in an exemption; did you mean "namespaces"?"#,
-                    "policy.yaml:4:3: an exemption needs at least one of namespaces, names, kinds, labelSelector, containers or images (to turn a rule off everywhere, set its action to off)",
+                    "policy.yaml:4:3: an exemption needs at least one of namespaces, names, kinds, labelSelector, containers, images, users or groups (to turn a rule off everywhere, set its action to off)",
                 ].sorted())
     }
 

@@ -14,6 +14,32 @@ public protocol AlertRule: Sendable {
     func check(_ event: AuditEvent, _ context: inout AlertContext)
 }
 
+/// An alert rule that needs a baseline ("new", "unusual"): what the cluster usually does. It learns one from the
+/// events it sees, or takes it from an exported cluster state (``ClusterBaseline``). Its memory lives in the
+/// instance, so whoever builds the rule (the `AlertEngine` of one run, one `alerts` command or one server)
+/// owns that memory; the memory is bounded and safe to use from several threads.
+public protocol BaselineAlertRule: AlertRule {
+    /// Builds the rule with an empty memory; `baseline` is the exported cluster state, `nil` to learn from the log.
+    init(parameters: RuleParameters, baseline: ClusterBaseline?) throws
+}
+
+extension BaselineAlertRule {
+    public init(parameters: RuleParameters) throws {
+        try self.init(parameters: parameters, baseline: nil)
+    }
+}
+
+/// An exported cluster state given as the baseline of the alert rules that need one: what its RBAC allows is
+/// what the cluster usually does.
+public struct ClusterBaseline: Sendable {
+    /// The export's Roles, ClusterRoles and bindings, with Kubernetes' built-in roles.
+    public let rbac: RBACGraph
+
+    public init(_ index: ClusterIndex) {
+        rbac = RBACGraph(index)
+    }
+}
+
 /// MITRE ATT&CK for Containers tactics.
 public enum Tactic: String, Sendable, CaseIterable {
     case initialAccess = "Initial Access"
@@ -202,6 +228,7 @@ public enum AlertRegistry {
         AlertPodExec.self,
         AlertPortForward.self,
         AlertPrivilegedContainer.self,
+        AlertSecretReadUnusual.self,
         AlertSensitiveMount.self,
         AlertSuspiciousAddress.self,
         AlertSystemRoleChanged.self,

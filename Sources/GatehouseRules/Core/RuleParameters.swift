@@ -126,3 +126,34 @@ extension RuleParameters {
         return text
     }
 }
+
+/// A duration as a user writes one in the policy and on the command line: `0`, or a number followed by `s`,
+/// `m`, `h` or `d` (`90s`, `10m`, `24h`, `7d`).
+public enum DurationText {
+    /// The duration in seconds, or `nil` when `text` is not one.
+    public static func seconds(_ text: String) -> Double? {
+        if text == "0" { return 0 }
+        guard let unit = text.last, let number = Double(text.dropLast()), number >= 0, number.isFinite else { return nil }
+        switch unit {
+        case "s": return number
+        case "m": return number * 60
+        case "h": return number * 3600
+        case "d": return number * 86400
+        default: return nil
+        }
+    }
+}
+
+extension RuleParameters {
+    /// Reads a duration parameter (``DurationText``) in seconds; a value that is not a duration is an error
+    /// naming the parameter and its position.
+    public func duration(_ name: String, default fallback: Double) throws -> Double {
+        guard let value = value(name) else { return fallback }
+        guard let text = value.string, let seconds = DurationText.seconds(text) else {
+            throw ParameterError(
+                parameter: name, position: value.position,
+                message: "must be a duration such as 0, 90s, 30m, 24h or 7d")
+        }
+        return seconds
+    }
+}
