@@ -14,35 +14,40 @@ struct TLSAndLifecycleTests {
         let second = try SelfSignedCA()
         var volume = try SecretVolume(first)
         defer { volume.remove() }
-        try await TestServer.with(ca: first, certificateFiles: (volume.certificateFile, volume.keyFile)) { server in
+        // The keep-alive connection below must outlive the wait for the reload however slow the machine is, so
+        // the idle timeout is far longer than that wait can take.
+        try await TestServer.with(
+            ca: first, certificateFiles: (volume.certificateFile, volume.keyFile),
+            configure: { $0.idleTimeout = .seconds(120) }
+        ) { server in
             // A keep-alive connection opened before the rotation.
-            let early = try server.client(trust: first, http1Only: true)
-            let before = try await early.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
-            #expect(before.allowed == true)
+            try await withClient(try server.client(trust: first, http1Only: true)) { early in
+                let before = try await early.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
+                #expect(before.allowed == true)
 
-            try volume.update(second)
+                try volume.update(second)
 
-            // New handshakes see the new certificate once the watcher has polled (every 50 ms here).
-            var switched = false
-            for _ in 0..<200 where !switched {
-                let client = try server.client(trust: second, expectFailure: true)
-                switched = (try? await client.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))) != nil
-                try? await client.shutdown()
-                if !switched { try await Task.sleep(for: .milliseconds(50)) }
+                // New handshakes see the new certificate once the watcher has polled (every 50 ms here).
+                var switched = false
+                for _ in 0..<200 where !switched {
+                    let client = try server.client(trust: second, expectFailure: true)
+                    switched = (try? await client.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))) != nil
+                    try? await client.shutdown()
+                    if !switched { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(switched)
+
+                // The old CA no longer verifies new connections...
+                let stale = try server.client(trust: first, expectFailure: true)
+                await #expect(throws: (any Error).self) {
+                    try await stale.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
+                }
+                try await stale.shutdown()
+
+                // ...while the connection established before the rotation keeps working.
+                let after = try await early.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
+                #expect(after.allowed == true)
             }
-            #expect(switched)
-
-            // The old CA no longer verifies new connections...
-            let stale = try server.client(trust: first, expectFailure: true)
-            await #expect(throws: (any Error).self) {
-                try await stale.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
-            }
-            try await stale.shutdown()
-
-            // ...while the connection established before the rotation keeps working.
-            let after = try await early.post(server.validateURL, body: Reviews.review(object: Reviews.pod()))
-            #expect(after.allowed == true)
-            try await early.shutdown()
 
             let metrics = try await withClient(try server.client(trust: second)) { client in
                 try await client.get("https://127.0.0.1:\(server.port)/metrics").text
