@@ -43,6 +43,18 @@ let package = Package(
         .target(name: "GatehouseReports", dependencies: ["GatehouseEngine", "GatehouseRules", "KubeModel"]),
         .target(
             name: "GatehouseAudit", dependencies: ["GatehouseEngine", "GatehouseReports", "GatehouseRules", "KubeModel"]),
+        // Docker hosts: the Engine API client (AsyncHTTPClient over the unix socket or TLS), host files, exports,
+        // and the `docker audit` / `docker watch` requests.
+        .target(
+            name: "GatehouseDocker",
+            dependencies: [
+                "GatehouseEngine", "GatehouseReports", "GatehouseRules", "KubeModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .target(
             name: "GatehouseWebhook",
             dependencies: [
@@ -66,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "gatehouse",
             dependencies: [
-                "GatehouseAudit", "GatehouseReports", "GatehouseEngine", "GatehouseRules", "KubeModel",
+                "GatehouseAudit", "GatehouseDocker", "GatehouseReports", "GatehouseEngine", "GatehouseRules", "KubeModel",
                 "GatehouseWebhook",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -101,6 +113,9 @@ let package = Package(
         .testTarget(
             name: "GatehouseAuditTests",
             dependencies: ["GatehouseAudit", "GatehouseReports", "GatehouseEngine", "GatehouseRules", "KubeModel", "TestSupport"]),
+        .testTarget(
+            name: "GatehouseDockerTests",
+            dependencies: ["GatehouseDocker", "GatehouseEngine", "GatehouseReports", "GatehouseRules", "KubeModel", "TestSupport"]),
         // Runs the built `gatehouse` as a user does; the dependency makes `swift test` build it first.
         .testTarget(name: "GatehouseCLITests", dependencies: ["gatehouse", "TestSupport"]),
         .testTarget(name: "GatehouseFuzzTargetsTests", dependencies: ["GatehouseFuzzTargets", "TestSupport"]),

@@ -148,6 +148,18 @@ public struct Engine: Sendable {
     /// (a namespace's `pod-security.kubernetes.io/*` labels, `--pss-version`), or by their Azure semantics
     /// when `pss` is `nil`.
     public func evaluate(_ object: KubeObject, admission: AdmissionInfo?, pss: PSSContext?) -> EvaluationResult {
+        evaluate(object, admission: admission, pss: pss, dockerHost: nil)
+    }
+
+    /// Evaluates a Docker container or image with the host it lives on, whose daemon defaults the container
+    /// rules read (``GatehouseRules/CheckContext/dockerHost``).
+    public func evaluate(_ object: KubeObject, dockerHost: DockerHostView?) -> EvaluationResult {
+        evaluate(object, admission: nil, pss: nil, dockerHost: dockerHost)
+    }
+
+    private func evaluate(
+        _ object: KubeObject, admission: AdmissionInfo?, pss: PSSContext?, dockerHost: DockerHostView?
+    ) -> EvaluationResult {
         var result = EvaluationResult()
         let namespace = Self.namespace(of: object, admission: admission)
         if let namespace, excludedNamespaces.anyMatches(namespace) {
@@ -176,6 +188,7 @@ public struct Engine: Sendable {
         // One context for all rules; `run` sets the rule id and severity for each.
         var context = CheckContext(
             object: object, template: template, ruleID: "", severity: .info, request: admission, pss: pss)
+        context.dockerHost = dockerHost
 
         let namedKind = rulesNamingKind[object.kind]
         for (i, entry) in active.enumerated() {

@@ -121,7 +121,7 @@ public struct Policy: Sendable {
         switch profile {
         case .pssBaseline: level = .baseline
         case .pssRestricted: level = .restricted
-        case .aks, .all: return nil
+        case .aks, .all, .cisDocker, .cisDockerL1: return nil
         }
         let version = PSSVersion.parse(pssVersion) ?? .newest
         return PSSContext(level: level, version: version, requestedVersion: pssVersion)

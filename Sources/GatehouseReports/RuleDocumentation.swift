@@ -49,6 +49,23 @@ public enum RuleDocumentation {
             text += "\nPassing example\n\(indent(passing.yaml))\n"
             if let parameters = passing.parameters { text += "  with parameters:\n\(indent(parameters, by: 4))\n" }
         }
+        if let docker = d.docker { text += explain(docker) }
+        return text
+    }
+
+    /// The Docker view of `rules explain`: the subject, the CIS controls, and (for a rule that reads Kubernetes
+    /// objects too) what it checks on Docker and its Docker examples.
+    static func explain(_ docker: DockerView) -> String {
+        var text = "\nDocker view (\(docker.subject.kind))\n"
+        for control in docker.controls.sorted() {
+            text += "  CIS Docker Benchmark \(CISDockerControl.benchmarkVersion) \(control)\n"
+        }
+        if let spec = docker.spec { text += indent(spec) + "\n" }
+        if let failing = docker.failing.first {
+            text += "\nFailing Docker example\n\(indent(failing.yaml))\n"
+            if !failing.paths.isEmpty { text += "  reports: \(failing.paths.joined(separator: ", "))\n" }
+        }
+        if let passing = docker.passing.first { text += "\nPassing Docker example\n\(indent(passing.yaml))\n" }
         return text
     }
 
@@ -90,6 +107,26 @@ public enum RuleDocumentation {
             if let passing = d.passing.first {
                 text += "\n### Passing example\n\n```yaml\n\(passing.yaml)\n```\n"
             }
+            if let docker = d.docker { text += markdown(docker) }
+        }
+        return text
+    }
+
+    /// A rule's Docker view in `docs/rules.md`.
+    private static func markdown(_ docker: DockerView) -> String {
+        var text = "\n### Docker view (\(docker.subject.kind))\n\n"
+        for control in docker.controls.sorted() {
+            text += "- CIS Docker Benchmark \(CISDockerControl.benchmarkVersion) \(control)\n"
+        }
+        if let spec = docker.spec { text += "\n\(spec)\n" }
+        if let failing = docker.failing.first {
+            text += "\n#### Failing Docker example\n\n```yaml\n\(failing.yaml)\n```\n"
+            if !failing.paths.isEmpty {
+                text += "\nReports: " + failing.paths.map { "`\($0)`" }.joined(separator: ", ") + "\n"
+            }
+        }
+        if let passing = docker.passing.first {
+            text += "\n#### Passing Docker example\n\n```yaml\n\(passing.yaml)\n```\n"
         }
         return text
     }

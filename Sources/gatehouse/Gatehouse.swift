@@ -17,6 +17,7 @@ struct Gatehouse: AsyncParsableCommand {
     static let commands: [any ParsableCommand.Type] = [
         AuditCommand.self,
         AlertsCommand.self,
+        DockerCommand.self,
         Serve.self,
         RulesCommand.self,
         WhoCanCommand.self,
@@ -26,7 +27,7 @@ struct Gatehouse: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
-        abstract: "Kubernetes hardening rules (AKS, Pod Security Standards) for manifests, admission and audits.",
+        abstract: "Container security: Kubernetes hardening (AKS, Pod Security Standards), Docker hosts (CIS), runtime alerts.",
         version: GatehouseInfo.version,
         subcommands: commands
     )

@@ -7,17 +7,16 @@ import Testing
 struct RuleExamplesTests {
     static let cases: [ExampleCase] = Registry.rules.flatMap { rule in
         let d = rule.description
-        return d.passing.enumerated().map { ExampleCase(rule: rule, example: $1, shouldFail: false, number: $0) }
-            + d.failing.enumerated().map { ExampleCase(rule: rule, example: $1, shouldFail: true, number: $0) }
+        let passing = d.passing + (d.docker?.passing ?? [])
+        let failing = d.failing + (d.docker?.failing ?? [])
+        return passing.enumerated().map { ExampleCase(rule: rule, example: $1, shouldFail: false, number: $0) }
+            + failing.enumerated().map { ExampleCase(rule: rule, example: $1, shouldFail: true, number: $0) }
     }
 
     @Test(arguments: cases)
     func example(_ c: ExampleCase) throws {
         let location = SourceLocation(fileID: c.example.file, filePath: c.example.file, line: c.example.line, column: 1)
-        let loaded = Manifests.loadYAML(c.example.yaml, file: "example.yaml")
-        #expect(loaded.errors.isEmpty, "example does not parse: \(loaded.errors)", sourceLocation: location)
-        #expect(loaded.objects.count == 1, "an example is one object", sourceLocation: location)
-        guard let object = loaded.objects.first else { return }
+        guard let object = Self.object(of: c.example, at: location) else { return }
         let rule = try c.rule.init(parameters: RuleParameters(parameterRoot(c.example.parameters)))
         let findings = rule.evaluate(object, request: c.example.request)
         if c.shouldFail {
@@ -33,6 +32,23 @@ struct RuleExamplesTests {
         } else {
             #expect(findings.isEmpty, "passing example failed: \(findings.map(\.message))", sourceLocation: location)
         }
+    }
+
+    /// The example's object: a Kubernetes manifest, or a Docker subject wrapped as the Docker readers wrap one.
+    static func object(of example: Example, at location: SourceLocation) -> KubeObject? {
+        if example.subject != .kubernetes {
+            let root = ParsedYAML.firstDocument(example.yaml)
+            #expect(root?.isMapping == true, "a Docker example is one mapping", sourceLocation: location)
+            guard let root else { return nil }
+            let name = root["Name"]?.string.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 } ?? "example"
+            return KubeObject(
+                docker: example.subject, root: root, host: "example-host", name: name,
+                source: SourceRef(file: "example.yaml"))
+        }
+        let loaded = Manifests.loadYAML(example.yaml, file: "example.yaml")
+        #expect(loaded.errors.isEmpty, "example does not parse: \(loaded.errors)", sourceLocation: location)
+        #expect(loaded.objects.count == 1, "an example is one object", sourceLocation: location)
+        return loaded.objects.first
     }
 
     /// Parameters are a plain mapping, not a Kubernetes object, so read the tree directly.

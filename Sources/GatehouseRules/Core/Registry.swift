@@ -6,6 +6,7 @@ public enum Registry {
         AksReservedLabels.self,
         CorednsConfigModified.self,
         DeprecatedApi.self,
+        DockerIcc.self,
         EventsDeleted.self,
         ImageAllowedRegistry.self,
         ImageDigest.self,

@@ -32,6 +32,9 @@ public struct CheckContext {
     /// pod-security labels) decides; `nil` under the `aks` profile. Pod rules that map to PSS checks apply
     /// PSA's versioned semantics when it is set and their Azure semantics and parameters otherwise.
     public var pss: PSSContext?
+    /// The Docker host a Docker container or image lives on, when a Docker audit judges one: container rules
+    /// read the daemon's defaults here (a daemon-wide no-new-privileges, whether AppArmor or SELinux is on).
+    public var dockerHost: DockerHostView?
     /// The findings reported so far for this object.
     public private(set) var findings: [Finding] = []
     public private(set) var ruleID: String

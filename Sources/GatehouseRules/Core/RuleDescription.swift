@@ -6,7 +6,7 @@ import KubeModel
 /// and `gatehouse rules explain` prints them.
 public struct RuleDescription: Sendable {
     public let id: String
-    public let title: String
+    public private(set) var title: String
     public let category: Category
     public let severity: Severity
     public let action: Action
@@ -19,7 +19,7 @@ public struct RuleDescription: Sendable {
     /// Why it matters.
     public let rationale: String
     /// What to change to pass.
-    public let remediation: String
+    public private(set) var remediation: String
     public let references: [Reference]
     public let parameters: [ParameterSpec]
     /// Whether the rule judges DELETE requests at admission. The webhook evaluates the object being deleted
@@ -29,27 +29,47 @@ public struct RuleDescription: Sendable {
     public let judgesDeletes: Bool
     public let passing: [Example]
     public let failing: [Example]
+    /// How the rule judges Docker hosts, containers or images, and the CIS Docker Benchmark controls it
+    /// implements; `nil` for rules that read Kubernetes objects only. Its subject's kind is part of ``scope``
+    /// and its controls put the rule in the `cis-docker` profiles.
+    public let docker: DockerView?
 
     public init(
         id: String, title: String, category: Category, severity: Severity, action: Action, scope: Scope,
         profiles: Set<Profile>, spec: String, rationale: String, remediation: String, references: [Reference],
-        parameters: [ParameterSpec] = [], judgesDeletes: Bool = false, passing: [Example], failing: [Example]
+        parameters: [ParameterSpec] = [], judgesDeletes: Bool = false, passing: [Example], failing: [Example],
+        docker: DockerView? = nil
     ) {
         self.id = id
         self.title = title
         self.category = category
         self.severity = severity
         self.action = action
-        self.scope = scope
-        self.profiles = profiles
+        self.scope = docker.map { scope.including(kind: $0.subject.kind) } ?? scope
+        self.profiles = profiles.union(docker?.profiles ?? [])
         self.spec = spec
         self.rationale = rationale
         self.remediation = remediation
-        self.references = references
+        self.references = references + (docker?.controls.map(Reference.cisDocker) ?? [])
+        self.docker = docker
         self.parameters = parameters
         self.judgesDeletes = judgesDeletes
         self.passing = passing
         self.failing = failing
+    }
+}
+
+extension RuleDescription {
+    /// The description as a Docker report shows it: titled with its CIS Docker controls, and with the Docker
+    /// view's remediation where the rule has one (a pod rule's fix names pod fields).
+    public var asDockerControl: RuleDescription {
+        guard let docker else { return self }
+        var copy = self
+        if !docker.controls.isEmpty {
+            copy.title = "CIS " + docker.controls.sorted().map(\.id).joined(separator: ", ") + " · " + title
+        }
+        if let remediation = docker.remediation { copy.remediation = remediation }
+        return copy
     }
 }
 
@@ -83,6 +103,17 @@ public enum Scope: Sendable, Hashable {
         }
     }
 
+    /// This scope with objects of `kind` too (a rule's Docker subject). A pods-only scope has no form that
+    /// adds a kind, so it stays as it is: the registry test refuses a Docker view on such a rule.
+    public func including(kind: String) -> Scope {
+        switch self {
+        case .podsOnly: self
+        case .podSpec: .podSpecOrKinds([kind])
+        case .kinds(let kinds): .kinds(kinds.union([kind]))
+        case .podSpecOrKinds(let kinds): .podSpecOrKinds(kinds.union([kind]))
+        }
+    }
+
     public func applies(to object: KubeObject, template: PodTemplate?) -> Bool {
         switch self {
         case .podSpec: template != nil
@@ -107,15 +138,20 @@ public struct Example: Sendable {
     /// The admission request to evaluate the example under, for rules about the requester; `nil` evaluates
     /// it as the auditor does.
     public let request: AdmissionInfo?
+    /// What the YAML describes: a Kubernetes object, or a Docker host, container or image (the inspect
+    /// document written as YAML), which the example tests wrap as a Docker reader would.
+    public let subject: SubjectKind
     /// Where the example is written, so a broken example points at its rule file.
     public let file: String
     public let line: Int
 
     public init(
-        _ yaml: String, parameters: String? = nil, request: AdmissionInfo? = nil, paths: [String] = [],
-        severities: [Severity]? = nil, file: String = #filePath, line: Int = #line
+        _ yaml: String, docker subject: SubjectKind = .kubernetes, parameters: String? = nil,
+        request: AdmissionInfo? = nil, paths: [String] = [], severities: [Severity]? = nil,
+        file: String = #filePath, line: Int = #line
     ) {
         self.yaml = yaml
+        self.subject = subject
         self.parameters = parameters
         self.paths = paths
         self.severities = severities

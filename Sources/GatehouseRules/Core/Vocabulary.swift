@@ -33,6 +33,8 @@ public enum Category: String, Sendable, CaseIterable, Codable {
     case secrets
     /// Alert rules over the Kubernetes API audit log (`gatehouse alerts`).
     case alerts
+    /// Docker hosts: the daemon's settings, its files, containers and images (`gatehouse docker audit`).
+    case docker
 }
 
 /// Named rule sets a policy starts from.
@@ -43,6 +45,11 @@ public enum Profile: String, Sendable, CaseIterable, Codable {
     case pssBaseline = "pss-baseline"
     /// Pod Security Standards, restricted level (includes baseline).
     case pssRestricted = "pss-restricted"
+    /// The CIS Docker Benchmark 1.6.0, every automated control of sections 1 to 5 (Level 1 and Level 2), for
+    /// `gatehouse docker audit`, where it is the default.
+    case cisDocker = "cis-docker"
+    /// The CIS Docker Benchmark's Level 1 controls only.
+    case cisDockerL1 = "cis-docker-l1"
     /// Every rule in the registry, including the ones off by default.
     case all
 }
@@ -58,6 +65,8 @@ public struct Reference: Sendable, Hashable {
         case defender = "Defender for Cloud"
         /// A CIS Kubernetes Benchmark number (AKS benchmark number in brackets).
         case cis = "CIS"
+        /// A CIS Docker Benchmark 1.6.0 control: number, title and level.
+        case cisDocker = "CIS Docker"
         /// Another tool's equivalent check (Trivy KSV, Checkov, Polaris, kubeaudit...).
         case other = "See also"
     }
@@ -74,5 +83,6 @@ public struct Reference: Sendable, Hashable {
     public static func azurePolicy(_ text: String) -> Reference { Reference(.azurePolicy, text) }
     public static func defender(_ text: String) -> Reference { Reference(.defender, text) }
     public static func cis(_ text: String) -> Reference { Reference(.cis, text) }
+    public static func cisDocker(_ control: CISDockerControl) -> Reference { Reference(.cisDocker, control.description) }
     public static func other(_ text: String) -> Reference { Reference(.other, text) }
 }

@@ -66,12 +66,38 @@ public struct PodPrivileged: Rule {
                     "spec.template.spec.initContainers[0].securityContext.privileged",
                     "spec.template.spec.containers[1].securityContext.privileged",
                 ]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.privileged],
+            spec: """
+                Docker container: fails when HostConfig.Privileged is true (`docker run --privileged`), whether the \
+                container runs or was only created.
+                """,
+            remediation: "Run the container without --privileged; add only the capabilities it needs with --cap-add.",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    Config: {Image: "nginx:1.27"}
+                    HostConfig: {Privileged: false}
+                    """, docker: .dockerContainer),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /agent
+                    Config: {Image: "agent:2"}
+                    HostConfig: {Privileged: true}
+                    """, docker: .dockerContainer, paths: ["HostConfig.Privileged"]),
+            ])
     )
 
     public init(parameters: RuleParameters) {}
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) { return checkDocker(container, &context) }
         guard let template = context.template else { return }
         if context.pss != nil { return context.reportPSS([.privileged], pod: template) }
         if AzurePods.isWindows(template) { return }
@@ -81,6 +107,13 @@ public struct PodPrivileged: Rule {
                 "container \"\(container.name)\" must not set securityContext.privileged=true",
                 path: container.path("securityContext.privileged"), at: privileged, container: container)
         }
+    }
+
+    private func checkDocker(_ container: DockerContainerView, _ context: inout CheckContext) {
+        guard let privileged = container.hostConfig("Privileged"), privileged.isTrue else { return }
+        context.report(
+            "container \(container.label) must not run privileged (HostConfig.Privileged=true)",
+            control: CISDocker.privileged, path: "HostConfig.Privileged", at: privileged)
     }
 
     /// PSA `privileged` v1.0: containers that set securityContext.privileged=true.

@@ -104,6 +104,8 @@ extension RuleDescription {
     /// implements a PSS check denies, because PSA's enforce mode rejects a pod on any failing check and the
     /// profiles must give PSA's verdict; under other profiles it is ``action``.
     public func defaultAction(in profile: Profile) -> Action {
+        // A Docker host has no admission to refuse at: its findings are reported, and --fail-on decides.
+        if profile == .cisDocker || profile == .cisDockerL1 { return .audit }
         let pss = profile == .pssBaseline || profile == .pssRestricted
         return pss && PodSecurityStandards.ruleIDs.contains(id) ? .deny : action
     }

@@ -108,7 +108,7 @@ public struct PSSContext: Sendable, Hashable, CustomStringConvertible {
         switch profile {
         case .pssBaseline: self.init(level: .baseline, version: version)
         case .pssRestricted: self.init(level: .restricted, version: version)
-        case .aks, .all: return nil
+        case .aks, .all, .cisDocker, .cisDockerL1: return nil
         }
     }
 

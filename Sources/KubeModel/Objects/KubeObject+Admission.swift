@@ -20,6 +20,7 @@ extension KubeObject {
         self.apiVersion = apiVersion
         self.kind = kind
         self.group = Self.group(of: apiVersion)
+        self.subject = .kubernetes
         let metadata = root["metadata"]
         self.name = metadata?["name"]?.string ?? metadata?["generateName"]?.string ?? ""
         let own = metadata?["namespace"]?.string

@@ -32,6 +32,10 @@ public struct KubeObject: Sendable {
     /// The API group, `""` for the core group. Kept, not computed: rule scopes, pod templates and the cluster
     /// index ask for it several times per object.
     public let group: String
+    /// What the object describes: a Kubernetes object, or a Docker host, container or image that a Docker
+    /// reader built. Only those readers set a Docker subject (``init(docker:root:host:name:source:)``): a
+    /// Kubernetes manifest of kind `DockerContainer` stays a Kubernetes object, so no rule reads it as Docker state.
+    public let subject: SubjectKind
 
     /// Wraps a value that has `apiVersion` and `kind`; `nil` when either is missing (not a Kubernetes object).
     public init?(root: Value, source: SourceRef) {
@@ -43,6 +47,7 @@ public struct KubeObject: Sendable {
         self.apiVersion = apiVersion
         self.kind = kind
         self.group = Self.group(of: apiVersion)
+        self.subject = .kubernetes
         let metadata = root["metadata"]
         if metadata == nil, kind == "Event", apiVersion.hasPrefix("audit.k8s.io/") {
             // An API audit log entry has no metadata: it is known by its audit ID, and belongs to the namespace

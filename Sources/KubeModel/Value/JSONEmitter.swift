@@ -151,6 +151,57 @@ public struct JSONEmitter: Sendable {
         needsComma = true
     }
 
+    /// A parsed value written back as JSON, inline: mappings as objects, sequences as arrays, numbers with the
+    /// digits they were written with (a YAML number that is not valid JSON, such as `0x1F` or `.inf`, is
+    /// written as a string), booleans and null as such. Used to embed one document in another.
+    public mutating func value(_ value: Value) {
+        switch value.kind {
+        case .null: null()
+        case .bool: bool(value.isTrue)
+        case .string: string(value.string ?? "")
+        case .number:
+            let text = value.string ?? "0"
+            guard JSONEmitter.isJSONNumber(text) else { return string(text) }
+            itemPrefix()
+            bytes.append(contentsOf: text.utf8)
+            needsComma = true
+        case .sequence:
+            beginArray()
+            for item in value.items { self.value(item) }
+            endArray()
+        case .mapping:
+            beginObject()
+            for (k, v) in value.pairs {
+                key(k.string ?? "")
+                self.value(v)
+            }
+            endObject()
+        }
+    }
+
+    /// Whether `text` is a number as RFC 8259 writes one.
+    static func isJSONNumber(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        let integer = bytes.prefix(while: isDigit)
+        guard !integer.isEmpty, integer.count == 1 || integer.first != UInt8(ascii: "0") else { return false }
+        bytes = bytes.dropFirst(integer.count)
+        if bytes.first == UInt8(ascii: ".") {
+            let fraction = bytes.dropFirst().prefix(while: isDigit)
+            guard !fraction.isEmpty else { return false }
+            bytes = bytes.dropFirst(1 + fraction.count)
+        }
+        if bytes.first == UInt8(ascii: "e") || bytes.first == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+            let exponent = bytes.prefix(while: isDigit)
+            guard !exponent.isEmpty else { return false }
+            bytes = bytes.dropFirst(exponent.count)
+        }
+        return bytes.isEmpty
+    }
+
     public mutating func field(_ name: String, _ value: String) {
         key(name)
         string(value)

@@ -1,0 +1,130 @@
+/// Typed reading of one Docker host: the document a Docker reader assembles from the Engine API (`/info`,
+/// `/version`, `/networks`) and, when it may read the host's files, from daemon.json, dockerd's command line,
+/// the files CIS section 3 names and the audit rules CIS section 1 asks for.
+///
+/// The document (written by `DockerHostDocument` in the Docker reader) has these keys:
+///
+/// ```
+/// Name        the host's name (`/info` .Name, else the export folder's name)
+/// Info        GET /info as the daemon answered (null when not read)
+/// Version     GET /version (null when not read)
+/// Networks    GET /networks
+/// Settings    {key: {Value, Source}}: the daemon's effective settings by daemon.json key, each with where it
+///             came from ("/etc/docker/daemon.json line 3", "dockerd flag --icc=false"); a key that neither sets is
+///             absent (Docker's default applies)
+/// HostFiles   whether host files were read (false for an API-only or export-only audit)
+/// Files       [{Path, Role, Exists, Type, Uid, Gid, Owner, Group, Mode}]: the files and folders CIS section 3 names
+/// Audit       {Read, Source, Paths[]}: the paths the host's audit rules watch (null when they could not be read)
+/// DockerGroup {Members[]} (null when /etc/group has no docker group)
+/// DataRoot    {Path, MountPoint}: Docker's root directory and whether it is a mount point of its own
+/// ```
+public struct DockerHostView: Sendable {
+    public let object: KubeObject
+    public var root: Value { object.root }
+
+    /// The view of `object` when a Docker reader built it as a host; `nil` for anything else.
+    public init?(_ object: KubeObject) {
+        guard object.subject == .dockerHost else { return nil }
+        self.object = object
+    }
+
+    public var name: String { object.name }
+    public var info: Value? { nonNull(root["Info"]) }
+    public var version: Value? { nonNull(root["Version"]) }
+    /// Whether host files (daemon.json, dockerd's command line, CIS section 1 and 3 files) were read.
+    public var hostFilesRead: Bool { root["HostFiles"]?.isTrue ?? false }
+
+    /// A daemon setting by its daemon.json key, with where it came from; `nil` when neither daemon.json nor
+    /// dockerd's command line sets it.
+    public func setting(_ key: String) -> Setting? {
+        guard let entry = root.at("Settings", key), let value = entry["Value"], !value.isNull else { return nil }
+        return Setting(key: key, value: value, source: entry["Source"]?.string ?? "")
+    }
+
+    public struct Setting: Sendable {
+        public let key: String
+        public let value: Value
+        /// Where the setting came from, for messages: `/etc/docker/daemon.json line 3`, `dockerd flag --icc=false`.
+        public let source: String
+        public var path: String { "Settings.\(key)" }
+
+        /// The setting as a boolean: JSON true/false, or a flag's `true`/`false`/`1`/`0` text.
+        public var bool: Bool? {
+            if let b = value.bool { return b }
+            switch value.string?.lowercased() {
+            case "true", "1": return true
+            case "false", "0": return false
+            default: return nil
+            }
+        }
+
+        /// The setting's values as strings: a list's items, or the one scalar.
+        public var strings: [String] {
+            if value.isSequence { return value.items.compactMap(\.string) }
+            if value.isMapping { return value.pairs.compactMap { $0.key.string } }
+            return value.string.map { [$0] } ?? []
+        }
+    }
+
+    /// `Info.SecurityOptions`, e.g. `name=seccomp,profile=builtin`.
+    public var securityOptions: [String] { info?["SecurityOptions"]?.items.compactMap(\.string) ?? [] }
+
+    /// Whether `Info.SecurityOptions` lists `name=<option>`.
+    public func hasSecurityOption(_ option: String) -> Bool {
+        securityOptions.contains { entry in
+            entry.split(separator: ",").contains { $0 == "name=\(option)" }
+        }
+    }
+
+    /// The host files CIS section 3 names, as read (absent files included, with `Exists` false).
+    public var files: [HostFile] {
+        guard let list = root["Files"], list.isSequence else { return [] }
+        return list.items.enumerated().map { HostFile(value: $1, index: $0) }
+    }
+
+    /// The file that plays `role` (`docker.service`, `daemon.json`, `tlscacert`...), when it was looked for.
+    public func files(role: String) -> [HostFile] { files.filter { $0.role == role } }
+
+    /// One host file or folder and its ownership and mode, from `stat(2)`.
+    public struct HostFile: Sendable {
+        public let value: Value
+        public let index: Int
+        public var path: String { value["Path"]?.string ?? "" }
+        public var role: String { value["Role"]?.string ?? "" }
+        public var exists: Bool { value["Exists"]?.isTrue ?? false }
+        public var type: String { value["Type"]?.string ?? "" }
+        public var uid: Int? { value["Uid"]?.int }
+        public var gid: Int? { value["Gid"]?.int }
+        public var owner: String { value["Owner"]?.string ?? uid.map(String.init) ?? "?" }
+        public var group: String { value["Group"]?.string ?? gid.map(String.init) ?? "?" }
+        /// The permission bits (`st_mode & 0o7777`), read from the octal text the reader wrote (`0644`).
+        public var mode: Int? { value["Mode"]?.string.flatMap { Int($0, radix: 8) } }
+        public var fieldPath: String { "Files[\(index)]" }
+    }
+
+    /// The paths the host's audit rules watch; `nil` when the rules could not be read (not read, or no
+    /// audit rules on the host: then `auditReadNote` says which).
+    public var auditedPaths: [String]? {
+        guard let audit = root["Audit"], audit["Read"]?.isTrue == true else { return nil }
+        return audit["Paths"]?.items.compactMap(\.string) ?? []
+    }
+
+    /// Where the audit rules were read from (for messages).
+    public var auditSource: String { root.at("Audit", "Source")?.string ?? "" }
+
+    public var dockerGroupMembers: [String]? {
+        root.at("DockerGroup", "Members").map { $0.items.compactMap(\.string) }
+    }
+
+    /// Docker's root directory and whether it is a mount point of its own; `nil` when not known.
+    public var dataRoot: (path: String, mountPoint: Bool)? {
+        guard let entry = root["DataRoot"], let path = entry["Path"]?.string, let mounted = entry["MountPoint"]?.bool
+        else { return nil }
+        return (path, mounted)
+    }
+
+    private func nonNull(_ value: Value?) -> Value? {
+        guard let value, !value.isNull else { return nil }
+        return value
+    }
+}
