@@ -16,9 +16,9 @@ extension DockerHostView {
 }
 
 extension DockerHostView.Setting {
-    /// How messages name the setting: `userland-proxy true (/etc/docker/daemon.json line 3)`.
+    /// How messages name the setting: `userland-proxy true, set by /etc/docker/daemon.json line 3`.
     var shown: String {
         let text = value.isSequence ? "[" + strings.joined(separator: ", ") + "]" : (value.string ?? "")
-        return "\(key) \(text) (\(source))"
+        return "\(key) \(text), set by \(source)"
     }
 }

@@ -35,7 +35,7 @@ public struct DockerInsecureRegistries: DockerOnlyRule {
                 Settings: {insecure-registries: {Value: [], Source: "/etc/docker/daemon.json line 3"}}
                 Info:
                   RegistryConfig:
-                    InsecureRegistryCIDRs: [127.0.0.0/8, ::1/128]
+                    InsecureRegistryCIDRs: [127.0.0.0/8, "::1/128"]
                     IndexConfigs: {docker.io: {Name: docker.io, Secure: true}}
                 """, docker: .dockerHost),
         ],

@@ -75,7 +75,7 @@ public struct DockerFileDaemonJson: DockerOnlyRule {
     )
 
     static let requirement = DockerFileRequirement(
-        role: "daemon.json", what: "daemon.json", ownerControl: CISDocker.daemonJSONOwner,
+        role: "daemon.json", what: "the daemon configuration file", ownerControl: CISDocker.daemonJSONOwner,
         modeControl: CISDocker.daemonJSONMode, allowedMode: 0o644)
 
     public init(parameters: RuleParameters) {}

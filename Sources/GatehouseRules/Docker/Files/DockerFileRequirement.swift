@@ -25,9 +25,10 @@ struct DockerFileRequirement {
         for file in host.files(role: role) where file.exists {
             if file.uid != 0 || !(file.gid == 0 || groups.contains(file.group)) {
                 let wanted = groups.isEmpty ? "root:root" : "root:" + groups.sorted().joined(separator: " or root:")
+                let ids = "\(file.uid.map(String.init) ?? "?"):\(file.gid.map(String.init) ?? "?")"
+                let owner = "\(file.owner):\(file.group)" == ids ? ids : "\(file.owner):\(file.group) (\(ids))"
                 context.report(
-                    "\(what) \(file.path) on host \(host.name) is owned by \(file.owner):\(file.group) "
-                        + "(uid \(file.uid.map(String.init) ?? "?"), gid \(file.gid.map(String.init) ?? "?")), not \(wanted)",
+                    "\(what) \(file.path) on host \(host.name) is owned by \(owner), not \(wanted)",
                     control: ownerControl, path: "\(file.fieldPath).Owner", at: file.value["Owner"] ?? file.value)
             }
             if let mode = file.mode, mode & ~allowedMode != 0 {
