@@ -64,7 +64,7 @@ public struct DockerAuditRules: DockerOnlyRule {
                 Name: host-1
                 HostFiles: true
                 Dockerd: /usr/sbin/dockerd
-                Audit: {Read: true, Paths: [/usr/bin/dockerd, /etc/docker], Trees: []}
+                Audit: {Read: true, Source: /etc/audit/rules.d/docker.rules, Paths: [/usr/bin/dockerd, /etc/docker], Trees: []}
                 Exists: {/usr/sbin/dockerd: true, /etc/docker: true, /etc/docker/daemon.json: true}
                 """, docker: .dockerHost, paths: ["Audit.Paths", "Audit.Paths"]),
             Example(
@@ -105,9 +105,10 @@ public struct DockerAuditRules: DockerOnlyRule {
                 continue
             }
             if watched.contains(path) || trees.contains(where: { path.hasPrefix($0 == "/" ? $0 : $0 + "/") }) { continue }
+            let source = host.auditSource.isEmpty ? "the audit rules" : host.auditSource
             context.report(
-                "host \(host.name) does not audit \(path) (no -w or -F path= rule for it or a folder above it in "
-                    + "\(host.auditSource))",
+                "host \(host.name) does not audit \(path) (no rule in \(source) watches it, or a folder above it "
+                    + "with -w or -F dir=)",
                 control: control, path: "Audit.Paths", at: object.root.at("Audit", "Paths") ?? object.root)
         }
     }
