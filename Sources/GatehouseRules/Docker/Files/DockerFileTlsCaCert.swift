@@ -23,7 +23,7 @@ public struct DockerFileTlsCaCert: DockerOnlyRule {
             The CA decides which client certificates may drive the daemon: whoever can replace it can sign a \
             certificate of their own and control Docker.
             """,
-        remediation: "chown root:root /etc/docker/ca.pem && chmod 444 /etc/docker/ca.pem",
+        remediation: "chown root:root FILE && chmod 444 FILE, for the file the daemon's tlscacert setting names (for example /etc/docker/ca.pem)",
         references: [.other("docker-bench-security check_3_9 and check_3_10")],
         passing: [
             Example(

@@ -23,7 +23,7 @@ public struct DockerFileTlsCert: DockerOnlyRule {
             Whoever can replace the server certificate can make clients trust another daemon, or break the TLS \
             the API depends on.
             """,
-        remediation: "chown root:root /etc/docker/server-cert.pem && chmod 444 /etc/docker/server-cert.pem",
+        remediation: "chown root:root FILE && chmod 444 FILE, for the file the daemon's tlscert setting names (for example /etc/docker/server-cert.pem)",
         references: [.other("docker-bench-security check_3_11 and check_3_12")],
         passing: [
             Example(

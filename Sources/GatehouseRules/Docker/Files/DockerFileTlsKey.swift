@@ -24,7 +24,7 @@ public struct DockerFileTlsKey: DockerOnlyRule {
             Whoever reads the server key can impersonate the daemon to every client; whoever writes it can \
             replace it.
             """,
-        remediation: "chown root:root /etc/docker/server-key.pem && chmod 400 /etc/docker/server-key.pem",
+        remediation: "chown root:root FILE && chmod 400 FILE, for the file the daemon's tlskey setting names (for example /etc/docker/server-key.pem)",
         references: [.other("docker-bench-security check_3_13 and check_3_14")],
         passing: [
             Example(
