@@ -69,7 +69,7 @@ struct DaemonSettings {
             guard let (key, kind) = Self.flags[name] else { continue }
             switch kind {
             case .bool:
-                let value = inline.map { ["true", "1", "t", "TRUE", "True"].contains($0) } ?? true
+                let value = inline.map { ["true", "1", "t", "T", "TRUE", "True"].contains($0) } ?? true
                 settings[key] = .flagBool(value, source: "dockerd flag \(argument) (pid \(pid))")
             case .string, .list:
                 var value = inline

@@ -47,7 +47,8 @@ struct DockerHostDocument {
 
     private mutating func renderHost(_ root: HostRoot, into json: inout JSONEmitter) {
         var settings = DaemonSettings()
-        if let found = DockerdProcess.find(root: root, socketPath: socketPath) {
+        let dockerd = DockerdProcess.find(root: root, socketPath: socketPath)
+        if let found = dockerd {
             settings.readFlags(found.process.arguments, pid: found.process.pid)
             if let note = found.note { notes.append(note) }
         } else {
@@ -75,6 +76,7 @@ struct DockerHostDocument {
             json.field("Read", true)
             json.field("Source", audit.sources.joined(separator: ", "))
             json.field("Paths", audit.paths)
+            json.field("Trees", audit.trees)
             json.endObject()
         } else {
             json.null()
@@ -88,7 +90,27 @@ struct DockerHostDocument {
             json.null()
         }
         json.key("DataRoot")
-        emitDataRoot(root: root, settings: settings, into: &json)
+        let dataRoot = emitDataRoot(root: root, settings: settings, into: &json)
+        let binary = dockerdBinary(root: root, pid: dockerd?.process.pid)
+        json.field("Dockerd", binary)
+        json.key("Exists")
+        json.beginObject()
+        for path in Set(DockerHostView.auditedFixedPaths + [binary, dataRoot].compactMap { $0 }).sorted() {
+            json.field(path, root.status(path) != nil)
+        }
+        json.endObject()
+    }
+
+    /// The dockerd program the host runs (its `argv[0]` when absolute), else the first of the usual places
+    /// that holds one; `nil` when none does. CIS 1.1.3 asks to audit this file.
+    private func dockerdBinary(root: HostRoot, pid: Int?) -> String? {
+        if let pid, let program = root.read("/proc/\(pid)/cmdline")?.split(separator: "\0").first,
+            program.hasPrefix("/")
+        {
+            return String(program)
+        }
+        return ["/usr/bin/dockerd", "/usr/sbin/dockerd", "/usr/local/bin/dockerd", "/bin/dockerd"]
+            .first { root.status($0) != nil }
     }
 
     /// The files and folders of CIS section 3, in the benchmark's order.
@@ -145,16 +167,22 @@ struct DockerHostDocument {
     }
 
     /// `DataRoot`: Docker's root directory (with user namespaces, the parent of the remapped one, as
-    /// docker-bench reads it) and whether it is a mount point: its device differs from its parent's.
-    private func emitDataRoot(root: HostRoot, settings: DaemonSettings, into json: inout JSONEmitter) {
+    /// docker-bench reads it) and whether it is a mount point: its device differs from its parent's. Returns
+    /// the path.
+    @discardableResult
+    private func emitDataRoot(root: HostRoot, settings: DaemonSettings, into json: inout JSONEmitter) -> String {
         var path = info?["DockerRootDir"]?.string ?? settings.string("data-root") ?? "/var/lib/docker"
         let remapped = info?["SecurityOptions"]?.items.contains { $0.string == "name=userns" } ?? false
         if remapped, let slash = path.lastIndex(of: "/"), slash != path.startIndex { path = String(path[..<slash]) }
         let parent = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "/"
-        guard let own = root.status(path), let above = root.status(parent) else { return json.null() }
+        guard let own = root.status(path), let above = root.status(parent) else {
+            json.null()
+            return path
+        }
         json.beginObject()
         json.field("Path", path)
         json.field("MountPoint", own.st_dev != above.st_dev)
         json.endObject()
+        return path
     }
 }

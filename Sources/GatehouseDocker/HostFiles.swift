@@ -123,20 +123,25 @@ struct HostFileFacts {
 struct HostAccounts {
     private(set) var users: [UInt32: String] = [:]
     private(set) var groups: [UInt32: String] = [:]
-    /// Members by group name.
+    /// Members by group name: those /etc/group lists, then the users whose primary group (/etc/passwd) it is,
+    /// as they hold its rights too.
     private(set) var members: [String: [String]] = [:]
 
     init(root: HostRoot) {
+        var primary: [(user: String, gid: UInt32)] = []
         for line in (root.read("/etc/passwd") ?? "").split(separator: "\n") {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             if fields.count > 2, let id = UInt32(fields[2]) { users[id] = users[id] ?? String(fields[0]) }
+            if fields.count > 3, let gid = UInt32(fields[3]) { primary.append((String(fields[0]), gid)) }
         }
         for line in (root.read("/etc/group") ?? "").split(separator: "\n") {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             guard fields.count > 3, let id = UInt32(fields[2]) else { continue }
             let name = String(fields[0])
             groups[id] = groups[id] ?? name
-            members[name] = fields[3].split(separator: ",").map(String.init)
+            var listed = fields[3].split(separator: ",").map(String.init)
+            for entry in primary where entry.gid == id && !listed.contains(entry.user) { listed.append(entry.user) }
+            members[name] = listed
         }
     }
 }
@@ -145,7 +150,11 @@ struct HostAccounts {
 /// in `/etc/audit/audit.rules` and `/etc/audit/rules.d/*.rules`. These files are what auditd loads at boot;
 /// rules loaded by hand with `auditctl` and not written there do not survive a reboot and are not seen.
 struct HostAuditRules {
+    /// Every watched path, trailing slashes removed.
     let paths: [String]
+    /// The watches that cover a whole subtree: `-w` on a directory is `-F dir=`, which auditctl(8) makes
+    /// recursive; `-F path=` watches that one inode only. `-w` on a file is listed too: it has no subtree.
+    let trees: [String]
     /// The files read, for messages.
     let sources: [String]
 
@@ -153,7 +162,14 @@ struct HostAuditRules {
         var files = ["/etc/audit/audit.rules"]
         files += root.list("/etc/audit/rules.d").filter { $0.hasSuffix(".rules") }.map { "/etc/audit/rules.d/\($0)" }
         var paths: [String] = []
+        var trees: [String] = []
         var sources: [String] = []
+        func watch(_ path: String, recursive: Bool) {
+            var path = path
+            while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+            paths.append(path)
+            if recursive { trees.append(path) }
+        }
         for file in files {
             guard let text = root.read(file) else { continue }
             sources.append(file)
@@ -164,10 +180,10 @@ struct HostAuditRules {
                 while i < words.count {
                     defer { i += 1 }
                     if words[i] == "-w", i + 1 < words.count {
-                        paths.append(words[i + 1])
+                        watch(words[i + 1], recursive: true)
                     } else if words[i] == "-F", i + 1 < words.count {
                         for prefix in ["path=", "dir="] where words[i + 1].hasPrefix(prefix) {
-                            paths.append(String(words[i + 1].dropFirst(prefix.count)))
+                            watch(String(words[i + 1].dropFirst(prefix.count)), recursive: prefix == "dir=")
                         }
                     }
                 }
@@ -175,6 +191,7 @@ struct HostAuditRules {
         }
         guard !sources.isEmpty else { return nil }
         self.paths = paths
+        self.trees = trees
         self.sources = sources
     }
 }

@@ -14,9 +14,14 @@
 ///             absent (Docker's default applies)
 /// HostFiles   whether host files were read (false for an API-only or export-only audit)
 /// Files       [{Path, Role, Exists, Type, Uid, Gid, Owner, Group, Mode}]: the files and folders CIS section 3 names
-/// Audit       {Read, Source, Paths[]}: the paths the host's audit rules watch (null when they could not be read)
-/// DockerGroup {Members[]} (null when /etc/group has no docker group)
+/// Audit       {Read, Source, Paths[], Trees[]}: the paths the host's audit rules watch, and those watched with
+///             their whole subtree (`-w`, `-F dir=`); null when no audit rules file could be read
+/// DockerGroup {Members[]} (null when /etc/group has no docker group): /etc/group's members, then the users
+///             whose primary group it is
 /// DataRoot    {Path, MountPoint}: Docker's root directory and whether it is a mount point of its own
+/// Dockerd     the dockerd program's path (null when none was found)
+/// Exists      {path: bool}: whether each path CIS section 1 asks to audit exists (``auditedFixedPaths``,
+///             dockerd and the data root; the units and daemon.json are in Files)
 /// ```
 public struct DockerHostView: Sendable {
     public let object: KubeObject
@@ -48,14 +53,15 @@ public struct DockerHostView: Sendable {
         public let source: String
         public var path: String { "Settings.\(key)" }
 
-        /// The setting as a boolean: JSON true/false, or a flag's `true`/`false`/`1`/`0` text.
-        public var bool: Bool? {
-            if let b = value.bool { return b }
-            switch value.string?.lowercased() {
-            case "true", "1": return true
-            case "false", "0": return false
-            default: return nil
-            }
+        /// The setting as a boolean; `nil` for anything else. Flags are written as booleans already; in
+        /// daemon.json only a JSON boolean counts: dockerd refuses to start with `"icc": "false"` (a string),
+        /// so the daemon that runs does not use such a value, and the next restart fails.
+        public var bool: Bool? { value.bool }
+
+        /// Whether the value is text where dockerd wants a boolean (see ``bool``).
+        public var isBooleanText: Bool {
+            guard value.bool == nil, let text = value.stringOnly?.lowercased() else { return false }
+            return ["true", "false", "1", "0"].contains(text)
         }
 
         /// The setting's values as strings: a list's items, or the one scalar.
@@ -111,6 +117,24 @@ public struct DockerHostView: Sendable {
 
     /// Where the audit rules were read from (for messages).
     public var auditSource: String { root.at("Audit", "Source")?.string ?? "" }
+
+    /// The watched paths whose whole subtree is audited (see the document's `Audit.Trees`).
+    public var auditedTrees: [String] { root.at("Audit", "Trees")?.items.compactMap(\.string) ?? [] }
+
+    /// The host paths CIS 1.1.4 to 1.1.18 name, whatever the host: the reader writes in `Exists` whether each
+    /// is there.
+    public static let auditedFixedPaths = [
+        "/run/containerd", "/var/lib/docker", "/etc/docker", "/run/containerd/containerd.sock",
+        "/etc/default/docker", "/etc/docker/daemon.json", "/etc/containerd/config.toml", "/etc/sysconfig/docker",
+        "/usr/bin/containerd", "/usr/bin/containerd-shim", "/usr/bin/containerd-shim-runc-v1",
+        "/usr/bin/containerd-shim-runc-v2", "/usr/bin/runc",
+    ]
+
+    /// The dockerd program's path on the host, when the reader found it.
+    public var dockerdPath: String? { root["Dockerd"]?.string }
+
+    /// Whether a host path the reader looked for exists; `nil` when it did not look.
+    public func exists(_ path: String) -> Bool? { root.at("Exists", path)?.bool }
 
     public var dockerGroupMembers: [String]? {
         root.at("DockerGroup", "Members").map { $0.items.compactMap(\.string) }

@@ -15,7 +15,9 @@ public struct DockerIcc: DockerOnlyRule {
             setting `icc` is false (daemon.json `"icc": false` or `dockerd --icc=false`), or, when the daemon's \
             settings were not read, the `bridge` network's option com.docker.network.bridge.enable_icc is \
             "false" (GET /networks; the daemon sets it from the same setting). Fails when icc is true or unset \
-            (Docker's default is true). Passes when neither source is known (nothing to judge).
+            (Docker's default is true). The text "false" in daemon.json fails: dockerd refuses to start with a \
+            string there, so the running daemon does not use it. Passes when neither source is known (nothing \
+            to judge).
             """,
         rationale: """
             With icc on, every container on the default bridge reaches every port of every other one: one \
@@ -52,6 +54,12 @@ public struct DockerIcc: DockerOnlyRule {
                 """
                 Name: host-1
                 HostFiles: true
+                Settings: {icc: {Value: "false", Source: "/etc/docker/daemon.json line 2"}}
+                """, docker: .dockerHost, paths: ["Settings.icc"]),
+            Example(
+                """
+                Name: host-1
+                HostFiles: true
                 Settings: {}
                 Networks:
                 - {Name: bridge, Options: {com.docker.network.bridge.enable_icc: "true"}}
@@ -66,9 +74,13 @@ public struct DockerIcc: DockerOnlyRule {
         guard let host = DockerHostView(object) else { return }
         if let icc = host.setting("icc") {
             guard icc.bool != false else { return }
+            let why =
+                icc.isBooleanText
+                ? "icc is the text \"\(icc.value.string ?? "")\" in \(icc.source), which dockerd refuses to start "
+                    + "with: the running daemon does not use it, and Docker's default is on"
+                : "icc set to \(icc.value.string ?? "true") by \(icc.source)"
             return context.report(
-                "host \(host.name) allows traffic between containers on the default bridge (icc set to "
-                    + "\(icc.value.string ?? "true") by \(icc.source))",
+                "host \(host.name) allows traffic between containers on the default bridge (\(why))",
                 control: CISDocker.interContainerTraffic, path: icc.path, at: icc.value)
         }
         // Not set where we can see: the bridge network tells what the daemon runs with.
