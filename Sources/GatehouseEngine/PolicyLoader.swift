@@ -71,6 +71,7 @@ extension Policy {
             rules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
             + crossObjectRules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
             + alertRules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
+            + DockerAlertRegistry.rules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
         var reader = PolicyReader(catalog: catalogue)
         var policy = reader.read(tree.root)
         policy.file = file
