@@ -137,6 +137,34 @@ struct DockerWatchTests {
         #expect(socketAlerts.map(\.count) == [1, 3])
     }
 
+    /// A daemon that also listens on TCP without TLS: its own warning and, read from its command line under
+    /// `--root /`, its `-H tcp://` flag are the evidence.
+    @Test(
+        .enabled(if: PrivateDockerd.missing == nil, "needs root, dockerd, the docker CLI and /bin/busybox (PrivateDockerd.missing says which)"),
+        .timeLimit(.minutes(1)))
+    func exposedDaemonIsReportedAtConnect() async throws {
+        let port = Int.random(in: 30000..<60000)
+        let dockerd: PrivateDockerd
+        do {
+            dockerd = try PrivateDockerd.start(arguments: ["-H", "tcp://127.0.0.1:\(port)"])
+        } catch {
+            print("skipped: a private dockerd cannot run here: \(error)")
+            return
+        }
+        defer { dockerd.stop() }
+        let output = dockerd.directory + "/alerts.jsonl"
+        FileManager.default.createFile(atPath: output, contents: nil)
+        let descriptor = open(output, O_WRONLY | O_APPEND)
+        defer { close(descriptor) }
+        var request = DockerWatchRequest(
+            endpoint: try DockerEndpoint(dockerd.host), root: "/", format: .json, failOn: .never, policy: Policy())
+        request.once = true
+        _ = try await request.run(descriptor: descriptor) { _ in }
+        let exposed = Self.lines(Self.read(output)).filter { $0.alert == "alert-docker-exposed-daemon" }
+        #expect(exposed.count == 1, "got:\n\(Self.read(output))")
+        #expect(exposed.first?.evidence == ["Host.Info.Warnings[0]", "Host.Settings.hosts.Value"])
+    }
+
     /// A daemon that is not there: `--once` says so and returns the input-error status.
     @Test func onceWithoutADaemonIsAnInputError() async throws {
         var request = DockerWatchRequest(
