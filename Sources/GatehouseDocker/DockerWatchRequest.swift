@@ -160,8 +160,8 @@ actor WatchSession {
     private(set) var failed = false
     /// The time of the last daemon event read, where a reconnect resumes.
     private(set) var lastEventNano: Int?
-    /// `top` calls made and whose event has not arrived yet, by container id. Emptied on each connect, so it
-    /// holds at most one entry per running container.
+    /// `top` calls made and whose event has not arrived yet, by container id. An entry goes when its event
+    /// arrives, and all go on each connect: it holds at most the containers polled since the last connect.
     var ownTopCalls: [String: Int] = [:]
     /// `{Sockets: [...]}`: the unix sockets the daemon serves its API on, for the activity's `Daemon`.
     var daemon: Value?
