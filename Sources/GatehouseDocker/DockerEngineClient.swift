@@ -28,10 +28,14 @@ public final class DockerEngineClient: Sendable {
     }
 
     /// Connects to the daemon at `endpoint` and negotiates the API version. Throws a ``DockerError`` naming
-    /// the endpoint when the daemon cannot be reached, is not a Docker daemon, or is too old.
-    public static func connect(_ endpoint: DockerEndpoint) async throws -> DockerEngineClient {
+    /// the endpoint when the daemon cannot be reached, is not a Docker daemon, or is too old. `readTimeout`
+    /// bounds the silence between two reads of an answer; `nil` for a client that follows `/events`, which may
+    /// be quiet for hours (each ``get(_:timeout:)`` still has its deadline).
+    public static func connect(_ endpoint: DockerEndpoint, readTimeout: TimeAmount? = .seconds(60)) async throws
+        -> DockerEngineClient
+    {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(60))
+        configuration.timeout = .init(connect: .seconds(5), read: readTimeout)
         if let tls = endpoint.tls {
             var config = TLSConfiguration.makeClientConfiguration()
             do {

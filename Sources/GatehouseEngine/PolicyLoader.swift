@@ -38,7 +38,8 @@ extension Policy {
     public static func parse(
         _ text: String, file: String = "policy.yaml", rules: [any Rule.Type] = Registry.rules,
         crossObjectRules: [any CrossObjectRule.Type] = CrossObjectRegistry.rules,
-        alertRules: [any AlertRule.Type] = AlertRegistry.rules
+        alertRules: [any AlertRule.Type] = AlertRegistry.rules,
+        dockerAlertRules: [any DockerAlertRule.Type] = DockerAlertRegistry.rules
     ) throws(PolicyError) -> Policy {
         var copy = text
         var documents: [Tree] = []
@@ -71,6 +72,7 @@ extension Policy {
             rules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
             + crossObjectRules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
             + alertRules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
+            + dockerAlertRules.map { type in CataloguedRule(description: type.description) { _ = try type.init(parameters: $0) } }
         var reader = PolicyReader(catalog: catalogue)
         var policy = reader.read(tree.root)
         policy.file = file

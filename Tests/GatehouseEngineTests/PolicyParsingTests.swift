@@ -12,7 +12,7 @@ let header = """
 
 /// Parses `body` after the two header lines (so the body starts on line 3) against the test catalogue.
 func parse(_ body: String, header: String = header) throws(PolicyError) -> Policy {
-    try Policy.parse(header + body, file: "policy.yaml", rules: TestCatalogue.rules, crossObjectRules: [], alertRules: [])
+    try Policy.parse(header + body, file: "policy.yaml", rules: TestCatalogue.rules, crossObjectRules: [], alertRules: [], dockerAlertRules: [])
 }
 
 /// The formatted problems of a policy that must be rejected.

@@ -174,7 +174,8 @@ public enum RuleCatalogue {
     public static var descriptions: [(description: RuleDescription, kind: Kind)] {
         (Registry.rules.map { ($0.description, Kind.perObject) }
             + CrossObjectRegistry.rules.map { ($0.description, Kind.crossObject) }
-            + AlertRegistry.rules.map { ($0.description, Kind.alert) })
+            + AlertRegistry.rules.map { ($0.description, Kind.alert) }
+            + DockerAlertRegistry.rules.map { ($0.description, Kind.alert) })
             .sorted { $0.0.id < $1.0.id }
     }
 
@@ -182,6 +183,6 @@ public enum RuleCatalogue {
 
     public static func description(id: String) -> RuleDescription? {
         Registry.rule(id: id)?.description ?? CrossObjectRegistry.rule(id: id)?.description
-            ?? AlertRegistry.rule(id: id)?.description
+            ?? AlertRegistry.rule(id: id)?.description ?? DockerAlertRegistry.rule(id: id)?.description
     }
 }
