@@ -43,13 +43,25 @@ struct PerObjectRule: CustomTestStringConvertible, Sendable {
     func messages() throws -> [String] {
         var lines: [String] = []
         for (number, example) in type.description.failing.enumerated() {
-            guard let object = Manifests.loadYAML(example.yaml, file: "example.yaml").objects.first else { continue }
+            guard let object = Self.object(of: example) else { continue }
             let rule = try type.init(parameters: RuleParameters(example.parameters.flatMap { ParsedYAML.firstDocument($0) }))
             for finding in rule.evaluate(object, request: example.request) {
                 lines.append("failing #\(number + 1): \(finding.path): \(finding.message)")
             }
         }
         return lines
+    }
+
+    /// The example's object: a manifest, or a Docker subject (the inspect document) wrapped as the Docker
+    /// readers wrap one.
+    static func object(of example: Example) -> KubeObject? {
+        guard example.subject != .kubernetes else {
+            return Manifests.loadYAML(example.yaml, file: "example.yaml").objects.first
+        }
+        guard let root = ParsedYAML.firstDocument(example.yaml) else { return nil }
+        return KubeObject(
+            docker: example.subject, root: root, host: "example-host", name: root["Name"]?.string ?? "example",
+            source: SourceRef(file: "example.yaml"))
     }
 }
 

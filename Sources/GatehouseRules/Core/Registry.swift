@@ -6,7 +6,7 @@ public enum Registry {
         AksReservedLabels.self,
         CorednsConfigModified.self,
         DeprecatedApi.self,
-        DockerCgroupParent.self,
+        DockerContainerCgroupParent.self,
         DockerCpuShares.self,
         DockerExecPrivileged.self,
         DockerExecRoot.self,

@@ -1,9 +1,9 @@
 import KubeModel
 
-/// docker-cgroup-parent: containers stay in the daemon's cgroup (CIS Docker 5.25).
-public struct DockerCgroupParent: DockerOnlyRule {
+/// docker-container-cgroup-parent: containers stay in the daemon's cgroup (CIS Docker 5.25).
+public struct DockerContainerCgroupParent: DockerOnlyRule {
     public static let description = RuleDescription(
-        id: "docker-cgroup-parent",
+        id: "docker-container-cgroup-parent",
         title: "Container cgroup parent set",
         category: .docker,
         severity: .low,
