@@ -203,6 +203,8 @@ struct ShippedManifestsTests {
             // naming a resource the API server does not serve is rejected with the whole configuration.
             "SecretProviderClass": "optional CRD", "ExternalSecret": "optional CRD", "SecretStore": "optional CRD",
             "ClusterSecretStore": "optional CRD",
+            // Docker subjects: built by the Docker readers (gatehouse docker audit), never sent by an API server.
+            "DockerHost": "Docker only", "DockerContainer": "Docker only", "DockerImage": "Docker only",
         ]
         // deprecated-api judges the apiVersion a manifest is written in. With matchPolicy Equivalent the webhook
         // receives every object converted to the version it registered, so that rule is for files only.
