@@ -7,7 +7,7 @@ registry = root / "Sources/GatehouseRules/Core/Registry.swift"
 ids = {}
 for f in (root / "Sources/GatehouseRules").rglob("*.swift"):
     text = f.read_text()
-    for m in re.finditer(r"public struct (\w+)\s*:\s*[^{]*\bRule\b[^{]*\{.*?\bid:\s*\"([a-z0-9-]+)\"", text, re.S):
+    for m in re.finditer(r"public struct (\w+)\s*:\s*[^{]*\b\w*Rule\b[^{]*\{.*?\bid:\s*\"([a-z0-9-]+)\"", text, re.S):
         ids[m.group(1)] = m.group(2)
 src = registry.read_text()
 m = re.search(r"(public static let rules: \[any Rule\.Type\] = \[\n)(.*?)(\n    \])", src, re.S)

@@ -18,7 +18,7 @@ struct RuleExamplesTests {
         let location = SourceLocation(fileID: c.example.file, filePath: c.example.file, line: c.example.line, column: 1)
         guard let object = Self.object(of: c.example, at: location) else { return }
         let rule = try c.rule.init(parameters: RuleParameters(parameterRoot(c.example.parameters)))
-        let findings = rule.evaluate(object, request: c.example.request)
+        let findings = Self.evaluate(rule, object, example: c.example, at: location)
         if c.shouldFail {
             #expect(!findings.isEmpty, "failing example passed", sourceLocation: location)
             #expect(findings.map(\.path) == c.example.paths, sourceLocation: location)
@@ -49,6 +49,22 @@ struct RuleExamplesTests {
         #expect(loaded.errors.isEmpty, "example does not parse: \(loaded.errors)", sourceLocation: location)
         #expect(loaded.objects.count == 1, "an example is one object", sourceLocation: location)
         return loaded.objects.first
+    }
+
+    /// The rule's findings for the example's object; a Docker example with a host is judged on that host.
+    static func evaluate(_ rule: any Rule, _ object: KubeObject, example: Example, at location: SourceLocation) -> [Finding] {
+        guard let hostYAML = example.host else { return rule.evaluate(object, request: example.request) }
+        let root = ParsedYAML.firstDocument(hostYAML)
+        #expect(root?.isMapping == true, "an example's host is one mapping", sourceLocation: location)
+        guard let root, rule.description.scope.applies(to: object, template: nil) else { return [] }
+        let host = KubeObject(
+            docker: .dockerHost, root: root, host: "example-host", name: "example-host",
+            source: SourceRef(file: "host.yaml"))
+        var context = CheckContext(
+            object: object, template: nil, ruleID: rule.description.id, severity: rule.description.severity)
+        context.dockerHost = DockerHostView(host)
+        rule.check(object, &context)
+        return context.findings
     }
 
     /// Parameters are a plain mapping, not a Kubernetes object, so read the tree directly.

@@ -141,17 +141,21 @@ public struct Example: Sendable {
     /// What the YAML describes: a Kubernetes object, or a Docker host, container or image (the inspect
     /// document written as YAML), which the example tests wrap as a Docker reader would.
     public let subject: SubjectKind
+    /// For a Docker container or image: the host document (YAML, as ``KubeModel/DockerHostView`` reads it) of
+    /// the host it lives on, for rules that read the daemon's defaults; `nil` judges it without a host.
+    public let host: String?
     /// Where the example is written, so a broken example points at its rule file.
     public let file: String
     public let line: Int
 
     public init(
-        _ yaml: String, docker subject: SubjectKind = .kubernetes, parameters: String? = nil,
+        _ yaml: String, docker subject: SubjectKind = .kubernetes, host: String? = nil, parameters: String? = nil,
         request: AdmissionInfo? = nil, paths: [String] = [], severities: [Severity]? = nil,
         file: String = #filePath, line: Int = #line
     ) {
         self.yaml = yaml
         self.subject = subject
+        self.host = host
         self.parameters = parameters
         self.paths = paths
         self.severities = severities

@@ -77,7 +77,32 @@ public struct ImageMinerDenylist: Rule {
                 """,
                 parameters: "{deniedImagesRegex: '^evil\\.example/'}",
                 paths: ["spec.containers[0].image"]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [],
+            spec: """
+                Docker container (Defender's host alert "Container with a miner image detected", \
+                VM_MinerInContainerImage; no CIS control): fails when the normalised name of Config.Image (the \
+                image as the run gave it) matches `deniedImagesRegex`, as for pods. A container started by image \
+                id is not judged (no name to match).
+                """,
+            remediation: "Stop and remove the container (docker rm -f), find how it was started, and remove the image.",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /reports
+                    Config: {Image: "myacr.azurecr.io/mining-reports:1"}
+                    """, docker: .dockerContainer),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /helper
+                    Config: {Image: "XMRig/xmrig:6.21"}
+                    """, docker: .dockerContainer, paths: ["Config.Image"]),
+            ])
     )
 
     let pattern: RulePattern?
@@ -91,15 +116,32 @@ public struct ImageMinerDenylist: Rule {
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
-        guard let template = context.template, let pattern else { return }
+        if let container = DockerContainerView(object) { return checkDocker(container, &context) }
+        guard let template = context.template, pattern != nil else { return }
         for container in template.containers {
-            guard let image = ImageReference(container.image) else { continue }
-            let name = image.name
-            guard defaultNames?.found(in: name) ?? pattern.found(in: name) else { continue }
+            guard let image = ImageReference(container.image), denies(image) else { continue }
             context.report(
                 "container \"\(container.name)\" image \"\(container.image)\" matches the miner deny-list",
                 path: container.path("image"), at: container.value["image"], container: container)
         }
+    }
+}
+
+extension ImageMinerDenylist {
+    /// Whether the image's normalised name (registry/repository) matches the deny-list.
+    func denies(_ image: ImageReference) -> Bool {
+        guard let pattern else { return false }
+        let name = image.name
+        return defaultNames?.found(in: name) ?? pattern.found(in: name)
+    }
+
+    private func checkDocker(_ container: DockerContainerView, _ context: inout CheckContext) {
+        let given = container.image
+        guard !DockerImageName.isImageID(given, of: container), let image = ImageReference(given), denies(image)
+        else { return }
+        context.report(
+            "container \(container.label) runs image \"\(given)\", which matches the miner deny-list",
+            path: "Config.Image", at: container.root.at("Config", "Image"))
     }
 }
 

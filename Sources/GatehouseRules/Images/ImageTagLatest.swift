@@ -78,7 +78,42 @@ public struct ImageTagLatest: Rule {
                 """,
                 parameters: "{disallowedTags: [latest, dev]}",
                 paths: ["spec.containers[0].image"]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [],
+            spec: """
+                Docker container: fails when Config.Image (the image as the run gave it) has a tag in \
+                `disallowedTags` or neither a tag nor a digest (`docker run busybox` runs busybox:latest), as for \
+                pods. A digest, or a container started by image id (`sha256:...` or a prefix of its Image id), \
+                passes. No CIS control: the nearest, 5.28 "use the latest version of the image", is a Manual \
+                control about pulling fresh images and docker-bench only prints a note for it.
+                """,
+            remediation: "Run the container from a version tag or digest (docker run nginx:1.27.2, or nginx@sha256:...).",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    Image: "sha256:0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd"
+                    Config: {Image: "nginx:1.27"}
+                    """, docker: .dockerContainer),
+                Example(
+                    """
+                    Id: 4f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /by-id
+                    Image: "sha256:0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd"
+                    Config: {Image: "0123abcd0123"}
+                    """, docker: .dockerContainer),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /moving
+                    Image: "sha256:0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd"
+                    Config: {Image: "busybox"}
+                    """, docker: .dockerContainer, paths: ["Config.Image"]),
+            ])
     )
 
     let disallowed: Set<String>
@@ -88,17 +123,27 @@ public struct ImageTagLatest: Rule {
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) {
+            guard !DockerImageName.isImageID(container.image, of: container),
+                let problem = problem(container.image)
+            else { return }
+            return context.report(
+                "container \(container.label) image \(problem)", path: "Config.Image",
+                at: container.root.at("Config", "Image"))
+        }
         guard let template = context.template else { return }
         for container in template.containers {
-            guard let image = ImageReference(container.image), image.digest == nil else { continue }
-            let message: String
-            if let tag = image.tag {
-                guard disallowed.contains(tag) else { continue }
-                message = "container \"\(container.name)\" image \"\(container.image)\" uses the tag \"\(tag)\""
-            } else {
-                message = "container \"\(container.name)\" image \"\(container.image)\" has no tag or digest (pulls latest)"
-            }
-            context.report(message, path: container.path("image"), at: container.value["image"], container: container)
+            guard let problem = problem(container.image) else { continue }
+            context.report(
+                "container \"\(container.name)\" image \(problem)", path: container.path("image"),
+                at: container.value["image"], container: container)
         }
+    }
+
+    /// What is wrong with `reference` (`"nginx:latest" uses the tag "latest"`); `nil` when it is pinned.
+    func problem(_ reference: String) -> String? {
+        guard let image = ImageReference(reference), image.digest == nil else { return nil }
+        guard let tag = image.tag else { return "\"\(reference)\" has no tag or digest (pulls latest)" }
+        return disallowed.contains(tag) ? "\"\(reference)\" uses the tag \"\(tag)\"" : nil
     }
 }

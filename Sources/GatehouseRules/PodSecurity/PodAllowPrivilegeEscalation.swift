@@ -81,7 +81,52 @@ public struct PodAllowPrivilegeEscalation: Rule {
                     "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation",
                     "spec.template.spec.containers[1].securityContext.allowPrivilegeEscalation",
                 ]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.noNewPrivileges],
+            spec: """
+                Docker container: the last `no-new-privileges` entry of HostConfig.SecurityOpt decides, as the \
+                daemon reads it: bare, `no-new-privileges:true` or `no-new-privileges=true` (any value Go's \
+                ParseBool reads as true: 1, t, TRUE...) passes; `:false` / `=false` fails, even when the daemon \
+                enables it (the container's option overrides the daemon's default). With no such entry the \
+                container passes when its host's daemon runs with no-new-privileges (daemon setting \
+                `no-new-privileges` true from daemon.json or dockerd's flag, or Info.SecurityOptions \
+                `name=no-new-privileges`) and fails otherwise (and without a host to read). docker-bench \
+                substring-matches `no-new-privileges`, so it passes `no-new-privileges=false`. `mode` applies to \
+                pods only.
+                """,
+            remediation: "Run the container with --security-opt no-new-privileges (or set \"no-new-privileges\": true in daemon.json for every container).",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    HostConfig: {SecurityOpt: ["no-new-privileges:true"]}
+                    """, docker: .dockerContainer),
+                Example(
+                    """
+                    Id: 4f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /daemon-default
+                    HostConfig: {SecurityOpt: null}
+                    """, docker: .dockerContainer,
+                    host: "{Name: host-1, Info: {SecurityOptions: [\"name=seccomp,profile=builtin\", name=no-new-privileges]}}"),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /escalating
+                    HostConfig: {SecurityOpt: ["label=disable"]}
+                    """, docker: .dockerContainer, paths: ["HostConfig.SecurityOpt"]),
+                Example(
+                    """
+                    Id: 8a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /opted-out
+                    HostConfig: {SecurityOpt: ["no-new-privileges", "no-new-privileges=false"]}
+                    """, docker: .dockerContainer,
+                    host: "{Name: host-1, Settings: {no-new-privileges: {Value: true, Source: /etc/docker/daemon.json line 2}}}",
+                    paths: ["HostConfig.SecurityOpt[1]"]),
+            ])
     )
 
     let legacy: Bool
@@ -97,6 +142,7 @@ public struct PodAllowPrivilegeEscalation: Rule {
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) { return checkDocker(container, &context) }
         guard let pod = context.template else { return }
         if context.pss != nil { return context.reportPSS([.allowPrivilegeEscalation], pod: pod) }
         if AzurePods.isWindows(pod, includingOSName: true) { return }
@@ -113,6 +159,25 @@ public struct PodAllowPrivilegeEscalation: Rule {
                 path: container.path("securityContext.allowPrivilegeEscalation"),
                 at: flag?.node ?? container.securityContext ?? container.value, container: container)
         }
+    }
+
+    private func checkDocker(_ container: DockerContainerView, _ context: inout CheckContext) {
+        let options = DockerSecurityOption.all(of: container).filter { $0.key == "no-new-privileges" && $0.bool != nil }
+        if let last = options.last {
+            guard last.bool == false else { return }
+            return context.report(
+                "container \(container.label) turns no-new-privileges off (\(last.node.string ?? ""))",
+                control: CISDocker.noNewPrivileges, path: last.path, at: last.node)
+        }
+        if let host = context.dockerHost,
+            host.setting("no-new-privileges")?.bool == true || host.hasSecurityOption("no-new-privileges")
+        {
+            return
+        }
+        context.report(
+            "container \(container.label) may gain new privileges (no --security-opt no-new-privileges, and the "
+                + "daemon does not set it)", control: CISDocker.noNewPrivileges, path: "HostConfig.SecurityOpt",
+            at: container.hostConfig("SecurityOpt") ?? container.hostConfig)
     }
 
     /// PSA `allowPrivilegeEscalation` v1.25: Windows pods allowed.

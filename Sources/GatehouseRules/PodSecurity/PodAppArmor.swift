@@ -75,7 +75,48 @@ public struct PodAppArmor: Rule {
                     "metadata.annotations[\"container.apparmor.security.beta.kubernetes.io/app\"]",
                     "spec.containers[1].securityContext.appArmorProfile.type",
                 ]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.appArmor],
+            spec: """
+                Docker container: fails when AppArmorProfile (the profile the container runs under) is empty or \
+                `unconfined` (any case; `--security-opt apparmor=unconfined`, or a privileged container). Judged \
+                only when its host's daemon runs with AppArmor (Info.SecurityOptions lists `name=apparmor`): on a \
+                host without it (SELinux distributions) the control does not apply and the container passes. \
+                Without a host to read (a container judged alone) the field alone is judged, so an empty profile \
+                fails. `allowedProfiles` applies to pods only. docker-bench judges the field on every host.
+                """,
+            remediation: "Run the container without --security-opt apparmor=unconfined (Docker applies docker-default), or with a reviewed profile: --security-opt apparmor=<profile>.",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    AppArmorProfile: docker-default
+                    """, docker: .dockerContainer, host: "{Name: host-1, Info: {SecurityOptions: [name=apparmor]}}"),
+                Example(
+                    """
+                    Id: 4f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /selinux-host
+                    AppArmorProfile: ""
+                    """, docker: .dockerContainer, host: "{Name: host-1, Info: {SecurityOptions: [name=selinux]}}"),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /unconfined
+                    AppArmorProfile: unconfined
+                    HostConfig: {SecurityOpt: ["apparmor=unconfined"]}
+                    """, docker: .dockerContainer, host: "{Name: host-1, Info: {SecurityOptions: [name=apparmor]}}",
+                    paths: ["AppArmorProfile"]),
+                Example(
+                    """
+                    Id: 8a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /alone
+                    AppArmorProfile: ""
+                    """, docker: .dockerContainer, paths: ["AppArmorProfile"]),
+            ])
     )
 
     let allowed: [Glob]
@@ -96,6 +137,7 @@ public struct PodAppArmor: Rule {
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) { return checkDocker(container, &context) }
         guard let pod = context.template else { return }
         if context.pss != nil { return context.reportPSS([.appArmorProfile], pod: pod) }
         if AzurePods.isWindows(pod) { return }
@@ -120,6 +162,17 @@ public struct PodAppArmor: Rule {
                 "container \"\(container.name)\" uses AppArmor profile \"\(profile)\", which is not allowed", path: path,
                 at: node, container: container)
         }
+    }
+
+    private func checkDocker(_ container: DockerContainerView, _ context: inout CheckContext) {
+        if let host = context.dockerHost, !host.hasSecurityOption("apparmor") { return }
+        let field = container.root["AppArmorProfile"]
+        let profile = field?.string ?? ""
+        guard profile.isEmpty || profile.lowercased() == "unconfined" else { return }
+        let shown = profile.isEmpty ? "no AppArmor profile" : "AppArmor profile \"\(profile)\""
+        context.report(
+            "container \(container.label) runs with \(shown)", control: CISDocker.appArmor, path: "AppArmorProfile",
+            at: field ?? container.root)
     }
 
     static func allowedType(_ type: String) -> Bool { type == "RuntimeDefault" || type == "Localhost" }

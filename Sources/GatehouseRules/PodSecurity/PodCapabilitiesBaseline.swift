@@ -15,6 +15,9 @@ public struct PodCapabilitiesBaseline: Rule {
         "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
     ]
 
+    /// The capabilities Docker grants a container by default (moby's default set): the PSS set plus NET_RAW.
+    static let dockerDefaultCapabilities = Set(baselineCapabilities + ["NET_RAW"])
+
     public static let description = RuleDescription(
         id: "pod-capabilities-baseline",
         title: "Non-default capabilities added",
@@ -80,7 +83,35 @@ public struct PodCapabilitiesBaseline: Rule {
                     "spec.template.spec.containers[0].securityContext.capabilities.add[0]",
                     "spec.template.spec.containers[0].securityContext.capabilities.add[2]",
                 ]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.capabilities],
+            spec: """
+                Docker container: fails for each HostConfig.CapAdd entry outside Docker's default set (AUDIT_WRITE, \
+                CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, NET_RAW, SETFCAP, SETGID, \
+                SETPCAP, SETUID, SYS_CHROOT), compared upper-cased and without a `CAP_` prefix, as the daemon \
+                reads them (`cap_sys_admin` is SYS_ADMIN); `ALL` fails. `allowedCapabilities` applies to pods \
+                only. CapDrop is not judged; a privileged container is reported by pod-privileged (CIS 5.5). \
+                docker-bench does the same comparison.
+                """,
+            remediation: "Run the container without --cap-add for that capability (docker run --cap-drop ALL --cap-add <only what it needs>).",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    HostConfig: {CapAdd: [NET_BIND_SERVICE, cap_chown, CAP_NET_RAW], CapDrop: [ALL]}
+                    """, docker: .dockerContainer),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /vpn
+                    HostConfig: {CapAdd: [CAP_NET_ADMIN, KILL, sys_admin, all]}
+                    """, docker: .dockerContainer,
+                    paths: ["HostConfig.CapAdd[0]", "HostConfig.CapAdd[2]", "HostConfig.CapAdd[3]"]),
+            ])
     )
 
     let allowed: Set<String>
@@ -93,6 +124,7 @@ public struct PodCapabilitiesBaseline: Rule {
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) { return checkDocker(container, &context) }
         guard let pod = context.template else { return }
         if context.pss != nil { return context.reportPSS([.capabilitiesBaseline], pod: pod) }
         if allowAll || AzurePods.isWindows(pod) { return }
@@ -100,6 +132,18 @@ public struct PodCapabilitiesBaseline: Rule {
             context.report(
                 "container \"\(added.container.name)\" must not add capability \"\(added.name)\"",
                 path: added.path, at: added.node, container: added.container)
+        }
+    }
+
+    private func checkDocker(_ container: DockerContainerView, _ context: inout CheckContext) {
+        for (text, value, i) in container.hostConfigList("CapAdd") {
+            let upper = text.uppercased()
+            let name = upper.hasPrefix("CAP_") ? String(upper.dropFirst(4)) : upper
+            guard !Self.dockerDefaultCapabilities.contains(name) else { continue }
+            let what = name == "ALL" ? "every capability (CapAdd ALL)" : "capability \(name)"
+            context.report(
+                "container \(container.label) must not add \(what)", control: CISDocker.capabilities,
+                path: "HostConfig.CapAdd[\(i)]", at: value)
         }
     }
 

@@ -58,12 +58,39 @@ public struct PodHostIPC: Rule {
                           - {name: tool, image: busybox:1.36}
                 """,
                 paths: ["spec.jobTemplate.spec.template.spec.hostIPC"]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.hostIPC],
+            spec: """
+                Docker container: fails when HostConfig.IpcMode is `host` (`docker run --ipc host`), compared \
+                exactly as the daemon does; `container:<id>` (another container's namespace) is not judged. \
+                Same as docker-bench.
+                """,
+            remediation: "Run the container without --ipc host.",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    HostConfig: {IpcMode: private}
+                    """, docker: .dockerContainer),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /debug
+                    HostConfig: {IpcMode: host}
+                    """, docker: .dockerContainer, paths: ["HostConfig.IpcMode"]),
+            ])
     )
 
     public init(parameters: RuleParameters) {}
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) {
+            return container.reportHostMode("IpcMode", flag: "IPC", control: CISDocker.hostIPC, &context)
+        }
         guard let pod = context.template else { return }
         if context.pss != nil { return context.reportPSS([.hostNamespaces], pod: pod) }
         if AzurePods.isWindows(pod) { return }

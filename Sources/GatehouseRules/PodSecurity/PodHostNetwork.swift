@@ -73,7 +73,30 @@ public struct PodHostNetwork: Rule {
                       - {name: agent, image: agent:2}
                 """,
                 paths: ["spec.template.spec.hostNetwork"]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.hostNetwork],
+            spec: """
+                Docker container: fails when HostConfig.NetworkMode is `host` (`docker run --network host`), \
+                compared exactly as the daemon does. `allowHostNetwork` applies to pods only. Same as docker-bench.
+                """,
+            remediation: "Run the container without --network host; publish the ports it serves with -p.",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    HostConfig: {NetworkMode: bridge}
+                    """, docker: .dockerContainer),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /agent
+                    HostConfig: {NetworkMode: host}
+                    """, docker: .dockerContainer, paths: ["HostConfig.NetworkMode"]),
+            ])
     )
 
     let allowHostNetwork: Bool
@@ -83,6 +106,9 @@ public struct PodHostNetwork: Rule {
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) {
+            return container.reportHostMode("NetworkMode", flag: "network", control: CISDocker.hostNetwork, &context)
+        }
         guard let pod = context.template else { return }
         if context.pss != nil { return context.reportPSS([.hostNamespaces], pod: pod) }
         if allowHostNetwork || AzurePods.isWindows(pod) { return }

@@ -58,12 +58,39 @@ public struct PodHostPID: Rule {
                           - {name: tool, image: busybox:1.36}
                 """,
                 paths: ["spec.jobTemplate.spec.template.spec.hostPID"]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.hostPID],
+            spec: """
+                Docker container: fails when HostConfig.PidMode is `host` (`docker run --pid host`), compared \
+                exactly as the daemon does; `container:<id>` (another container's namespace) is not judged. \
+                Same as docker-bench.
+                """,
+            remediation: "Run the container without --pid host.",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    HostConfig: {PidMode: ""}
+                    """, docker: .dockerContainer),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /debug
+                    HostConfig: {PidMode: host}
+                    """, docker: .dockerContainer, paths: ["HostConfig.PidMode"]),
+            ])
     )
 
     public init(parameters: RuleParameters) {}
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) {
+            return container.reportHostMode("PidMode", flag: "process", control: CISDocker.hostPID, &context)
+        }
         guard let pod = context.template else { return }
         if context.pss != nil { return context.reportPSS([.hostNamespaces], pod: pod) }
         if AzurePods.isWindows(pod) { return }

@@ -15,6 +15,14 @@ public struct PodHostpathSensitive: Rule {
     /// Directories sensitive as a whole but with harmless, commonly mounted children (/etc/localtime,
     /// /etc/ssl/certs): only the directory itself, or a parent of it, is reported.
     static let defaultExactPaths = ["/", "/etc"]
+    /// CIS Docker 5.6's host directories.
+    static let cisDirectories = ["/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr"].map(components)
+    /// Container runtime sockets by file name: CIS Docker 5.32 names docker.sock; the others hand over the host
+    /// just the same (start a privileged container).
+    static let runtimeSocketNames: Set<Substring> = ["docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock"]
+    /// The runtime sockets of ``defaultPaths``: a mount of one of their folders (`/run`, `/var/run/containerd`)
+    /// hands them over too.
+    static let runtimeSockets = defaultPaths.map(components).filter { $0.last.map(runtimeSocketNames.contains) ?? false }
 
     public static let description = RuleDescription(
         id: "pod-hostpath-sensitive",
@@ -147,7 +155,60 @@ public struct PodHostpathSensitive: Rule {
                 """,
                 parameters: "{sensitivePaths: [/var/run/docker.sock], sensitiveExactPaths: []}",
                 paths: ["spec.volumes[0].hostPath.path", "spec.volumes[1].hostPath.path"]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.sensitiveMounts, CISDocker.dockerSocketMount],
+            spec: """
+                Docker container: each bind mount (Mounts[] of Type bind; a named volume's Source is Docker's own \
+                folder) is judged by its Source, compared by component as for pods (`/etc/`, `//etc` and \
+                `/usr/../etc` are `/etc`; /var/run and /run are one folder), at most one finding per mount:
+                CIS 5.6: Source is one of the benchmark's host directories `/`, `/boot`, `/dev`, `/etc`, `/lib`, \
+                `/proc`, `/sys`, `/usr`, or lies under /proc (/proc/1/root is the host's root, /proc/sys its kernel \
+                settings). Other folders under them (/etc/localtime, /usr/share/zoneinfo, /sys/fs/cgroup) pass 5.6. \
+                Read-only mounts fail too: the benchmark's audit flags read-write ones only, but a read-only / or \
+                /etc still hands the container the host's password hashes, keys and credentials, and the pod view \
+                fails a hostPath whatever its readOnly (docker-bench passes them).
+                CIS 5.32: Source is a container runtime socket, by file name anywhere (docker.sock, \
+                containerd.sock, crio.sock, cri-dockerd.sock, as the pod view lists them), or a folder holding one \
+                of the pod view's runtime sockets (`/run`, `/var/run`, `/var/run/containerd`). docker-bench only \
+                matches `docker.sock` in the inspect text.
+                Then, with no CIS control, a Source overlapping the rule's `sensitivePaths` or \
+                `sensitiveExactPaths` as for pods (/var/lib/docker, /var/lib/kubelet, /root...).
+                A volume whose driver binds a host folder (`--opt type=none --opt o=bind`) shows Docker's folder \
+                as Source and is not judged.
+                """,
+            remediation: "Remove the -v / --mount of the host path (docker run without -v /etc:/host/etc or -v /var/run/docker.sock:...); give the container a named volume or only the files it needs.",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    Mounts:
+                    - {Type: bind, Source: /etc/localtime, Destination: /etc/localtime, RW: false}
+                    - {Type: bind, Source: /srv/www, Destination: /usr/share/nginx/html, RW: false}
+                    - {Type: volume, Name: data, Source: /var/lib/docker/volumes/data/_data, Destination: /data, RW: true}
+                    """, docker: .dockerContainer),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /agent
+                    Mounts:
+                    - {Type: bind, Source: /, Destination: /host, RW: true}
+                    - {Type: bind, Source: /var/run/docker.sock, Destination: /var/run/docker.sock, RW: true}
+                    - {Type: bind, Source: "//etc/", Destination: /hostetc, RW: false}
+                    - {Type: bind, Source: /proc/1/root, Destination: /hostroot, RW: true}
+                    - {Type: bind, Source: /home/u/docker.sock, Destination: /d.sock, RW: true}
+                    - {Type: bind, Source: /run/, Destination: /hostrun, RW: true}
+                    - {Type: bind, Source: /var/lib/docker, Destination: /docker, RW: false}
+                    - {Type: bind, Source: /usr/share/zoneinfo, Destination: /zoneinfo, RW: false}
+                    """, docker: .dockerContainer,
+                    paths: [
+                        "Mounts[0].Source", "Mounts[1].Source", "Mounts[2].Source", "Mounts[3].Source",
+                        "Mounts[4].Source", "Mounts[5].Source", "Mounts[6].Source",
+                    ]),
+            ])
     )
 
     let sensitive: [(text: String, components: [Substring])]
@@ -180,6 +241,7 @@ public struct PodHostpathSensitive: Rule {
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) { return checkDocker(container, &context) }
         guard let template = context.template, let volumes = template.spec["volumes"], volumes.isSequence else {
             return
         }
@@ -192,5 +254,45 @@ public struct PodHostpathSensitive: Rule {
                 "volume \"\(name)\" mounts host path \"\(path)\", which \(relation) the sensitive path \(match.text)",
                 path: template.path("volumes[\(i)].hostPath.path"), at: pathValue)
         }
+    }
+
+    private func checkDocker(_ container: DockerContainerView, _ context: inout CheckContext) {
+        for mount in container.mounts where mount.type == "bind" || mount.type.isEmpty {
+            let path = Self.components(mount.source)
+            let how = "\(mount.writable ? "read-write" : "read-only") at \(mount.destination)"
+            let field = "\(mount.path).Source"
+            let source = mount.value["Source"]
+            if Self.isCISDirectory(path) {
+                context.report(
+                    "container \(container.label) mounts the host directory \(mount.source) \(how)",
+                    control: CISDocker.sensitiveMounts, path: field, at: source)
+            } else if let socket = Self.runtimeSocket(in: path) {
+                let what = socket == path ? "the container runtime socket" : "a folder holding the runtime socket"
+                context.report(
+                    "container \(container.label) mounts \(what) \(mount.source) \(how)",
+                    control: CISDocker.dockerSocketMount, path: field, at: source)
+            } else if let match = overlap(path) {
+                let relation = match.same ? "is" : "overlaps"
+                context.report(
+                    "container \(container.label) mounts host path \(mount.source) \(how), which \(relation) the "
+                        + "sensitive path \(match.text)", path: field, at: source)
+            }
+        }
+    }
+
+    /// CIS Docker 5.6: one of the benchmark's directories, or anything under /proc.
+    static func isCISDirectory(_ path: [Substring]) -> Bool {
+        cisDirectories.contains(path) || path.first == "proc"
+    }
+
+    /// The runtime socket `path` hands over (itself, or one in a folder it names), as ``runtimeSockets`` spell it.
+    static func runtimeSocket(in path: [Substring]) -> [Substring]? {
+        if let last = path.last, runtimeSocketNames.contains(last) { return path }
+        for spelling in HostPathNames.spellings(of: path) {
+            if let socket = runtimeSockets.first(where: { $0.starts(with: spelling) }) {
+                return socket == spelling ? path : socket
+            }
+        }
+        return nil
     }
 }

@@ -69,12 +69,36 @@ public struct PodReadonlyRootfs: Rule {
                     "spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem",
                     "spec.template.spec.containers[2].securityContext.readOnlyRootFilesystem",
                 ]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.readOnlyRootfs],
+            spec: """
+                Docker container: fails when HostConfig.ReadonlyRootfs is not true (false or absent); \
+                `docker run --read-only` passes. Same as docker-bench.
+                """,
+            remediation: "Run the container with --read-only, and --tmpfs /tmp (or a volume) where it must write.",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    HostConfig: {ReadonlyRootfs: true, Tmpfs: {/tmp: ""}}
+                    """, docker: .dockerContainer),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /writable
+                    HostConfig: {ReadonlyRootfs: false}
+                    """, docker: .dockerContainer, paths: ["HostConfig.ReadonlyRootfs"]),
+            ])
     )
 
     public init(parameters: RuleParameters) {}
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) { return checkDocker(container, &context) }
         guard let template = context.template, !template.isWindowsByOS, !template.isWindowsByNodeSelector else {
             return
         }
@@ -86,5 +110,13 @@ public struct PodReadonlyRootfs: Rule {
                 path: container.path("securityContext.readOnlyRootFilesystem"),
                 at: value ?? container.securityContext ?? container.value, container: container)
         }
+    }
+
+    private func checkDocker(_ container: DockerContainerView, _ context: inout CheckContext) {
+        let flag = container.hostConfig("ReadonlyRootfs")
+        guard flag?.isTrue != true else { return }
+        context.report(
+            "container \(container.label) has a writable root filesystem (HostConfig.ReadonlyRootfs is not true)",
+            control: CISDocker.readOnlyRootfs, path: "HostConfig.ReadonlyRootfs", at: flag ?? container.hostConfig)
     }
 }

@@ -91,7 +91,52 @@ public struct PodRunAsNonRoot: Rule {
                 """,
                 parameters: "honorRunAsUserNonZero: false",
                 paths: ["spec.containers[0].securityContext.runAsNonRoot"]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.containerUser],
+            spec: """
+                Docker container: fails when Config.User runs as root: empty (the container's Config carries the \
+                image's USER unless the run overrode it, so empty means neither set one and Docker runs root), \
+                `root`, a UID that reads as 0, or either with a group (`0:0`, `root:root`, `root:staff`, \
+                `0:1000`). A named user other than root passes (the image's /etc/passwd is not read). \
+                `honorRunAsUserNonZero` applies to pods only. docker-bench fails only empty, `0` and `root`, so \
+                `0:0` and `root:root` pass there.
+                """,
+            remediation: "Create a user in the image (USER 10001 in the Dockerfile) or run the container with --user <non-zero uid>:<gid>.",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    Config: {Image: "nginx:1.27", User: "1000:1000"}
+                    """, docker: .dockerContainer),
+                Example(
+                    """
+                    Id: 4f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /named
+                    Config: {Image: "app:1", User: app}
+                    """, docker: .dockerContainer),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /default
+                    Config: {Image: "busybox:1.36", User: ""}
+                    """, docker: .dockerContainer, paths: ["Config.User"]),
+                Example(
+                    """
+                    Id: 8a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /grouped
+                    Config: {Image: "busybox:1.36", User: "root:staff"}
+                    """, docker: .dockerContainer, paths: ["Config.User"]),
+                Example(
+                    """
+                    Id: 7a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /uid
+                    Config: {Image: "busybox:1.36", User: "0:0"}
+                    """, docker: .dockerContainer, paths: ["Config.User"]),
+            ])
     )
 
     let honorRunAsUser: Bool
@@ -101,6 +146,7 @@ public struct PodRunAsNonRoot: Rule {
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) { return checkDocker(container, &context) }
         guard let pod = context.template else { return }
         if context.pss != nil { return context.reportPSS([.runAsNonRoot], pod: pod) }
         if AzurePods.isWindows(pod) { return }
@@ -128,6 +174,15 @@ public struct PodRunAsNonRoot: Rule {
                 path: container.path("securityContext.runAsNonRoot"), at: nonRoot?.node ?? sc ?? container.value,
                 container: container)
         }
+    }
+
+    private func checkDocker(_ container: DockerContainerView, _ context: inout CheckContext) {
+        let user = container.user
+        guard DockerUser.isRoot(user) else { return }
+        let shown = user.isEmpty ? "root (no user set by the image or the run)" : "root (Config.User \"\(user)\")"
+        context.report(
+            "container \(container.label) runs as \(shown)", control: CISDocker.containerUser, path: "Config.User",
+            at: container.root.at("Config", "User") ?? container.root["Config"] ?? container.root)
     }
 
     /// PSA `runAsNonRoot` v1.35: pods with hostUsers: false allowed.

@@ -87,7 +87,44 @@ public struct PodSeccomp: Rule {
                     "spec.template.spec.containers[0].securityContext.seccompProfile.type",
                     "spec.template.metadata.annotations[\"container.seccomp.security.alpha.kubernetes.io/legacy\"]",
                 ]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.seccomp],
+            spec: """
+                Docker container: fails for each HostConfig.SecurityOpt entry `seccomp=unconfined` or \
+                `seccomp:unconfined` (key and value in any case). With no seccomp entry it also fails when its \
+                host's daemon runs every container unconfined (Info.SecurityOptions \
+                `name=seccomp,profile=unconfined`, from dockerd --seccomp-profile unconfined). A custom profile \
+                (`seccomp=/path/profile.json`) passes. A privileged container runs without seccomp too: \
+                pod-privileged (CIS 5.5) reports that. `level` and `allowedProfiles` apply to pods only. \
+                docker-bench matches the two option spellings only.
+                """,
+            remediation: "Run the container without --security-opt seccomp=unconfined (keep Docker's default profile, or give a reviewed one: --security-opt seccomp=profile.json).",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    HostConfig: {SecurityOpt: ["seccomp=/etc/docker/seccomp/web.json", "no-new-privileges"]}
+                    """, docker: .dockerContainer,
+                    host: "{Name: host-1, Info: {SecurityOptions: [\"name=seccomp,profile=builtin\"]}}"),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /unconfined
+                    HostConfig: {SecurityOpt: ["label=disable", "seccomp:unconfined", "SECCOMP=Unconfined"]}
+                    """, docker: .dockerContainer, paths: ["HostConfig.SecurityOpt[1]", "HostConfig.SecurityOpt[2]"]),
+                Example(
+                    """
+                    Id: 8a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /daemon-wide
+                    HostConfig: {SecurityOpt: null}
+                    """, docker: .dockerContainer,
+                    host: "{Name: host-1, Info: {SecurityOptions: [\"name=seccomp,profile=unconfined\"]}}",
+                    paths: ["HostConfig.SecurityOpt"]),
+            ])
     )
 
     /// A resolved or allowed profile in annotation syntax: `runtime/default`, `localhost/<file>`, `unconfined`.
@@ -140,6 +177,7 @@ public struct PodSeccomp: Rule {
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) { return checkDocker(container, &context) }
         guard let pod = context.template else { return }
         if context.pss != nil {
             return context.reportPSS([.seccompProfileBaseline, .seccompProfileRestricted], pod: pod)
@@ -174,6 +212,22 @@ public struct PodSeccomp: Rule {
                     container: container)
             }
         }
+    }
+
+    private func checkDocker(_ container: DockerContainerView, _ context: inout CheckContext) {
+        let options = DockerSecurityOption.all(of: container).filter { $0.key == "seccomp" }
+        for option in options where option.value?.lowercased() == "unconfined" {
+            context.report(
+                "container \(container.label) runs without a seccomp profile (\(option.node.string ?? ""))",
+                control: CISDocker.seccomp, path: option.path, at: option.node)
+        }
+        guard options.isEmpty, let host = context.dockerHost,
+            host.securityOptions.contains(where: { $0.split(separator: ",").contains("profile=unconfined") })
+        else { return }
+        context.report(
+            "container \(container.label) runs without a seccomp profile (its daemon's default profile is unconfined)",
+            control: CISDocker.seccomp, path: "HostConfig.SecurityOpt",
+            at: container.hostConfig("SecurityOpt") ?? container.hostConfig)
     }
 
     static func annotationPath(_ pod: PodTemplate, _ key: String) -> String {

@@ -98,7 +98,31 @@ public struct ResourcesLimits: Rule {
                     "spec.containers[0].resources.limits.memory",
                     "spec.containers[1].resources.limits.memory",
                 ]),
-        ]
+        ],
+        docker: DockerView(
+            .dockerContainer, controls: [CISDocker.memoryLimit],
+            spec: """
+                Docker container: fails when HostConfig.Memory is absent or 0 (no memory limit; `docker run \
+                --memory` sets it in bytes). CIS 5.11 asks for memory only: CPU is CIS 5.12 (docker-cpu-shares), \
+                and `cpuLimit` / `memoryLimit` apply to pods only. Same as docker-bench.
+                """,
+            remediation: "Run the container with --memory set to what it needs (e.g. --memory 512m).",
+            passing: [
+                Example(
+                    """
+                    Id: 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708
+                    Name: /web
+                    HostConfig: {Memory: 536870912}
+                    """, docker: .dockerContainer),
+            ],
+            failing: [
+                Example(
+                    """
+                    Id: 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /unbounded
+                    HostConfig: {Memory: 0, NanoCpus: 1000000000}
+                    """, docker: .dockerContainer, paths: ["HostConfig.Memory"]),
+            ])
     )
 
     let maxima: [String: Quantity]
@@ -111,11 +135,21 @@ public struct ResourcesLimits: Rule {
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
+        if let container = DockerContainerView(object) { return checkDocker(container, &context) }
         guard let template = context.template else { return }
         for container in template.containers where container.list != .ephemeralContainers {
             ResourceField.check(
                 container, section: "limits", resources: ["cpu", "memory"], maxima: maxima, &context)
         }
+    }
+}
+
+extension ResourcesLimits {
+    private func checkDocker(_ container: DockerContainerView, _ context: inout CheckContext) {
+        guard (container.hostConfigInt("Memory") ?? 0) <= 0 else { return }
+        context.report(
+            "container \(container.label) has no memory limit (HostConfig.Memory is 0)", control: CISDocker.memoryLimit,
+            path: "HostConfig.Memory", at: container.hostConfig("Memory") ?? container.hostConfig)
     }
 }
 
