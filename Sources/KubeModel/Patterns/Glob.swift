@@ -9,7 +9,9 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     private let shape: Shape
 
     private enum Shape: Hashable {
-        case any, exact, prefix, general
+        /// `*`, `**`: everything. `exact`: no wildcard. `prefix`: `literal*`. `infix`: `*literal*`, a substring
+        /// search without backtracking (user-agent lists are made of these). `general`: anything else.
+        case any, exact, prefix, infix, general
     }
 
     public init(_ pattern: String) {
@@ -23,6 +25,10 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
             shape = .exact
         } else if stars == 1 && !questions && bytes.last == UInt8(ascii: "*") {
             shape = .prefix
+        } else if stars == 2 && !questions && bytes.count > 2 && bytes.first == UInt8(ascii: "*")
+            && bytes.last == UInt8(ascii: "*")
+        {
+            shape = .infix
         } else {
             shape = .general
         }
@@ -39,12 +45,33 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         case .any: return true
         case .exact: return text == pattern
         case .prefix: return text.utf8.starts(with: bytes.dropLast())
+        case .infix:
+            var text = text
+            return text.withUTF8 { t in
+                bytes.withUnsafeBufferPointer { p in Self.contains(t, UnsafeBufferPointer(rebasing: p.dropFirst().dropLast())) }
+            }
         case .general:
             var text = text
             return text.withUTF8 { t in
                 bytes.withUnsafeBufferPointer { p in Self.match(p, t) }
             }
         }
+    }
+
+    /// Whether `needle` (not empty) occurs in `haystack`: a scan for its first byte, then a compare.
+    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first {
+                var j = 1
+                while j < needle.count, haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// Iterative matching with one backtrack point (the last `*`): linear in practice, never exponential.
