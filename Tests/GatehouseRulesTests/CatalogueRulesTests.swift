@@ -201,6 +201,12 @@ struct CatalogueRulesTests {
             #expect(!Glob("*kube-hunter*").matches(text), "\(text)")
         }
         #expect(Glob("**").matches("anything"))
+        // Ignoring case: ASCII letters only, in every shape.
+        #expect(Glob("*kube-hunter*", ignoringCase: true).matches("x KUBE-Hunter/1"))
+        #expect(Glob("botb*", ignoringCase: true).matches("BOTB/0.1") && !Glob("botb*", ignoringCase: true).matches("bot"))
+        #expect(Glob("Kubectl", ignoringCase: true).matches("kubectl") && !Glob("kubectl", ignoringCase: true).matches("kubectl2"))
+        #expect(Glob("k*b?c", ignoringCase: true).matches("KUBEC") && !Glob("k*b?c", ignoringCase: true).matches("KUBE"))
+        #expect(!Glob("*kube-hunter*").matches("KUBE-HUNTER"))
         #expect(Glob("*a*").matches("a") && !Glob("*a*").matches("b"))
         #expect(Matching.keySegment("app") == ".app")
         #expect(Matching.keySegment("kubernetes.azure.com/mode") == #"["kubernetes.azure.com/mode"]"#)
