@@ -45,7 +45,7 @@ LARGE=$DATA/audit-${MB%.*}m.log
 PIN=()
 if command -v taskset >/dev/null; then PIN=(taskset -c 0); fi
 
-bytes() { stat -c %s "$1"; }
+bytes() { stat -L -c %s "$1"; }
 mbps() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1e6 / float(sys.argv[2]):.1f}')" "$1" "$2"; }
 
 # "WALL CPU RSS_KIB": medians of RUNS runs of the alerts command on "$1".

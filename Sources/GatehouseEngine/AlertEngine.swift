@@ -49,7 +49,7 @@ public struct AlertEngine: Sendable {
     public func evaluate(_ event: AuditEvent) -> (alerts: [Alert], unjudged: [Unjudged]) {
         var context = AlertContext(event: event, ruleID: "", severity: .info)
         for configured in rules {
-            context.run(configured.rule, ruleID: configured.id, severity: configured.severity)
+            context.run(configured.rule, on: event, ruleID: configured.id, severity: configured.severity)
         }
         var (alerts, unjudged) = context.take()
         if !exemptions.isEmpty { alerts.removeAll { isExempt($0) } }

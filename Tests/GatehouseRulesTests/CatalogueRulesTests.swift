@@ -193,6 +193,21 @@ struct CatalogueRulesTests {
         #expect(Glob("*@example.com").matches("alice@example.com"))
         #expect(Glob("a*b*c").matches("aXXbYYc"))
         #expect(!Glob("a*b*c").matches("aXXbYY"))
+        // `*literal*`: a substring anywhere, including at either end or as the whole text.
+        for text in ["kube-hunter", "x kube-hunter/1.0", "kube-hunterx", "xkube-hunter"] {
+            #expect(Glob("*kube-hunter*").matches(text), "\(text)")
+        }
+        for text in ["", "kube-hunte", "kube_hunter", "ube-hunter"] {
+            #expect(!Glob("*kube-hunter*").matches(text), "\(text)")
+        }
+        #expect(Glob("**").matches("anything"))
+        // Ignoring case: ASCII letters only, in every shape.
+        #expect(Glob("*kube-hunter*", ignoringCase: true).matches("x KUBE-Hunter/1"))
+        #expect(Glob("botb*", ignoringCase: true).matches("BOTB/0.1") && !Glob("botb*", ignoringCase: true).matches("bot"))
+        #expect(Glob("Kubectl", ignoringCase: true).matches("kubectl") && !Glob("kubectl", ignoringCase: true).matches("kubectl2"))
+        #expect(Glob("k*b?c", ignoringCase: true).matches("KUBEC") && !Glob("k*b?c", ignoringCase: true).matches("KUBE"))
+        #expect(!Glob("*kube-hunter*").matches("KUBE-HUNTER"))
+        #expect(Glob("*a*").matches("a") && !Glob("*a*").matches("b"))
         #expect(Matching.keySegment("app") == ".app")
         #expect(Matching.keySegment("kubernetes.azure.com/mode") == #"["kubernetes.azure.com/mode"]"#)
     }
@@ -228,6 +243,15 @@ struct CatalogueRulesTests {
     // MARK: secrets
 
     @Test func secretHeuristics() throws {
+        // The default name pattern's fast path agrees with the regex on every spelling an attacker might try.
+        let pattern = try! RulePattern(SecretHeuristics.defaultNamePattern)
+        for name in [
+            "password", "DB_PASSWORD", "passwd", "Secret", "x-token-y", "credentials", "apikey", "api_key", "API-KEY",
+            "api.key", "api__key", "api--key", "ap_ikey", "privatekey", "PRIVATE_KEY", "private..key", "accesskey",
+            "ACCESS-KEY", "access_ke", "keyaccess", "pass_word", "tok en", "apiapikey", "api_api-key", "user", "",
+        ] {
+            #expect(pattern.words?.found(in: name) == ((try? pattern.regex.firstMatch(in: name)) != nil), "\(name)")
+        }
         #expect(SecretHeuristics.detect("key: AKIAABCDEFGHIJKLMNOP") == "an AWS access key")
         #expect(SecretHeuristics.detect("redis://:pw@host") == nil)  // no user part: not matched
         #expect(SecretHeuristics.detect("https://user:pa55@host/x") == "a password in a URL")

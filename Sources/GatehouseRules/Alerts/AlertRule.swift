@@ -168,8 +168,10 @@ public struct AlertContext {
         self.severity = severity
     }
 
-    /// Checks the context's event with `rule`, reporting as `ruleID` with `severity`.
-    public mutating func run(_ rule: some AlertRule, ruleID: String, severity: Severity) {
+    /// Checks the context's event (`event`, the one the context was made for) with `rule`, reporting as
+    /// `ruleID` with `severity`. The caller passes the event in: reading `self.event` for a call that also
+    /// takes `self` inout would copy the whole event (two dozen reference counts) for every rule.
+    public mutating func run(_ rule: some AlertRule, on event: AuditEvent, ruleID: String, severity: Severity) {
         self.ruleID = ruleID
         self.severity = severity
         rule.check(event, &self)

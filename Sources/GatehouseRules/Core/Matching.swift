@@ -69,17 +69,92 @@ struct AllowedRequesters: Sendable {
 public struct RulePattern: @unchecked Sendable {
     public let source: String
     let regex: Regex<AnyRegexOutput>
+    /// The same pattern without the regex engine, when it is a case-insensitive list of words (the credential
+    /// name patterns): the regex costs more than everything else an alert rule does with an audit event.
+    let words: WordAlternation?
 
     public init(_ source: String) throws {
         self.source = source
         self.regex = try Regex(source)
+        self.words = WordAlternation(source)
     }
 
     /// The whole of `text` matches (the pattern is anchored at both ends).
     public func wholeMatches(_ text: String) -> Bool { (try? regex.wholeMatch(in: text)) != nil }
 
     /// Some part of `text` matches (an unanchored search).
-    public func found(in text: String) -> Bool { (try? regex.firstMatch(in: text)) != nil }
+    public func found(in text: String) -> Bool {
+        if let words, let found = words.found(in: text) { return found }
+        return (try? regex.firstMatch(in: text)) != nil
+    }
+}
+
+/// A regex of the form `(?i)(word|word|stem[_.-]?word|...)` (lower-case ASCII letters), searched without the
+/// regex engine: the same answer for ASCII text; other text is left to the regex.
+struct WordAlternation: Sendable {
+    /// Each alternative: its letters before the optional separator, and after it (empty when it has none).
+    let alternatives: [(head: [UInt8], tail: [UInt8])]
+
+    init?(_ source: String) {
+        guard source.hasPrefix("(?i)("), source.hasSuffix(")") else { return nil }
+        let body = source.dropFirst(5).dropLast()
+        var alternatives: [(head: [UInt8], tail: [UInt8])] = []
+        for alternative in body.split(separator: "|", omittingEmptySubsequences: false) {
+            let parts = alternative.components(separatedBy: "[_.-]?")
+            guard (1...2).contains(parts.count),
+                parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } })
+            else { return nil }
+            alternatives.append((Array(parts[0].utf8), parts.count == 2 ? Array(parts[1].utf8) : []))
+        }
+        guard !alternatives.isEmpty else { return nil }
+        self.alternatives = alternatives
+    }
+
+    /// Whether an alternative occurs in `text`, ignoring ASCII case; `nil` when `text` is not ASCII.
+    func found(in text: String) -> Bool? {
+        var bytes = Array(text.utf8)
+        for i in bytes.indices {
+            guard bytes[i] < 0x80 else { return nil }
+            if bytes[i] >= UInt8(ascii: "A") && bytes[i] <= UInt8(ascii: "Z") { bytes[i] |= 0x20 }
+        }
+        let separators: [UInt8] = [UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-")]
+        for (head, tail) in alternatives {
+            var start = 0
+            while let at = Self.index(of: head, in: bytes, from: start) {
+                let next = at + head.count
+                if tail.isEmpty || bytes[next...].starts(with: tail) { return true }
+                if next < bytes.count, separators.contains(bytes[next]), bytes[(next + 1)...].starts(with: tail) {
+                    return true
+                }
+                start = at + 1
+            }
+        }
+        return false
+    }
+
+    private static func index(of needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard haystack.count - start >= needle.count else { return nil }
+        var i = start
+        while i <= haystack.count - needle.count {
+            if haystack[i] == needle[0], haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+}
+
+extension Substring {
+    /// The parts between occurrences of `separator` (the whole when there is none).
+    fileprivate func components(separatedBy separator: String) -> [Substring] {
+        var parts: [Substring] = []
+        var rest = self
+        while let range = rest.firstRange(of: separator) {
+            parts.append(rest[..<range.lowerBound])
+            rest = rest[range.upperBound...]
+        }
+        parts.append(rest)
+        return parts
+    }
 }
 
 extension RuleParameters {

@@ -52,8 +52,29 @@ enum SecretHeuristics {
 
     /// The first well-known credential format found in `text`, by name.
     static func detect(_ text: String) -> String? {
-        for d in detectors where text.contains(d.literal) && d.pattern.found(in: text) { return d.name }
+        for d in detectors where contains(text, d.literal) && d.pattern.found(in: text) { return d.name }
         return nil
+    }
+}
+
+/// Whether `literal` occurs in `text`, byte by byte: `String.contains` goes through the regex engine's string
+/// search, many times slower, and the detectors ask it of every value.
+private func contains(_ text: String, _ literal: String) -> Bool {
+    let needle = Array(literal.utf8)
+    guard let first = needle.first else { return true }
+    var text = text
+    return text.withUTF8 { hay in
+        guard hay.count >= needle.count else { return false }
+        var i = 0
+        while i <= hay.count - needle.count {
+            if hay[i] == first {
+                var j = 1
+                while j < needle.count, hay[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }
 

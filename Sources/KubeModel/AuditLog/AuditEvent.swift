@@ -98,23 +98,35 @@ public struct AuditEvent: Sendable {
     /// Reads the fields of an Event object, whatever its `kind` says.
     init(fields value: Value, origin: Origin) {
         self.origin = origin
-        apiVersion = value["apiVersion"]?.string ?? ""
-        level = value["level"]?.string ?? ""
-        auditID = value["auditID"]?.string ?? ""
-        stage = value["stage"]?.string ?? ""
-        requestURI = value["requestURI"]?.string ?? ""
-        verb = value["verb"]?.string ?? ""
-        user = Self.user(value["user"]) ?? User(username: "")
-        impersonatedUser = Self.user(value["impersonatedUser"])
-        sourceIPs = Self.strings(value["sourceIPs"])
-        userAgent = value["userAgent"]?.string ?? ""
-        target = Self.target(value["objectRef"])
-        responseCode = value["responseStatus"]?["code"]?.int
-        requestObject = Self.body(value["requestObject"])
-        responseObject = Self.body(value["responseObject"])
-        annotations = Self.stringMap(value["annotations"])
-        requestReceivedTimestamp = value["requestReceivedTimestamp"]?.string ?? ""
-        stageTimestamp = value["stageTimestamp"]?.string ?? value["timestamp"]?.string ?? requestReceivedTimestamp
+        // One pass over the event's keys (a lookup per field would scan them once per field): every event of
+        // every log goes through here. A key written twice ends with its last value, as a lookup gives it.
+        var stageTime: String?
+        var oldTime: String?
+        for (key, field) in value.pairs {
+            guard let name = key.string else { continue }
+            switch name {
+            case "apiVersion": apiVersion = field.string ?? ""
+            case "level": level = field.string ?? ""
+            case "auditID": auditID = field.string ?? ""
+            case "stage": stage = field.string ?? ""
+            case "requestURI": requestURI = field.string ?? ""
+            case "verb": verb = field.string ?? ""
+            case "user": user = Self.user(field) ?? User(username: "")
+            case "impersonatedUser": impersonatedUser = Self.user(field)
+            case "sourceIPs": sourceIPs = Self.strings(field)
+            case "userAgent": userAgent = field.string ?? ""
+            case "objectRef": target = Self.target(field)
+            case "responseStatus": responseCode = field["code"]?.int
+            case "requestObject": requestObject = Self.body(field)
+            case "responseObject": responseObject = Self.body(field)
+            case "annotations": annotations = Self.stringMap(field)
+            case "requestReceivedTimestamp": requestReceivedTimestamp = field.string ?? ""
+            case "stageTimestamp": stageTime = field.string
+            case "timestamp": oldTime = field.string
+            default: continue
+            }
+        }
+        stageTimestamp = stageTime ?? oldTime ?? requestReceivedTimestamp
     }
 
     /// Reads a row of the Log Analytics `AKSAudit` (or `AKSAuditAdmin`) table exported as JSON. Its dynamic
