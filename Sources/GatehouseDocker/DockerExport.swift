@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import KubeModel
 
 extension DockerSnapshot {
@@ -17,7 +20,10 @@ extension DockerSnapshot {
         var info: Value?
         var version: Value?
         var networks: [Value] = []
-        let names = folder.list(directory).filter { $0.hasSuffix(".json") }
+        // HostRoot reads host paths, which are absolute: a relative folder is read from the working directory,
+        // and reports name its files as the user wrote them.
+        let absolute = directory.hasPrefix("/") ? directory : Self.workingDirectory + "/" + directory
+        let names = folder.list(absolute).filter { $0.hasSuffix(".json") }
         if names.isEmpty {
             snapshot.errors.append(
                 LoadError(
@@ -26,7 +32,7 @@ extension DockerSnapshot {
         }
         for name in names {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            guard let text = folder.read(path) else {
+            guard let text = folder.read(absolute + "/" + name) else {
                 snapshot.errors.append(LoadError(file: path, position: .unknown, message: "cannot be read"))
                 continue
             }
@@ -71,6 +77,12 @@ extension DockerSnapshot {
             root: root.map(HostRoot.init), socketPath: nil)
         snapshot.addHost(&document, source: directory)
         return snapshot
+    }
+
+    private static var workingDirectory: String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The networks as one array value (the host document embeds it).

@@ -39,13 +39,18 @@ struct DockerHostDocument {
         json.key("Networks")
         if let networks { json.value(networks) } else { json.beginArray(); json.endArray() }
         json.field("HostFiles", root != nil)
-        if let root { renderHost(root, into: &json) }
+        var sockets = socketPath.map { [$0] } ?? []
+        if let root {
+            for socket in renderHost(root, into: &json) where !sockets.contains(socket) { sockets.append(socket) }
+        }
+        json.field("Sockets", sockets)
         json.endObject()
         json.newline()
         return String(decoding: json.bytes, as: UTF8.self)
     }
 
-    private mutating func renderHost(_ root: HostRoot, into json: inout JSONEmitter) {
+    /// Writes what the host's files tell; returns the unix sockets dockerd listens on (its `hosts`).
+    private mutating func renderHost(_ root: HostRoot, into json: inout JSONEmitter) -> [String] {
         var settings = DaemonSettings()
         let dockerd = DockerdProcess.find(root: root, socketPath: socketPath)
         if let found = dockerd {
@@ -99,6 +104,7 @@ struct DockerHostDocument {
             json.field(path, root.status(path) != nil)
         }
         json.endObject()
+        return settings.strings("hosts").filter { $0.hasPrefix("unix://") }.map { String($0.dropFirst("unix://".count)) }
     }
 
     /// The dockerd program the host runs (its `argv[0]` when absolute), else the first of the usual places

@@ -23,7 +23,6 @@ public enum CISDocker {
     public static let auditContainerdShimV1 = CISDockerControl("1.1.16", "Ensure auditing is configured for Docker files and directories - /usr/bin/containerd-shim-runc-v1", level: 2)
     public static let auditContainerdShimV2 = CISDockerControl("1.1.17", "Ensure auditing is configured for Docker files and directories - /usr/bin/containerd-shim-runc-v2", level: 2)
     public static let auditRunc = CISDockerControl("1.1.18", "Ensure auditing is configured for Docker files and directories - /usr/bin/runc", level: 2)
-    public static let versionUpToDate = CISDockerControl("1.2.2", "Ensure that the version of Docker is up to date", level: 1)
 
     // 2 Docker daemon configuration
     public static let rootless = CISDockerControl("2.1", "Run the Docker daemon as a non-root user, if possible", level: 1)
@@ -33,7 +32,6 @@ public enum CISDocker {
     public static let insecureRegistries = CISDockerControl("2.5", "Ensure insecure registries are not used", level: 1)
     public static let aufs = CISDockerControl("2.6", "Ensure aufs storage driver is not used", level: 1)
     public static let tlsAuthentication = CISDockerControl("2.7", "Ensure TLS authentication for Docker daemon is configured", level: 1)
-    public static let defaultUlimit = CISDockerControl("2.8", "Ensure the default ulimit is configured appropriately", level: 1)
     public static let userNamespaces = CISDockerControl("2.9", "Enable user namespace support", level: 2)
     public static let defaultCgroup = CISDockerControl("2.10", "Ensure the default cgroup usage has been confirmed", level: 2)
     public static let baseDeviceSize = CISDockerControl("2.11", "Ensure base device size is not changed until needed", level: 2)
@@ -42,7 +40,6 @@ public enum CISDocker {
     public static let daemonNoNewPrivileges = CISDockerControl("2.14", "Ensure containers are restricted from acquiring new privileges", level: 1)
     public static let liveRestore = CISDockerControl("2.15", "Ensure live restore is enabled", level: 1)
     public static let userlandProxy = CISDockerControl("2.16", "Ensure Userland Proxy is Disabled", level: 1)
-    public static let daemonSeccomp = CISDockerControl("2.17", "Ensure that a daemon-wide custom seccomp profile is applied if appropriate", level: 2)
     public static let experimental = CISDockerControl("2.18", "Ensure that experimental features are not implemented in production", level: 1)
 
     // 3 Docker daemon configuration files
@@ -73,7 +70,6 @@ public enum CISDocker {
 
     // 4 Container images and build file
     public static let containerUser = CISDockerControl("4.1", "Ensure that a user for the container has been created", level: 1)
-    public static let contentTrust = CISDockerControl("4.5", "Ensure Content trust for Docker is Enabled", level: 2)
     public static let healthcheckInstruction = CISDockerControl("4.6", "Ensure that HEALTHCHECK instructions have been added to container images", level: 1)
 
     // 5 Container runtime

@@ -208,6 +208,18 @@ public struct PodHostpathSensitive: Rule {
                         "Mounts[0].Source", "Mounts[1].Source", "Mounts[2].Source", "Mounts[3].Source",
                         "Mounts[4].Source", "Mounts[5].Source", "Mounts[6].Source",
                     ]),
+                // The daemon's own socket under another name, or its folder: found from the sockets it serves.
+                Example(
+                    """
+                    Id: 7a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b
+                    Name: /ci-runner
+                    Mounts:
+                    - {Type: bind, Source: /srv/engine/api, Destination: /var/run/docker.sock, RW: true}
+                    - {Type: bind, Source: /srv/engine/, Destination: /engine, RW: false}
+                    - {Type: bind, Source: /srv/www, Destination: /www, RW: false}
+                    """, docker: .dockerContainer,
+                    host: "{Name: host-1, Sockets: [/srv/engine/api]}",
+                    paths: ["Mounts[0].Source", "Mounts[1].Source"]),
             ])
     )
 
@@ -257,6 +269,7 @@ public struct PodHostpathSensitive: Rule {
     }
 
     private func checkDocker(_ container: DockerContainerView, _ context: inout CheckContext) {
+        let daemonSockets = (context.dockerHost?.daemonSockets ?? []).map(Self.components)
         for mount in container.mounts where mount.type == "bind" || mount.type.isEmpty {
             let path = Self.components(mount.source)
             let how = "\(mount.writable ? "read-write" : "read-only") at \(mount.destination)"
@@ -266,6 +279,12 @@ public struct PodHostpathSensitive: Rule {
                 context.report(
                     "container \(container.label) mounts the host directory \(mount.source) \(how)",
                     control: CISDocker.sensitiveMounts, path: field, at: source)
+            } else if let socket = daemonSockets.first(where: { $0.starts(with: path) }) {
+                // The daemon's own socket (or its folder), whatever its name.
+                let what = socket == path ? "the Docker daemon's socket" : "a folder holding the Docker daemon's socket"
+                context.report(
+                    "container \(container.label) mounts \(what) \(mount.source) \(how)",
+                    control: CISDocker.dockerSocketMount, path: field, at: source)
             } else if let socket = Self.runtimeSocket(in: path) {
                 let what = socket == path ? "the container runtime socket" : "a folder holding the runtime socket"
                 context.report(

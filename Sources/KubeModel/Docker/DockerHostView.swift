@@ -13,6 +13,7 @@
 ///             came from ("/etc/docker/daemon.json line 3", "dockerd flag --icc=false"); a key that neither sets is
 ///             absent (Docker's default applies)
 /// HostFiles   whether host files were read (false for an API-only or export-only audit)
+/// Sockets     the unix sockets the daemon serves: the one audited, and dockerd's `-H unix://` hosts
 /// Files       [{Path, Role, Exists, Type, Uid, Gid, Owner, Group, Mode}]: the files and folders CIS section 3 names
 /// Audit       {Read, Source, Paths[], Trees[]}: the paths the host's audit rules watch, and those watched with
 ///             their whole subtree (`-w`, `-F dir=`); null when no audit rules file could be read
@@ -38,6 +39,10 @@ public struct DockerHostView: Sendable {
     public var version: Value? { nonNull(root["Version"]) }
     /// Whether host files (daemon.json, dockerd's command line, CIS section 1 and 3 files) were read.
     public var hostFilesRead: Bool { root["HostFiles"]?.isTrue ?? false }
+
+    /// The paths of the unix sockets the daemon serves, whatever they are named: a container that mounts one
+    /// holds the daemon (CIS 5.32) even when it is not called docker.sock.
+    public var daemonSockets: [String] { root["Sockets"]?.items.compactMap(\.string) ?? [] }
 
     /// A daemon setting by its daemon.json key, with where it came from; `nil` when neither daemon.json nor
     /// dockerd's command line sets it.
