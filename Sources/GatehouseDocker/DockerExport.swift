@@ -32,13 +32,9 @@ extension DockerSnapshot {
         }
         for name in names {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            guard let text = folder.read(absolute + "/" + name) else {
-                snapshot.errors.append(LoadError(file: path, position: .unknown, message: "cannot be read"))
-                continue
-            }
             snapshot.inputs.append(path)
             let tree: Tree
-            switch JSONLoader.parse(text) {
+            switch JSONLoader.parse(contentsOf: absolute + "/" + name) {
             case .success(let parsed): tree = parsed
             case .failure(let problem):
                 snapshot.errors.append(LoadError(file: path, position: problem.position, message: problem.message))

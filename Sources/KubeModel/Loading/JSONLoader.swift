@@ -481,3 +481,14 @@ extension String {
         hasPrefix("'") && hasSuffix("'") && count >= 2 ? String(dropFirst().dropLast()) : self
     }
 }
+
+extension JSONLoader {
+    /// Parses the JSON file at `path`, mapped rather than copied (exports can be tens of megabytes). A file that
+    /// cannot be read is a problem at an unknown position saying why (`cannot open: No such file or directory`).
+    public static func parse(contentsOf path: String, limits: LoadLimits = .default) -> Result<Tree, LoadProblem> {
+        var parsed: Result<Tree, LoadProblem> = .failure(LoadProblem(position: .unknown, message: "not read"))
+        let read = FileBytes.withContents(of: path) { bytes, _ in parsed = parse(bytes, limits: limits) }
+        if case .failure(let failure) = read { return .failure(LoadProblem(position: .unknown, message: failure.message)) }
+        return parsed
+    }
+}
