@@ -126,7 +126,7 @@ public struct Alert: Sendable {
         var slim = self
         slim.event.requestObject = nil
         slim.event.responseObject = nil
-        slim.event.annotations = [:]
+        slim.event.annotationValues = nil
         slim.event.requestURI = ""
         return slim
     }

@@ -69,8 +69,11 @@ public struct AuditEvent: Sendable {
     public var responseCode: Int?
     public var requestObject: Value?
     public var responseObject: Value?
+    /// The event's `annotations` mapping as read, `nil` when it has none. Most rules never look at it, so it
+    /// is turned into a dictionary only when ``annotations`` is asked for.
+    public var annotationValues: Value?
     /// `annotations` (the authorizer's `authorization.k8s.io/decision` and `reason`, admission annotations).
-    public var annotations: [String: String] = [:]
+    public var annotations: [String: String] { Self.stringMap(annotationValues) }
     public var requestReceivedTimestamp = ""
     /// When the event's stage was reached (`stageTimestamp`; `timestamp` in old v1beta1 events).
     public var stageTimestamp = ""
@@ -119,7 +122,7 @@ public struct AuditEvent: Sendable {
             case "responseStatus": responseCode = field["code"]?.int
             case "requestObject": requestObject = Self.body(field)
             case "responseObject": responseObject = Self.body(field)
-            case "annotations": annotations = Self.stringMap(field)
+            case "annotations": annotationValues = field
             case "requestReceivedTimestamp": requestReceivedTimestamp = field.string ?? ""
             case "stageTimestamp": stageTime = field.string
             case "timestamp": oldTime = field.string
@@ -155,7 +158,7 @@ public struct AuditEvent: Sendable {
         responseCode = Self.dynamic(value("ResponseStatus"))?["code"]?.int
         requestObject = Self.body(Self.dynamic(value("RequestObject")))
         responseObject = Self.body(Self.dynamic(value("ResponseObject")))
-        annotations = Self.stringMap(Self.dynamic(value("Annotations")))
+        annotationValues = Self.dynamic(value("Annotations"))
         requestReceivedTimestamp = value("RequestReceivedTime")?.string ?? ""
         stageTimestamp = value("StageReceivedTime")?.string ?? value("TimeGenerated")?.string ?? requestReceivedTimestamp
     }
