@@ -49,6 +49,11 @@ struct DaemonSettings {
 
     /// Reads dockerd's arguments (`argv`, without the program name), `pid` naming the process in sources.
     mutating func readFlags(_ arguments: [String], pid: Int) {
+        readFlags(arguments, origin: "pid \(pid)")
+    }
+
+    /// Reads dockerd's arguments as `origin` gives them (`pid 123`, `docker.service ExecStart`): sources name it.
+    mutating func readFlags(_ arguments: [String], origin: String) {
         var lists: [String: [String]] = [:]
         var listSources: [String: String] = [:]
         var i = 0
@@ -70,7 +75,7 @@ struct DaemonSettings {
             switch kind {
             case .bool:
                 let value = inline.map { ["true", "1", "t", "T", "TRUE", "True"].contains($0) } ?? true
-                settings[key] = .flagBool(value, source: "dockerd flag \(argument) (pid \(pid))")
+                settings[key] = .flagBool(value, source: "dockerd flag \(argument) (\(origin))")
             case .string, .list:
                 var value = inline
                 if value == nil, i < arguments.count {
@@ -80,7 +85,7 @@ struct DaemonSettings {
                 guard let value else { continue }
                 let shown = inline == nil ? "\(name) \(value)" : argument
                 if kind == .string {
-                    settings[key] = .flagString(value, source: "dockerd flag \(shown) (pid \(pid))")
+                    settings[key] = .flagString(value, source: "dockerd flag \(shown) (\(origin))")
                 } else {
                     lists[key, default: []].append(value)
                     listSources[key] = listSources[key].map { $0 + ", " + shown } ?? "dockerd flag " + shown
@@ -88,7 +93,7 @@ struct DaemonSettings {
             }
         }
         for (key, values) in lists {
-            settings[key] = .flagList(values, source: "\(listSources[key]!) (pid \(pid))")
+            settings[key] = .flagList(values, source: "\(listSources[key]!) (\(origin))")
         }
     }
 

@@ -56,10 +56,15 @@ struct DockerHostDocument {
         if let found = dockerd {
             settings.readFlags(found.process.arguments, pid: found.process.pid)
             if let note = found.note { notes.append(note) }
+        } else if let service = DockerdServiceFlags(root: root) {
+            settings.readFlags(service.arguments, origin: service.origin)
+            notes.append(
+                "no dockerd process found in \(root.local("/proc")): dockerd's flags were read from its unit "
+                    + "(\(service.origin)), which is what it runs with at its next start")
         } else {
             notes.append(
-                "no dockerd process found in \(root.local("/proc")): settings come from daemon.json alone "
-                    + "(run the auditor in the host's PID namespace to read dockerd's flags)")
+                "no dockerd process found in \(root.local("/proc")) and no docker.service starts one: settings come "
+                    + "from daemon.json alone (run the auditor in the host's PID namespace to read dockerd's flags)")
         }
         let configPath = settings.string("config-file") ?? "/etc/docker/daemon.json"
         if let text = root.read(configPath) { settings.readConfigFile(text, path: configPath) }
