@@ -185,6 +185,7 @@ struct JSONFindingsRenderer: Sendable {
                 if r.container == none { out.append(contentsOf: null) } else { out.append(contentsOf: literal(r.container)) }
                 out.append(contentsOf: imageKey)
                 if r.image == none { out.append(contentsOf: null) } else { out.append(contentsOf: literal(r.image)) }
+                if r.chain != 0 { ChainJSON.append(list.chains[Int(r.chain)], to: &out) }
                 out.append(UInt8(ascii: "}"))
             }
         }
@@ -282,4 +283,33 @@ private final class ChunkSlot: @unchecked Sendable {
     var bytes: [UInt8] = []
     let free = Semaphore(value: 1)
     let filled = Semaphore(value: 0)
+}
+
+/// A cross-object finding's `chain` member in the JSON report: the objects that prove it, in order, each with
+/// what it contributes. Findings without a chain have no such member. Written through ``JSONEmitter`` (chains
+/// are rare: cross-object findings only), in the layout the emitter gives it inside a finding: on a line of its
+/// own, the links inline.
+enum ChainJSON {
+    static func append(_ chain: [ChainLink], to out: inout [UInt8]) {
+        var json = JSONEmitter(style: .spaced)
+        write(chain, to: &json)
+        out.append(contentsOf: Array(",\n     \"chain\": ".utf8))
+        out.append(contentsOf: json.bytes)
+    }
+
+    /// The chain as an array value (the caller has written its key).
+    static func write(_ chain: [ChainLink], to json: inout JSONEmitter) {
+        json.beginArray()
+        for link in chain {
+            json.beginObject()
+            json.field("apiVersion", link.object.apiVersion)
+            json.field("kind", link.object.kind)
+            json.field("namespace", link.object.namespace)
+            json.field("name", link.object.name)
+            json.field("file", link.object.source.file)
+            json.field("detail", link.detail)
+            json.endObject()
+        }
+        json.endArray()
+    }
 }

@@ -125,6 +125,11 @@ public struct JSONReportWriter: ReportWriter {
             json.endObject()
             json.field("container", f.container)
             json.field("image", f.image)
+            if !f.chain.isEmpty {
+                json.lineBreak(indent: 5)
+                json.key("chain")
+                ChainJSON.write(f.chain, to: &json)
+            }
             json.lineBreak(indent: 5)
             json.key("exemption")
             writeExemption(item.exemption, to: &json)

@@ -101,6 +101,7 @@ public struct SARIFReportWriter: ReportWriter {
         json.endArray()
         json.endObject()
         json.endArray()
+        if !f.chain.isEmpty { writeRelatedLocations(f.chain, to: &json) }
         if let exemption {
             json.lineBreak(indent: 9)
             json.key("suppressions")
@@ -226,6 +227,32 @@ public struct SARIFReportWriter: ReportWriter {
     }
 
     /// The `"physicalLocation"` member: the file as a URI, and the region when the position is known.
+    /// A cross-object finding's chain as SARIF `relatedLocations`, in order (ids from 1): each object that proves
+    /// the finding, with what it contributes as the message.
+    private func writeRelatedLocations(_ chain: [ChainLink], to json: inout JSONEmitter) {
+        json.lineBreak(indent: 9)
+        json.key("relatedLocations")
+        json.beginArray()
+        for (i, link) in chain.enumerated() {
+            json.beginObject()
+            json.field("id", i + 1)
+            writePhysicalLocation(file: link.object.source.file, position: .unknown, to: &json)
+            json.key("logicalLocations")
+            json.beginArray()
+            json.beginObject()
+            json.field("fullyQualifiedName", link.object.displayName)
+            json.field("kind", "object")
+            json.endObject()
+            json.endArray()
+            json.key("message")
+            json.beginObject()
+            json.field("text", link.description)
+            json.endObject()
+            json.endObject()
+        }
+        json.endArray()
+    }
+
     private func writePhysicalLocation(file: String, position: SourcePosition, to json: inout JSONEmitter) {
         json.key("physicalLocation")
         json.beginObject()

@@ -4,7 +4,8 @@ import KubeModel
 
 /// The human report, arranged for triage (``TriageLayout``): findings by severity (highest first), then rule,
 /// namespace and object, each rule's remediation once at the head of its group; a field several rules report
-/// is listed once, under the first of them, naming the others. Then input errors, notes, exemption annotations
+/// is listed once, under the first of them, naming the others; a cross-object finding shows its chain of
+/// objects on a `via` line. Then input errors, notes, exemption annotations
 /// that were ignored, the exempted findings (with `--show-exempted`) and a summary that counts them.
 ///
 /// Lines stay within 100 columns (a terminal's width) except a field path or a word longer than that. Colour
@@ -87,6 +88,11 @@ public struct TextReportWriter: ReportWriter {
             let position = finding.position == .unknown ? "" : "\(finding.position.line):\(finding.position.column)  "
             out.write("    " + position + style(finding.path, .cyan) + "\n")
             out.write(wrapped(words(finding.message), indent: 6, hanging: 8))
+            if !finding.chain.isEmpty {
+                // A cross-object finding: the objects that prove it, from the entry point to what it grants.
+                let chain = "via " + finding.chain.map(\.description).joined(separator: " → ")
+                out.write(wrapped(words(chain), indent: 6, hanging: 10))
+            }
             if !entry.folded.isEmpty {
                 let others = entry.folded.map { i in
                     let severity = findings.severity(at: i)

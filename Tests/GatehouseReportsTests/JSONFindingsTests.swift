@@ -99,6 +99,22 @@ struct JSONFindingsTests {
             json.endObject()
             json.field("container", f.container)
             json.field("image", f.image)
+            if !f.chain.isEmpty {
+                json.lineBreak(indent: 5)
+                json.key("chain")
+                json.beginArray()
+                for link in f.chain {
+                    json.beginObject()
+                    json.field("apiVersion", link.object.apiVersion)
+                    json.field("kind", link.object.kind)
+                    json.field("namespace", link.object.namespace)
+                    json.field("name", link.object.name)
+                    json.field("file", link.object.source.file)
+                    json.field("detail", link.detail)
+                    json.endObject()
+                }
+                json.endArray()
+            }
             json.endObject()
         }
         return String(decoding: json.bytes, as: UTF8.self)
