@@ -69,14 +69,7 @@ public struct AlertJSONWriter: AlertWriter {
         json.field("verb", e.verb)
         json.field("auditID", e.auditID)
         json.key("evidence")
-        json.beginArray()
-        for item in alert.evidence {
-            json.beginObject()
-            json.field("path", item.path)
-            json.field("value", item.value)
-            json.endObject()
-        }
-        json.endArray()
+        json.evidence(alert.evidence)
         json.field("remediation", AlertFields.description(alert.ruleID)?.remediation ?? "")
         json.field("source", e.origin.description)
         json.endObject()
@@ -176,5 +169,19 @@ public struct AlertSARIFWriter: AlertWriter {
         json.endObject()
         json.newline()
         out.write(&json)
+    }
+}
+
+extension JSONEmitter {
+    /// An alert's evidence as a JSON array of `{"path", "value"}`: the Kubernetes and Docker alert lines alike.
+    mutating func evidence(_ items: [Evidence]) {
+        beginArray()
+        for item in items {
+            beginObject()
+            field("path", item.path)
+            field("value", item.value)
+            endObject()
+        }
+        endArray()
     }
 }

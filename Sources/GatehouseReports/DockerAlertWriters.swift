@@ -88,14 +88,7 @@ public struct DockerAlertJSONWriter: DockerAlertWriter {
         json.endObject()
         json.field("action", alert.action)
         json.key("evidence")
-        json.beginArray()
-        for item in alert.evidence {
-            json.beginObject()
-            json.field("path", item.path)
-            json.field("value", item.value)
-            json.endObject()
-        }
-        json.endArray()
+        json.evidence(alert.evidence)
         json.field("remediation", alert.ruleDescription?.remediation ?? "")
         json.field("references", alert.defenderReferences)
         json.endObject()

@@ -24,13 +24,9 @@ public struct DockerContainerView: Sendable {
     public var image: String { root.at("Config", "Image")?.string ?? root["Image"]?.string ?? "" }
     /// The image id (`sha256:...`).
     public var imageID: String { root["Image"]?.string ?? "" }
-    public var running: Bool { root.at("State", "Running")?.isTrue ?? false }
 
     public var hostConfig: Value? { root["HostConfig"] }
     public func hostConfig(_ key: String) -> Value? { root.at("HostConfig", key) }
-
-    /// A string-valued `HostConfig` field, `""` when unset.
-    public func hostConfigString(_ key: String) -> String { hostConfig(key)?.string ?? "" }
 
     /// The entries of a `HostConfig` list of strings (`CapAdd`, `SecurityOpt`...), with their values.
     public func hostConfigList(_ key: String) -> [(text: String, value: Value, index: Int)] {

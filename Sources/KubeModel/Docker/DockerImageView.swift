@@ -22,11 +22,4 @@ public struct DockerImageView: Sendable {
         guard let tag = repoTags.first else { return shortID }
         return "\(tag) (\(shortID))"
     }
-    /// `Config.User`: empty means root.
-    public var user: String { root.at("Config", "User")?.string ?? "" }
-    /// `Config.Healthcheck`, `nil` when the image declares none.
-    public var healthcheck: Value? {
-        guard let check = root.at("Config", "Healthcheck"), !check.isNull else { return nil }
-        return check
-    }
 }

@@ -14,9 +14,9 @@ public struct DockerSshd: DockerOnlyRule {
             Docker container, running. Reads the process list the live reader adds to the container's document \
             (`Top`: {Titles, Processes}, from GET /containers/{id}/top?ps_args=-ef, which runs the host's ps on \
             the container's processes, so it works on images without ps). Fails for each process whose program \
-            is sshd: the first word of its command (the CMD or COMMAND column, else the last), without a \
-            directory and a trailing `:`, is `sshd` or starts with `sshd-` (OpenSSH 9.8's sshd-session and \
-            sshd-auth; `sshd: /usr/sbin/sshd -D [listener]` is how sshd renames itself). An argument naming sshd \
+            is an SSH server: the first word of a command column (CMD, COMMAND, COMM or ARGS, else the last \
+            column), without a directory and a trailing `:`, is `dropbear`, `sshd` or starts with `sshd-` \
+            (OpenSSH 9.8's sshd-session and sshd-auth; `sshd: /usr/sbin/sshd -D [listener]` is how sshd renames itself). An argument naming sshd \
             (`grep sshd`, `vi /etc/ssh/sshd_config`) does not count. Passes when there is no process list (an \
             export, a stopped container, a daemon that refused top): nothing to read. docker-bench runs \
             `docker exec <c> ps -el | grep -c sshd` inside the container, which needs ps in the image and counts \
@@ -70,26 +70,11 @@ public struct DockerSshd: DockerOnlyRule {
     public init(parameters: RuleParameters) {}
 
     public func checkDocker(_ object: KubeObject, _ context: inout CheckContext) {
-        guard let container = DockerContainerView(object), let top = container.root["Top"],
-            let processes = top["Processes"], processes.isSequence
-        else { return }
-        let titles = top["Titles"]?.items.compactMap(\.string) ?? []
-        let commandColumn = titles.firstIndex { $0 == "CMD" || $0 == "COMMAND" } ?? max(titles.count - 1, 0)
-        for (i, process) in processes.items.enumerated() {
-            let columns = process.items.compactMap(\.string)
-            let column = commandColumn < columns.count ? commandColumn : columns.count - 1
-            guard column >= 0, Self.isSSHServer(columns[column]) else { continue }
+        guard let container = DockerContainerView(object), let top = container.root["Top"] else { return }
+        for server in SSHServers.find(in: top) {
             context.report(
-                "container \(container.label) runs an SSH server (\(columns[column]))", control: CISDocker.sshd,
-                path: "Top.Processes[\(i)]", at: process)
+                "container \(container.label) runs an SSH server (\(server.command))", control: CISDocker.sshd,
+                path: "Top.Processes[\(server.index)]", at: server.value)
         }
-    }
-
-    /// Whether a `ps` command line runs sshd: its program name, not any word of its arguments.
-    static func isSSHServer(_ command: String) -> Bool {
-        guard var program = command.split(separator: " ", omittingEmptySubsequences: true).first else { return false }
-        if let slash = program.lastIndex(of: "/") { program = program[program.index(after: slash)...] }
-        if program.hasSuffix(":") { program = program.dropLast() }
-        return program == "sshd" || program.hasPrefix("sshd-")
     }
 }

@@ -13,9 +13,9 @@ public struct AlertDockerSsh: DockerAlertRule {
         profiles: [.cisDocker, .cisDockerL1],
         spec: """
             Alerts when the processes of a running container (`GET /containers/{id}/top`, read when the watcher \
-            connects and then every poll interval) include an SSH server: a process whose command name or first \
-            argument is `sshd` or `dropbear` (by base name, so `/usr/sbin/sshd -D` counts), or whose arguments \
-            start with `sshd:` (the title OpenSSH gives its sessions). The evidence names the process. Polling \
+            connects and then every poll interval) include an SSH server, read as the CIS 5.7 rule docker-sshd reads \
+            it: a command column whose program (by base name, so `/usr/sbin/sshd -D` counts) is `dropbear`, \
+            `sshd`, `sshd-session` and the like, or OpenSSH's own `sshd: ...` title. The evidence names the process. Polling \
             misses a server that lives shorter than the interval; the daemon's `top` events that polling causes \
             are the watcher's own and are not judged.
             """,
@@ -58,34 +58,16 @@ public struct AlertDockerSsh: DockerAlertRule {
         ]
     )
 
-    static let servers: Set<Substring> = ["sshd", "dropbear"]
-
     public init(parameters: RuleParameters) {}
 
     public func check(_ activity: DockerActivity, _ context: inout DockerAlertContext) {
         guard activity.type == "container", activity.action == DockerActivity.poll || activity.action == DockerActivity.inventory,
             let top = activity.top
         else { return }
-        let titles = top["Titles"]?.items.map { $0.string ?? "" } ?? []
-        let commands = titles.indices.filter { ["CMD", "COMMAND", "COMM", "ARGS"].contains(titles[$0]) }
-        let pid = titles.firstIndex(of: "PID")
-        let processes: [Value] = top["Processes"].map { Array($0.items) } ?? []
-        for (i, process) in processes.enumerated() {
-            let columns = process.items.map { $0.string ?? "" }
-            guard commands.contains(where: { $0 < columns.count && Self.isServer(columns[$0]) }) else { continue }
-            let shown = commands.last.flatMap { $0 < columns.count ? columns[$0] : nil } ?? ""
-            let pidText = pid.flatMap { $0 < columns.count ? " (pid \(columns[$0]))" : nil } ?? ""
-            context.report(
-                "an SSH server runs inside container \(activity.containerLabel) of image \(activity.image): \(shown)\(pidText)",
-                evidence: [Evidence("Top.Processes[\(i)]", columns.joined(separator: " "))])
-            return
-        }
-    }
-
-    /// Whether a command column names an SSH server.
-    static func isServer(_ command: String) -> Bool {
-        if command.hasPrefix("sshd:") { return true }
-        guard let first = command.split(separator: " ").first else { return false }
-        return servers.contains(first.split(separator: "/").last ?? first)
+        guard let server = SSHServers.find(in: top).first else { return }
+        let pidText = server.pid.map { " (pid \($0))" } ?? ""
+        context.report(
+            "an SSH server runs inside container \(activity.containerLabel) of image \(activity.image): \(server.command)\(pidText)",
+            evidence: [Evidence("Top.Processes[\(server.index)]", server.columns.joined(separator: " "))])
     }
 }
