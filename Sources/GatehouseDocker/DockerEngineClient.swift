@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import AsyncHTTPClient
 import KubeModel
 import NIOCore
@@ -36,7 +39,17 @@ public final class DockerEngineClient: Sendable {
     {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(5), read: readTimeout)
+        if let socket = endpoint.socketPath, access(socket, F_OK) != 0 {
+            throw DockerError(
+                "Docker host \(endpoint): there is no socket at \(socket) (is dockerd running there? name another "
+                    + "with --host or DOCKER_HOST)")
+        }
         if let tls = endpoint.tls {
+            for (option, file) in [("--tlscacert", tls.caCertificate), ("--tlscert", tls.certificate), ("--tlskey", tls.key)] {
+                guard let file, access(file, R_OK) != 0 else { continue }
+                throw DockerError(
+                    "Docker host \(endpoint): cannot read \(option) \(file): \(String(cString: strerror(errno)))")
+            }
             var config = TLSConfiguration.makeClientConfiguration()
             do {
                 if let ca = tls.caCertificate { config.trustRoots = .file(ca) }
@@ -133,6 +146,8 @@ public final class DockerEngineClient: Sendable {
 
     private static func describe(_ error: Error) -> String {
         if let error = error as? HTTPClientError { return "\(error)" }
+        // NIO's connect error names the system call; the errno's text is what a user can act on.
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
         return String(describing: error)
     }
 }

@@ -24,7 +24,10 @@ extension DockerSnapshot {
         // and reports name its files as the user wrote them.
         let absolute = directory.hasPrefix("/") ? directory : Self.workingDirectory + "/" + directory
         let names = folder.list(absolute).filter { $0.hasSuffix(".json") }
-        if names.isEmpty {
+        if HostRoot("/").status(absolute) == nil {
+            snapshot.errors.append(
+                LoadError(file: directory, position: .unknown, message: "no such folder (give the folder the exports were written to)"))
+        } else if names.isEmpty {
             snapshot.errors.append(
                 LoadError(
                     file: directory, position: .unknown,

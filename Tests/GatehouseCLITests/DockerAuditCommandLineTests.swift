@@ -44,6 +44,21 @@ struct DockerAuditCommandLineTests {
         #expect(run.stdout.contains("HostConfig.Privileged"), "the containers are still audited")
     }
 
+    /// What a user gets wrong first, said in words they can act on (exit 2).
+    @Test func mistakesAreNamed() throws {
+        let socket = try CLI.run(["docker", "audit", "--host", "unix:///nonexistent/docker.sock"])
+        #expect(socket.status == 2)
+        #expect(socket.stderr.contains("there is no socket at /nonexistent/docker.sock"), "\(socket.stderr)")
+        let tls = try CLI.run([
+            "docker", "audit", "--host", "tcp://127.0.0.1:2376", "--tlscacert", "/nonexistent/ca.pem", "--no-host-files",
+        ])
+        #expect(tls.status == 2)
+        #expect(tls.stderr.contains("cannot read --tlscacert /nonexistent/ca.pem: No such file or directory"), "\(tls.stderr)")
+        let folder = try CLI.run(["docker", "audit", "--from", "/nonexistent/exports", "--format", "json"])
+        #expect(folder.status == 2)
+        #expect(folder.stdout.contains("no such folder"))
+    }
+
     @Test func policyReportIsRefused() throws {
         let run = try CLI.run(["docker", "audit", "--from", Self.exports, "--format", "policyreport"])
         #expect(run.status == 2)
