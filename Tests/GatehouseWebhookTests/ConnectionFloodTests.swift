@@ -34,9 +34,11 @@ struct ConnectionFloodTests {
                     #expect(server.server.connections.openConnections <= 16 + 2)
                 }
                 #expect(flood.opened >= 300)
-                // The API server's webhook timeout is 10 s by default; a blocked listener would exceed it.
+                // The API server gives up on a webhook after 10 s by default; a listener the flood blocked would
+                // make admission wait for it. Half that bound leaves room for a loaded machine (CI runs every
+                // suite at once) while still failing on a blocked listener.
                 let slowest = latencies.max() ?? .zero
-                #expect(slowest < .seconds(2), "slowest admission during the flood: \(slowest)")
+                #expect(slowest < .seconds(5), "slowest admission during the flood: \(slowest)")
                 // Silent connections are closed by the handshake deadline.
                 let deadline = ContinuousClock.now + .seconds(3)
                 while server.server.connections.openConnections > 1, ContinuousClock.now < deadline {

@@ -10,7 +10,13 @@ import Testing
 struct HTTP2ShutdownTests {
     @Test("8 streams open on one HTTP/2 connection across SIGTERM are all answered")
     func streamsInFlightFinish() async throws {
-        try await TestServer.with(configure: { $0.shutdownDelay = .seconds(1); $0.readTimeout = .seconds(60) }) { server in
+        // Idle and read timeouts far beyond the test's pauses: a loaded machine must not turn them into the
+        // stream cancellations this test looks for.
+        try await TestServer.with(configure: {
+            $0.shutdownDelay = .seconds(1)
+            $0.readTimeout = .seconds(60)
+            $0.idleTimeout = .seconds(60)
+        }) { server in
             let client = try server.client()
             let probe = try server.client(http1Only: true)
             defer {

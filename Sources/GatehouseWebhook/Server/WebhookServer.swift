@@ -152,8 +152,10 @@ public struct WebhookServer: Sendable {
             scheme = "https"
             let (ledger, timeout, metrics) = (connections, configuration.handshakeTimeout, metrics)
             if configuration.http2 {
+                // A stream open at shutdown may take up to the read timeout to finish its body; closing the
+                // connection sooner would cut a review the server had started to read.
                 let http2 = HTTP2UpgradeChannel.Configuration(
-                    idleTimeout: configuration.idleTimeout, gracefulCloseTimeout: .seconds(5),
+                    idleTimeout: configuration.idleTimeout, gracefulCloseTimeout: configuration.readTimeout,
                     streamConfiguration: .init(idleTimeout: idle))
                 server = HTTPServerBuilder { responder in
                     GuardedChildChannel(
