@@ -1,5 +1,5 @@
 import Foundation
-@testable import GatehouseAudit
+@testable import KubeModel
 import TestSupport
 import Testing
 

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KubeModel
 
 /// One input of an audit: a file, or standard input.
 public enum AuditInput: Sendable, Hashable, CustomStringConvertible {
