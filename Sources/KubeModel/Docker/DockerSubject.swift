@@ -9,6 +9,9 @@ public enum SubjectKind: UInt8, Sendable, Hashable {
     case dockerContainer
     /// One image, as `GET /images/{id}/json` (`docker image inspect`) describes it. See ``DockerImageView``.
     case dockerImage
+    /// One container image as scanner reports describe it (``ScannedImage``), built from the vulnerability
+    /// index, never from a manifest.
+    case scannedImage
 
     /// The kind a Docker subject carries in reports (`DockerContainer web`), and by which rule scopes name it.
     public var kind: String {
@@ -17,6 +20,7 @@ public enum SubjectKind: UInt8, Sendable, Hashable {
         case .dockerHost: "DockerHost"
         case .dockerContainer: "DockerContainer"
         case .dockerImage: "DockerImage"
+        case .scannedImage: "ScannedImage"
         }
     }
 
@@ -41,5 +45,5 @@ extension KubeObject {
     }
 
     /// Whether a Docker reader built this object (a host, container or image), rather than a manifest.
-    public var isDocker: Bool { subject != .kubernetes }
+    public var isDocker: Bool { subject != .kubernetes && subject != .scannedImage }
 }

@@ -113,7 +113,7 @@ public struct InputWalker {
         return extensions.contains { lower.hasSuffix($0) }
     }
 
-    static func errnoMessage(_ code: Int32) -> String {
+    public static func errnoMessage(_ code: Int32) -> String {
         switch code {
         case ENOENT: "no such file or directory"
         case EACCES: "permission denied"
