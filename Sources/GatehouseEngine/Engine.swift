@@ -56,6 +56,10 @@ public struct Engine: Sendable {
         }
     }
 
+    /// The scanner reports the vulnerability rules read, taken once per evaluation (a server replaces them
+    /// when the report files change).
+    public let vulnerabilities: VulnerabilityStore?
+
     // The policy's settings the evaluation reads, held apart from `policy` so evaluating never copies it.
     let templateAction: Action?
     let namespaceLimits: [NamespaceLimit]
@@ -67,8 +71,14 @@ public struct Engine: Sendable {
     /// has already been checked for that).
     ///
     /// `rules` is the catalogue to draw from: the registry by default.
-    public init(policy: Policy = Policy(), rules: [any Rule.Type] = Registry.rules) throws {
+    ///
+    /// `vulnerabilities` holds the scanner reports the vulnerability rules read (``GatehouseRules/CheckContext/vulnerabilities``);
+    /// without it they report nothing.
+    public init(
+        policy: Policy = Policy(), rules: [any Rule.Type] = Registry.rules, vulnerabilities: VulnerabilityStore? = nil
+    ) throws {
         self.policy = policy
+        self.vulnerabilities = vulnerabilities
         let annotations = policy.annotationExemptions
         var active: [ActiveRule] = []
         for type in rules {
@@ -157,8 +167,14 @@ public struct Engine: Sendable {
         evaluate(object, admission: nil, pss: nil, dockerHost: dockerHost)
     }
 
+    /// Evaluates a scanned image (`KubeObject(scannedImage:)`), which the `image-vulnerabilities` rule reads.
+    public func evaluate(_ image: ScannedImage) -> EvaluationResult {
+        evaluate(KubeObject(scannedImage: image), admission: nil, pss: nil, dockerHost: nil, scannedImage: image)
+    }
+
     private func evaluate(
-        _ object: KubeObject, admission: AdmissionInfo?, pss: PSSContext?, dockerHost: DockerHostView?
+        _ object: KubeObject, admission: AdmissionInfo?, pss: PSSContext?, dockerHost: DockerHostView?,
+        scannedImage: ScannedImage? = nil
     ) -> EvaluationResult {
         var result = EvaluationResult()
         let namespace = Self.namespace(of: object, admission: admission)
@@ -189,6 +205,8 @@ public struct Engine: Sendable {
         var context = CheckContext(
             object: object, template: template, ruleID: "", severity: .info, request: admission, pss: pss)
         context.dockerHost = dockerHost
+        context.vulnerabilities = vulnerabilities?.index
+        context.scannedImage = scannedImage
 
         let namedKind = rulesNamingKind[object.kind]
         for (i, entry) in active.enumerated() {

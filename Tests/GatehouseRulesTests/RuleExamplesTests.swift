@@ -34,8 +34,13 @@ struct RuleExamplesTests {
         }
     }
 
-    /// The example's object: a Kubernetes manifest, or a Docker subject wrapped as the Docker readers wrap one.
+    /// The example's object: a Kubernetes manifest, a scanned image (the example is its report), or a Docker
+    /// subject wrapped as the Docker readers wrap one.
     static func object(of example: Example, at location: SourceLocation) -> KubeObject? {
+        if example.subject == .scannedImage {
+            guard let image = index(example.yaml, at: location)?.images.first else { return nil }
+            return KubeObject(scannedImage: image)
+        }
         if example.subject != .kubernetes {
             let root = ParsedYAML.firstDocument(example.yaml)
             #expect(root?.isMapping == true, "a Docker example is one mapping", sourceLocation: location)
@@ -53,6 +58,16 @@ struct RuleExamplesTests {
 
     /// The rule's findings for the example's object; a Docker example with a host is judged on that host.
     static func evaluate(_ rule: any Rule, _ object: KubeObject, example: Example, at location: SourceLocation) -> [Finding] {
+        if let report = example.subject == .scannedImage ? example.yaml : example.vulnerabilities {
+            guard let index = index(report, at: location), rule.description.scope.applies(to: object, template: PodTemplate(of: object)) else { return [] }
+            var context = CheckContext(
+                object: object, template: PodTemplate(of: object), ruleID: rule.description.id,
+                severity: rule.description.severity)
+            context.vulnerabilities = index
+            context.scannedImage = example.subject == .scannedImage ? index.images.first : nil
+            rule.check(object, &context)
+            return context.findings
+        }
         guard let hostYAML = example.host else { return rule.evaluate(object, request: example.request) }
         let root = ParsedYAML.firstDocument(hostYAML)
         #expect(root?.isMapping == true, "an example's host is one mapping", sourceLocation: location)
@@ -65,6 +80,19 @@ struct RuleExamplesTests {
         context.dockerHost = DockerHostView(host)
         rule.check(object, &context)
         return context.findings
+    }
+
+    /// The index of an example's scanner report, which must read without error.
+    static func index(_ report: String, at location: SourceLocation) -> VulnerabilityIndex? {
+        guard let root = ParsedYAML.firstDocument(report) else {
+            Issue.record("the example's report does not parse", sourceLocation: location)
+            return nil
+        }
+        var inputs = ScanInputs()
+        ScanReportFiles.read(root, source: SourceRef(file: "report.json"), into: &inputs)
+        #expect(inputs.errors.isEmpty, "the example's report: \(inputs.errors)", sourceLocation: location)
+        #expect(!inputs.reports.isEmpty, "the example's report has no image", sourceLocation: location)
+        return inputs.index()
     }
 
     /// Parameters are a plain mapping, not a Kubernetes object, so read the tree directly.

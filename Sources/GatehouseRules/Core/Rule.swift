@@ -35,6 +35,11 @@ public struct CheckContext {
     /// The Docker host a Docker container or image lives on, when a Docker audit judges one: container rules
     /// read the daemon's defaults here (a daemon-wide no-new-privileges, whether AppArmor or SELinux is on).
     public var dockerHost: DockerHostView?
+    /// The scanner reports of this audit or webhook, indexed by image; `nil` when none were given, and the
+    /// vulnerability rules then report nothing (an image is "not scanned" only when there are scans to miss).
+    public var vulnerabilities: VulnerabilityIndex?
+    /// The image a `ScannedImage` subject stands for, when the engine judges one.
+    public var scannedImage: ScannedImage?
     /// The findings reported so far for this object.
     public private(set) var findings: [Finding] = []
     public private(set) var ruleID: String
@@ -105,9 +110,12 @@ public struct CheckContext {
     /// `severity` gives this finding another severity than the rule's default, for rules whose facts grade
     /// their findings (a ClusterRole reading Secrets is worse than a Role doing so). The rule's spec must say
     /// when it does. A severity the policy sets for the rule still wins over it, for every finding of the rule.
+    ///
+    /// `image` names the image a finding is about when no container does (a scanned image), so policy
+    /// exemptions by image cover it.
     public mutating func report(
         _ message: String, path: String, at value: Value?, container: Container? = nil, check: String? = nil,
-        severity: Severity? = nil
+        severity: Severity? = nil, image: String? = nil
     ) {
         let ref = objectRef ?? ObjectRef(object)
         objectRef = ref
@@ -115,7 +123,7 @@ public struct CheckContext {
             Finding(
                 ruleID: ruleID, severity: severity ?? self.severity, message: message, path: path,
                 position: value?.position ?? object.position,
-                container: container?.name, image: container?.image, object: ref, check: check))
+                container: container?.name, image: container?.image ?? image, object: ref, check: check))
     }
 }
 

@@ -144,18 +144,22 @@ public struct Example: Sendable {
     /// For a Docker container or image: the host document (YAML, as ``KubeModel/DockerHostView`` reads it) of
     /// the host it lives on, for rules that read the daemon's defaults; `nil` judges it without a host.
     public let host: String?
+    /// A scanner report (Trivy JSON, as `trivy image --format json` writes it) the example is judged with,
+    /// for the vulnerability rules; for a `.scannedImage` example the YAML itself is the report.
+    public let vulnerabilities: String?
     /// Where the example is written, so a broken example points at its rule file.
     public let file: String
     public let line: Int
 
     public init(
-        _ yaml: String, docker subject: SubjectKind = .kubernetes, host: String? = nil, parameters: String? = nil,
-        request: AdmissionInfo? = nil, paths: [String] = [], severities: [Severity]? = nil,
+        _ yaml: String, docker subject: SubjectKind = .kubernetes, host: String? = nil, vulnerabilities: String? = nil,
+        parameters: String? = nil, request: AdmissionInfo? = nil, paths: [String] = [], severities: [Severity]? = nil,
         file: String = #filePath, line: Int = #line
     ) {
         self.yaml = yaml
         self.subject = subject
         self.host = host
+        self.vulnerabilities = vulnerabilities
         self.parameters = parameters
         self.paths = paths
         self.severities = severities

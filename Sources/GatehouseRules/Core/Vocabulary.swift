@@ -35,6 +35,8 @@ public enum Category: String, Sendable, CaseIterable, Codable {
     case alerts
     /// Docker hosts: the daemon's settings, its files, containers and images (`gatehouse docker audit`).
     case docker
+    /// Known vulnerabilities in images, from scanner reports (`--vulns`, the policy's `vulnerabilities`).
+    case vulnerabilities
 }
 
 /// Named rule sets a policy starts from.
