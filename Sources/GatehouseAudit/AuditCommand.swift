@@ -27,6 +27,9 @@ public struct AuditRequest: Sendable {
     /// ``ClusterIndexAnalysis``) is left to the exit rather than freed object by object (tens of milliseconds
     /// on a large audit).
     public var leavesReportToExit = false
+    /// Scanner report files and directories (`--vulns`) for the vulnerability rules. The trivy-operator
+    /// VulnerabilityReports among ``paths`` are read whether or not any are given.
+    public var vulnerabilityPaths: [String] = []
 
     public init(
         paths: [String], format: ReportFormat = .text, failOn: FailThreshold = .severity(.high),
@@ -47,12 +50,16 @@ public struct AuditRequest: Sendable {
     /// ``ClusterIndexAnalysis`` of all inputs when the policy enables any.
     /// Throws ``ParameterError`` when the policy gives a rule parameters it cannot use.
     public func run(to output: ReportOutput) throws -> AuditExitStatus {
-        let engine = try Engine(policy: policy)
-        let crossObject = try ClusterIndexAnalysis(policy: policy, jobs: jobs, leavesIndexToExit: leavesReportToExit)
+        let vulnerabilities = AuditVulnerabilities(
+            given: ScanReportFiles.load(vulnerabilityPaths), requested: !vulnerabilityPaths.isEmpty)
+        let engine = try Engine(policy: policy, vulnerabilities: vulnerabilities.store)
+        let crossObject = try ClusterIndexAnalysis(
+            policy: policy, jobs: jobs, leavesIndexToExit: leavesReportToExit, vulnerabilities: vulnerabilities.store)
         var options = AuditOptions(jobs: jobs)
         options.clock = clock
         let auditor = Auditor(
-            engine: engine, options: options, crossObject: self.crossObject && crossObject.isActive ? crossObject : nil)
+            engine: engine, options: options, crossObject: self.crossObject && crossObject.isActive ? crossObject : nil,
+            vulnerabilities: vulnerabilities)
         var report = auditor.audit(paths: paths)
         report.listsExempted = showExempted
         let status = AuditExitStatus(report: report, failOn: failOn)

@@ -116,6 +116,8 @@ public struct Auditor: Sendable {
     public let activeRules: [String]
     private let evaluate: TracedEvaluation
     private let crossObject: (any CrossObjectAnalysis)?
+    /// The scanner reports, and how a scanned image is judged, when the audit reads them.
+    private var vulnerabilities: (reports: AuditVulnerabilities, evaluate: @Sendable (ScannedImage) -> EvaluationResult)?
 
     /// An auditor applying `engine` to each object.
     ///
@@ -125,7 +127,18 @@ public struct Auditor: Sendable {
     /// the level the namespace enforces, as admission would. The auditor then reads the inputs that mention
     /// `Namespace` once before evaluating (``AuditOptions/collectNamespacesFirst``). Other profiles use Azure
     /// semantics and ignore the labels.
-    public init(engine: Engine, options: AuditOptions = AuditOptions(), crossObject: (any CrossObjectAnalysis)? = nil) {
+    ///
+    /// With `vulnerabilities` (whose store `engine` reads), the VulnerabilityReports among the inputs join the
+    /// given reports before any object is judged, and every scanned image is judged too.
+    public init(
+        engine: Engine, options: AuditOptions = AuditOptions(), crossObject: (any CrossObjectAnalysis)? = nil,
+        vulnerabilities: AuditVulnerabilities? = nil
+    ) {
+        self.init(engine: engine, options: options, crossObject: crossObject)
+        self.vulnerabilities = vulnerabilities.map { reports in (reports, { engine.evaluate($0) }) }
+    }
+
+    private init(engine: Engine, options: AuditOptions, crossObject: (any CrossObjectAnalysis)?) {
         var options = options
         let activeRules = engine.activeRuleIDs + (crossObject?.ruleIDs ?? [])
         guard let base = engine.podSecurity else {
@@ -184,12 +197,28 @@ public struct Auditor: Sendable {
     public func audit(_ inputs: [AuditInput], argumentErrors: [LoadError] = []) -> AuditReport {
         let standardInput = readStandardInput(ifAmong: inputs)
         let context = namespacePreScan(inputs, standardInput: standardInput)
-        let outcomes = evaluateInputs(inputs, in: context, standardInput: standardInput)
+        let reportErrors = vulnerabilities.map {
+            $0.reports.settle(found: collectVulnerabilityReports(inputs, standardInput: standardInput))
+        } ?? []
+        var outcomes = evaluateInputs(inputs, in: context, standardInput: standardInput)
+        if let images = judgeScannedImages(errors: reportErrors) { outcomes.insert(images, at: 0) }
         let assembled = assembleFindings(outcomes, argumentErrors: argumentErrors)
         return AuditReport(
             profile: profile, activeRules: activeRules, files: inputs.map(\.description),
             objectCount: assembled.objectCount, orderedFindings: assembled.findings, errors: assembled.errors,
             notes: assembled.notes, exempted: assembled.exempted, exemptionNotes: assembled.exemptionNotes)
+    }
+
+    /// The findings of every scanned image, and the errors of reading the scanner reports, as one more input's
+    /// outcome (last in input order: `outcomes` are last input first).
+    private func judgeScannedImages(errors: [LoadError]) -> FileOutcome? {
+        guard let (reports, evaluate) = vulnerabilities else { return nil }
+        var outcome = FileOutcome()
+        outcome.errors = errors
+        for image in reports.store.index?.images ?? [] {
+            outcome.evaluated.add(evaluate(image), of: KubeObject(scannedImage: image))
+        }
+        return outcome
     }
 
     /// Standard input, read once when it is among the inputs: it can be read only once, and the namespace

@@ -35,11 +35,18 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
     /// freed entry by entry (tens of milliseconds on a large audit). Only for indexes of up to
     /// ``AuditMemory/largestAuditDoneAlongside`` objects, so a bigger audit's peak memory stays where it was.
     private let leavesIndexToExit: Bool
+    private let vulnerabilities: VulnerabilityStore?
 
     /// `jobs`: how many threads the rules may run on once every object is observed (each rule runs on one).
     /// Throws when the policy gives a cross-object rule parameters it cannot use.
-    public init(policy: Policy, jobs: Int = 1, leavesIndexToExit: Bool = false) throws {
+    ///
+    /// `vulnerabilities` holds the scanner reports the attack-path rule reads, read once the objects are
+    /// observed (the audit settles them before judging any object).
+    public init(
+        policy: Policy, jobs: Int = 1, leavesIndexToExit: Bool = false, vulnerabilities: VulnerabilityStore? = nil
+    ) throws {
         engine = try CrossObjectEngine(policy: policy)
+        self.vulnerabilities = vulnerabilities
         self.jobs = max(1, jobs)
         self.leavesIndexToExit = leavesIndexToExit
         pthread_mutex_init(&lock, nil)
@@ -64,6 +71,8 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
     private func shard() -> Shard {
         if let known = pthread_getspecific(shardKey) { return Unmanaged<Shard>.fromOpaque(known).takeUnretainedValue() }
         let shard = Shard()
+        // The audit settles its scanner reports before it observes any object.
+        shard.index.recordsContainers = vulnerabilities?.index != nil
         pthread_mutex_lock(&lock)
         shards.append(shard)
         pthread_mutex_unlock(&lock)
@@ -150,7 +159,7 @@ public final class ClusterIndexAnalysis: CrossObjectAnalysis, @unchecked Sendabl
             if first { swap(&index, &part) } else { index.merge(part) }
             first = false
         }
-        let analysis = ClusterAnalysis(index)
+        let analysis = ClusterAnalysis(index, vulnerabilities: vulnerabilities?.index)
         index = ClusterIndex()
         WorkerPool.run(count: engine.ruleCount, jobs: jobs) { index in rule(index, analysis) }
         if leavingToExit { _ = Unmanaged.passRetained(AnalysisKeeper(analysis)) }

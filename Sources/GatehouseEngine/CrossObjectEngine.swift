@@ -13,6 +13,8 @@ public struct CrossObjectEngine: Sendable {
         let rule: any CrossObjectRule
         let id: String
         let severity: Severity
+        /// Whether the policy set the severity: it then wins over a severity a rule grades a finding with.
+        let policySetsSeverity: Bool
         let action: Action
     }
 
@@ -25,7 +27,9 @@ public struct CrossObjectEngine: Sendable {
             guard let action = policy.action(for: d), action != .off else { continue }
             let settings = policy.settings(for: d.id)
             let rule = try type.init(parameters: RuleParameters(settings?.parameters))
-            active.append(Active(rule: rule, id: d.id, severity: settings?.severity ?? d.severity, action: action))
+            active.append(Active(
+                rule: rule, id: d.id, severity: settings?.severity ?? d.severity,
+                policySetsSeverity: settings?.severity != nil, action: action))
         }
         self.active = active.sorted { $0.id < $1.id }
         excludedNamespaces = policy.excludedNamespaces.map(Glob.init)
@@ -95,6 +99,7 @@ public struct CrossObjectEngine: Sendable {
             // The index keeps no labels, so exemptions by label selector cannot match cross-object findings;
             // namespace, name, kind and rule exemptions do.
             found[i].action = action
+            if entry.policySetsSeverity { found[i].severity = entry.severity }
             if !policy.exemptions.isEmpty, let source = policy.exemption(for: found[i]) {
                 exempted.append(ExemptedFinding(finding: found[i], exemption: source))
                 continue

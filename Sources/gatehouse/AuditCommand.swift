@@ -63,6 +63,15 @@ struct AuditCommand: ParsableCommand {
             + "format counts them anyway). They never count toward --fail-on."))
     var showExempted = false
 
+    @Option(
+        name: .customLong("vulns"),
+        help: ArgumentHelp(
+            "Scanner reports for the vulnerability rules: Trivy or Grype JSON, their SARIF, trivy-operator "
+                + "VulnerabilityReports, OpenVEX or CycloneDX VEX (a file, or a directory walked for .json, .sarif, "
+                + ".yaml, .yml). Repeatable. VulnerabilityReports among the audited paths are read without it.",
+            valueName: "path"))
+    var vulns: [String] = []
+
     @OptionGroup var policyOptions: PolicyOptions
 
     @Option(help: "Worker threads (default: all cores).")
@@ -95,6 +104,7 @@ struct AuditCommand: ParsableCommand {
             crossObject: !noCrossObject)
         request.minimumSeverity = minSeverity
         request.showExempted = showExempted
+        request.vulnerabilityPaths = vulns
         if timings { request.clock = PhaseClock() }
         request.leavesReportToExit = true
         let output = ReportOutput(descriptor: 1)

@@ -18,15 +18,21 @@ struct CrossObjectExamplesTests {
         let location = SourceLocation(fileID: c.example.file, filePath: c.example.file, line: c.example.line, column: 1)
         let loaded = Manifests.loadYAML(c.example.yaml, file: "example.yaml")
         #expect(loaded.errors.isEmpty, "example does not parse: \(loaded.errors)", sourceLocation: location)
+        let vulnerabilities = c.example.vulnerabilityIndex()
+        #expect(vulnerabilities?.errors.isEmpty ?? true, "the example's report: \(vulnerabilities?.errors ?? [])", sourceLocation: location)
         var index = ClusterIndex()
+        index.recordsContainers = vulnerabilities != nil
         for object in loaded.objects { index.add(object) }
         let parameters = c.example.parameters.flatMap { ParsedYAML.firstDocument($0) }
         let rule = try c.rule.init(parameters: RuleParameters(parameters))
         var report = CrossObjectReport(ruleID: c.rule.description.id, severity: c.rule.description.severity)
-        rule.check(ClusterAnalysis(index), &report)
+        rule.check(ClusterAnalysis(index, vulnerabilities: vulnerabilities?.index), &report)
         let findings = report.findings.sorted { ($0.object, $0.path) < ($1.object, $1.path) }
         if c.shouldFail {
             #expect(findings.map { "\($0.object.displayName): \($0.path)" } == c.example.paths, sourceLocation: location)
+            if let severities = c.example.severities {
+                #expect(findings.map(\.severity) == severities, sourceLocation: location)
+            }
             for f in findings {
                 #expect(f.position != .unknown, "finding without a position", sourceLocation: location)
                 #expect(!f.message.isEmpty)

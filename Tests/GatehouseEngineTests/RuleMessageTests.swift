@@ -43,9 +43,17 @@ struct PerObjectRule: CustomTestStringConvertible, Sendable {
     func messages() throws -> [String] {
         var lines: [String] = []
         for (number, example) in type.description.failing.enumerated() {
-            guard let object = Self.object(of: example) else { continue }
             let rule = try type.init(parameters: RuleParameters(example.parameters.flatMap { ParsedYAML.firstDocument($0) }))
-            for finding in rule.evaluate(object, request: example.request) {
+            let findings: [Finding]
+            if let index = example.vulnerabilityIndex()?.index {
+                let image = example.subject == .scannedImage ? index.images.first : nil
+                guard let object = image.map(KubeObject.init(scannedImage:)) ?? Self.object(of: example) else { continue }
+                findings = rule.evaluate(object, vulnerabilities: index, scannedImage: image)
+            } else {
+                guard let object = Self.object(of: example) else { continue }
+                findings = rule.evaluate(object, request: example.request)
+            }
+            for finding in findings {
                 lines.append("failing #\(number + 1): \(finding.path): \(finding.message)")
             }
         }
@@ -74,11 +82,13 @@ struct CrossRule: CustomTestStringConvertible, Sendable {
     func messages() throws -> [String] {
         var lines: [String] = []
         for (number, example) in type.description.failing.enumerated() {
+            let vulnerabilities = example.vulnerabilityIndex()?.index
             var index = ClusterIndex()
+            index.recordsContainers = vulnerabilities != nil
             for object in Manifests.loadYAML(example.yaml, file: "example.yaml").objects { index.add(object) }
             let rule = try type.init(parameters: RuleParameters(example.parameters.flatMap { ParsedYAML.firstDocument($0) }))
             var report = CrossObjectReport(ruleID: id, severity: type.description.severity)
-            rule.check(ClusterAnalysis(index), &report)
+            rule.check(ClusterAnalysis(index, vulnerabilities: vulnerabilities), &report)
             let findings = report.findings.sorted { ($0.object, $0.path) < ($1.object, $1.path) }
             for finding in findings {
                 lines.append("failing #\(number + 1): \(finding.object.displayName): \(finding.path): \(finding.message)")

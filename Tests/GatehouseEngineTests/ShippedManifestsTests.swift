@@ -205,6 +205,8 @@ struct ShippedManifestsTests {
             "ClusterSecretStore": "optional CRD",
             // Docker subjects, read from the Docker Engine API by `gatehouse docker audit`: no API server has them.
             "DockerHost": "Docker host", "DockerContainer": "Docker host", "DockerImage": "Docker host",
+            // Scanned images come from scanner reports; the webhook judges the pods that run them.
+            "ScannedImage": "scanner reports",
         ]
         // deprecated-api judges the apiVersion a manifest is written in. With matchPolicy Equivalent the webhook
         // receives every object converted to the version it registered, so that rule is for files only.

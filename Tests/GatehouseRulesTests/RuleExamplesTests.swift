@@ -59,14 +59,9 @@ struct RuleExamplesTests {
     /// The rule's findings for the example's object; a Docker example with a host is judged on that host.
     static func evaluate(_ rule: any Rule, _ object: KubeObject, example: Example, at location: SourceLocation) -> [Finding] {
         if let report = example.subject == .scannedImage ? example.yaml : example.vulnerabilities {
-            guard let index = index(report, at: location), rule.description.scope.applies(to: object, template: PodTemplate(of: object)) else { return [] }
-            var context = CheckContext(
-                object: object, template: PodTemplate(of: object), ruleID: rule.description.id,
-                severity: rule.description.severity)
-            context.vulnerabilities = index
-            context.scannedImage = example.subject == .scannedImage ? index.images.first : nil
-            rule.check(object, &context)
-            return context.findings
+            guard let index = index(report, at: location) else { return [] }
+            return rule.evaluate(
+                object, vulnerabilities: index, scannedImage: example.subject == .scannedImage ? index.images.first : nil)
         }
         guard let hostYAML = example.host else { return rule.evaluate(object, request: example.request) }
         let root = ParsedYAML.firstDocument(hostYAML)
@@ -84,15 +79,11 @@ struct RuleExamplesTests {
 
     /// The index of an example's scanner report, which must read without error.
     static func index(_ report: String, at location: SourceLocation) -> VulnerabilityIndex? {
-        guard let root = ParsedYAML.firstDocument(report) else {
-            Issue.record("the example's report does not parse", sourceLocation: location)
-            return nil
-        }
-        var inputs = ScanInputs()
-        ScanReportFiles.read(root, source: SourceRef(file: "report.json"), into: &inputs)
-        #expect(inputs.errors.isEmpty, "the example's report: \(inputs.errors)", sourceLocation: location)
-        #expect(!inputs.reports.isEmpty, "the example's report has no image", sourceLocation: location)
-        return inputs.index()
+        let example = Example(report, vulnerabilities: report)
+        guard let (index, errors) = example.vulnerabilityIndex() else { return nil }
+        #expect(errors.isEmpty, "the example's report: \(errors)", sourceLocation: location)
+        #expect(!index.images.isEmpty, "the example's report has no image", sourceLocation: location)
+        return index
     }
 
     /// Parameters are a plain mapping, not a Kubernetes object, so read the tree directly.

@@ -35,6 +35,10 @@ public struct ClusterIndex: Sendable {
     /// Shares equal strings, string lists and label sets between entries: a million objects repeat a few
     /// thousand distinct label sets, API versions and rule lists.
     var interner = IndexInterner()
+    /// Whether workloads keep their containers' images and their host access (``WorkloadEntry/containers``,
+    /// ``WorkloadEntry/hostAccess``), which only the vulnerability attack-path rule reads: set when scanner
+    /// reports are loaded, so an audit without them holds no more per workload.
+    public var recordsContainers = false
 
     public init() {}
 
@@ -112,7 +116,8 @@ public struct ClusterIndex: Sendable {
             case .known(let known): template = known
             }
             if let template {
-                let workload = WorkloadEntry(object, template: template, anchor: anchor, namespace: namespace, interner: &interner)
+                var workload = WorkloadEntry(object, template: template, anchor: anchor, namespace: namespace, interner: &interner)
+                if recordsContainers { workload.recordContainers(of: object, template: template, interner: &interner) }
                 workloads.append(workload)
             }
         }
@@ -218,6 +223,11 @@ public struct WorkloadEntry: Sendable {
     public let automount: Bool?
     /// The controlling owner (`ownerReferences[controller=true]`), as `Kind/name`.
     public let owner: String?
+    /// The containers and their images, when the index records them (``ClusterIndex/recordsContainers``).
+    public private(set) var containers: [WorkloadContainer] = []
+    /// How the pods reach into their node, when the index records containers: `privileged container app`,
+    /// `hostPath /var/run/docker.sock`, `hostNetwork`, `hostPID`, `hostIPC`.
+    public private(set) var hostAccess: [String] = []
 
     init(_ object: KubeObject, template: PodTemplate, anchor: Anchor, namespace: String, interner: inout IndexInterner) {
         self.anchor = anchor
@@ -239,6 +249,36 @@ public struct WorkloadEntry: Sendable {
     }
 
     public var key: String { "\(anchor.ref.kind)/\(anchor.ref.name)" }
+
+    mutating func recordContainers(of object: KubeObject, template: PodTemplate, interner: inout IndexInterner) {
+        let running = RunningDigests.of(object)
+        containers = template.containers.map { c in
+            WorkloadContainer(
+                name: interner.string(c.name), image: interner.string(c.image), imagePath: c.path("image"),
+                runningDigest: running[c.name])
+        }
+        var access: [String] = []
+        for c in template.containers where c.securityContext?["privileged"]?.isTrue == true {
+            access.append("privileged container \(c.name)")
+        }
+        for volume in list(template.spec["volumes"]) {
+            if let path = volume["hostPath"]?["path"]?.string { access.append("hostPath \(path)") }
+        }
+        for field in ["hostNetwork", "hostPID", "hostIPC"] where template.spec[field]?.isTrue == true {
+            access.append(field)
+        }
+        hostAccess = access
+    }
+}
+
+/// A container of a workload, as the vulnerability attack-path rule needs it.
+public struct WorkloadContainer: Sendable {
+    public let name: String
+    public let image: String
+    /// The field path of its image (`spec.template.spec.containers[0].image`).
+    public let imagePath: String
+    /// The digest a Pod's status says runs (`status.containerStatuses[].imageID`).
+    public let runningDigest: String?
 }
 
 public struct ServiceAccountEntry: Sendable {

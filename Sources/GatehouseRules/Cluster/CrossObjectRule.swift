@@ -27,6 +27,7 @@ public enum CrossObjectRegistry {
         SaDefaultBound.self,
         SecretExternalStore.self,
         SvcUniqueSelectors.self,
+        VulnerableWorkloadAttackPath.self,
     ]
 
     public static var ids: [String] { rules.map { $0.description.id } }
@@ -48,9 +49,12 @@ public struct CrossObjectReport {
     }
 
     /// Reports a finding about `anchor`'s object, at `path` in it, with the chain of objects that proves it.
-    public mutating func report(_ message: String, about anchor: Anchor, path: String, chain: [ChainLink] = []) {
+    /// `severity` grades this finding apart from the rule's default, for rules whose spec says they do.
+    public mutating func report(
+        _ message: String, about anchor: Anchor, path: String, chain: [ChainLink] = [], severity: Severity? = nil
+    ) {
         var finding = Finding(
-            ruleID: ruleID, severity: severity, message: message, path: path, position: anchor.position,
+            ruleID: ruleID, severity: severity ?? self.severity, message: message, path: path, position: anchor.position,
             container: nil, image: nil, object: anchor.ref)
         finding.chain = chain
         findings.append(finding)
@@ -73,9 +77,12 @@ public struct ClusterAnalysis: Sendable {
     /// in input order.
     public let workloadsByNamespace: [String: EntryGroup<WorkloadEntry>]
     public let servicesByNamespace: [String: EntryGroup<ServiceEntry>]
+    /// The scanner reports of the audit, `nil` when none were loaded.
+    public let vulnerabilities: VulnerabilityIndex?
 
-    public init(_ index: ClusterIndex) {
+    public init(_ index: ClusterIndex, vulnerabilities: VulnerabilityIndex? = nil) {
         self.index = index
+        self.vulnerabilities = vulnerabilities
         rbac = RBACGraph(index)
         // Grouped in input order: rules sort what they report, so findings do not depend on how the input
         // was split between indexes, and a 100,000-object audit does not pay for sorting everything. The

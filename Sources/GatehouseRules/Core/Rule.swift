@@ -112,17 +112,18 @@ public struct CheckContext {
     /// when it does. A severity the policy sets for the rule still wins over it, for every finding of the rule.
     ///
     /// `image` names the image a finding is about when no container does (a scanned image), so policy
-    /// exemptions by image cover it.
+    /// exemptions by image cover it; `position` places a finding whose subject has no document to point into
+    /// (a scanned image: the line of its worst vulnerability in the report).
     public mutating func report(
         _ message: String, path: String, at value: Value?, container: Container? = nil, check: String? = nil,
-        severity: Severity? = nil, image: String? = nil
+        severity: Severity? = nil, image: String? = nil, position: SourcePosition? = nil
     ) {
         let ref = objectRef ?? ObjectRef(object)
         objectRef = ref
         findings.append(
             Finding(
                 ruleID: ruleID, severity: severity ?? self.severity, message: message, path: path,
-                position: value?.position ?? object.position,
+                position: position ?? value?.position ?? object.position,
                 container: container?.name, image: container?.image ?? image, object: ref, check: check))
     }
 }

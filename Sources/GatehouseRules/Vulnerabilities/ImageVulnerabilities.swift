@@ -66,10 +66,12 @@ public struct ImageVulnerabilities: Rule {
 
     let criteria: VulnerabilityCriteria
     let maxReportAge: Double
+    let maxReportAgeText: String
 
     public init(parameters: RuleParameters) throws {
         criteria = try VulnerabilityCriteria(parameters: parameters, severityDefault: .high)
         maxReportAge = try parameters.duration("maxReportAge", default: 0)
+        maxReportAgeText = parameters.string("maxReportAge", default: "0") ?? "0"
     }
 
     public func check(_ object: KubeObject, _ context: inout CheckContext) {
@@ -80,12 +82,12 @@ public struct ImageVulnerabilities: Rule {
             context.report(
                 "image \(name) has \(VulnerabilityCriteria.summary(counted))\(Self.advice(counted, image))",
                 path: "vulnerabilities", at: object.root, severity: VulnerabilityCriteria.findingSeverity(counted),
-                image: name)
+                image: name, position: counted[0].line > 0 ? SourcePosition(line: counted[0].line, column: 1) : nil)
         }
         if maxReportAge > 0, let scanned = image.scannedAt, WallClock.now - scanned > maxReportAge {
-            let days = Int((WallClock.now - scanned) / 86400)
             context.report(
-                "image \(name) was last scanned on \(CalendarDay.text(scanned)), \(days) days ago: rescan it",
+                "image \(name) was last scanned on \(CalendarDay.text(scanned)), longer ago than maxReportAge "
+                    + "(\(maxReportAgeText)): rescan it",
                 path: "scannedAt", at: object.root, image: name)
         }
     }

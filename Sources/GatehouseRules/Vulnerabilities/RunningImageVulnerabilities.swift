@@ -130,7 +130,7 @@ public struct RunningImageVulnerabilities: Rule {
         switch match {
         case .digest: return "matched by digest"
         case .tag(let image):
-            let when = image.scannedAt.map { " scanned on \(CalendarDay.text($0))" } ?? ""
+            let when = image.scannedAt.map { ", scanned on \(CalendarDay.text($0))" } ?? ""
             return "matched by tag\(when); the tag may have moved since the scan"
         case .notScanned: return "not scanned"
         }

@@ -17,7 +17,11 @@ extension KubeObject {
         self.kind = SubjectKind.scannedImage.kind
         self.group = Self.group(of: Self.scannedImageAPIVersion)
         self.subject = .scannedImage
-        self.name = image.identity.displayName
+        // `aquasecurity/trivy-test-images:alpine-310` in registry `ghcr.io`, as a Kubernetes object's name in its
+        // namespace: reports show `ghcr.io/aquasecurity/trivy-test-images:alpine-310`.
+        let display = image.identity.displayName
+        let prefix = image.registry + "/"
+        self.name = !image.registry.isEmpty && display.hasPrefix(prefix) ? String(display.dropFirst(prefix.count)) : display
         self.namespace = image.registry.isEmpty ? nil : image.registry
     }
 
@@ -26,17 +30,19 @@ extension KubeObject {
 }
 
 /// The vulnerability index a long-running server judges with, replaced whole when the reports change (the
-/// webhook's `vulnerabilities.reports` files). Readers take the current index once per request.
+/// webhook's `vulnerabilities.reports` files), or an audit's once the reports among its inputs are found.
+/// Readers take the current index once per evaluation. `nil` means no reports are in use: the vulnerability
+/// rules are then silent, where an empty index makes every image "not scanned".
 public final class VulnerabilityStore: Sendable {
-    private let current: Mutex<VulnerabilityIndex>
+    private let current: Mutex<VulnerabilityIndex?>
 
-    public init(_ index: VulnerabilityIndex) {
+    public init(_ index: VulnerabilityIndex? = nil) {
         current = Mutex(index)
     }
 
-    public var index: VulnerabilityIndex { current.withLock { $0 } }
+    public var index: VulnerabilityIndex? { current.withLock { $0 } }
 
-    public func replace(with index: VulnerabilityIndex) {
+    public func replace(with index: VulnerabilityIndex?) {
         current.withLock { $0 = index }
     }
 }

@@ -212,42 +212,11 @@ public struct RbacExposedWorkload: CrossObjectRule {
         includeInternal = parameters.bool("includeInternalLoadBalancers", default: false)
     }
 
-    /// How traffic reaches a Service from outside: the Service itself, or an Ingress routing to it.
-    struct EntryPoint {
-        let links: [ChainLink]
-        let service: ServiceEntry
-        let text: String
-    }
-
     public func check(_ cluster: ClusterAnalysis, _ report: inout CrossObjectReport) {
         var reach = Reach(cluster)
         // Most exposed Services reach no workload with a dangerous grant: entry points are described and
         // sorted only for those that do (a large cluster has thousands of exposed Services).
-        var entries: [EntryPoint] = []
-        let exposed = cluster.index.services.filter {
-            ($0.isExternallyExposed || (includeInternal && $0.type == "LoadBalancer")) && reach.reachesDanger($0)
-        }
-        for service in exposed.sorted(by: { $0.anchor.ref < $1.anchor.ref }) {
-            let kind = service.exposure
-            entries.append(EntryPoint(
-                links: [ChainLink(object: service.anchor.ref, detail: "\(kind), selector \(service.selectorText)")],
-                service: service, text: "\(kind) Service \(service.namespace)/\(service.name)"))
-        }
-        for ingress in cluster.index.ingresses.sorted(by: { $0.anchor.ref < $1.anchor.ref }) {
-            for name in ingress.backendServices {
-                guard let service = cluster.servicesByNamespace[ingress.namespace]?.first(where: { $0.name == name }),
-                    reach.reachesDanger(service)
-                else { continue }
-                let hosts = ingress.hosts.map(\.host).joined(separator: ",")
-                entries.append(EntryPoint(
-                    links: [
-                        ChainLink(object: ingress.anchor.ref, detail: "routes \(hosts.isEmpty ? "every host" : hosts) to Service \(name)"),
-                        ChainLink(object: service.anchor.ref, detail: "\(service.type), selector \(service.selectorText)"),
-                    ],
-                    service: service,
-                    text: "Ingress \(ingress.namespace)/\(ingress.anchor.ref.name) → Service \(service.namespace)/\(service.name)"))
-            }
-        }
+        let entries = EntryPoint.all(in: cluster, includeInternalLoadBalancers: includeInternal) { reach.reachesDanger($0) }
         var reported: Set<Reported> = []
         for entry in entries {
             for workload in reach.workloads(selectedBy: entry.service) {
@@ -290,34 +259,21 @@ public struct RbacExposedWorkload: CrossObjectRule {
         let grantChain: [ChainLink]
     }
 
-    /// Which workloads a Service routes to, and what their service accounts can do, worked out once per
-    /// namespace and per service account however many Services and workloads share them.
-    private struct Reach {
-        let cluster: ClusterAnalysis
+    /// Which workloads a Service routes to (with their token mounted), and what their service accounts can do,
+    /// worked out once per namespace and per service account however many Services and workloads share them.
+    struct Reach {
+        var selection: ServiceSelection
         /// The dangerous grants of each service account.
         var dangersBySubject: [String: [HeldDanger]] = [:]
-        /// Per namespace, the workloads carrying each pod label (key, value), in input order: a Service is then
-        /// matched against the workloads that have one of its selector's labels, not every workload of the
-        /// namespace (a big namespace has thousands of workloads and hundreds of exposed Services).
-        var byLabel: [String: [LabelPair: [Int]]] = [:]
 
-        init(_ cluster: ClusterAnalysis) { self.cluster = cluster }
+        init(_ cluster: ClusterAnalysis) { selection = ServiceSelection(cluster) }
+
+        var cluster: ClusterAnalysis { selection.cluster }
 
         /// The workloads `service` selects whose pods mount their service account's token, in input order.
         mutating func workloads(selectedBy service: ServiceEntry) -> [WorkloadEntry] {
-            let namespace = service.namespace
-            let workloads = cluster.workloadsByNamespace[namespace] ?? []
-            guard let first = service.selector.first else { return [] }  // selects nothing
-            if byLabel[namespace] == nil {
-                var table: [LabelPair: [Int]] = [:]
-                for (i, workload) in workloads.enumerated() {
-                    for (k, v) in workload.podLabels { table[LabelPair(key: k, value: v), default: []].append(i) }
-                }
-                byLabel[namespace] = table
-            }
-            return (byLabel[namespace]![LabelPair(key: first.key, value: first.value)] ?? []).map { workloads[$0] }.filter {
-                service.selects($0.podLabels) && cluster.mountsToken($0)
-            }
+            let cluster = self.cluster
+            return selection.workloads(selectedBy: service).filter { cluster.mountsToken($0) }
         }
 
         /// The dangerous permissions `workload`'s service account holds, each with the first grant giving it.
@@ -341,10 +297,4 @@ public struct RbacExposedWorkload: CrossObjectRule {
             workloads(selectedBy: service).contains { !dangers(of: $0).isEmpty }
         }
     }
-}
-
-/// A pod label, as a table key.
-private struct LabelPair: Hashable {
-    let key: String
-    let value: String
 }
