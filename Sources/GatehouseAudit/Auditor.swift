@@ -200,6 +200,7 @@ public struct Auditor: Sendable {
         let reportErrors = vulnerabilities.map {
             $0.reports.settle(found: collectVulnerabilityReports(inputs, standardInput: standardInput))
         } ?? []
+        if vulnerabilities != nil { options.clock?.mark("scanner reports (--vulns, VulnerabilityReports among the inputs)") }
         var outcomes = evaluateInputs(inputs, in: context, standardInput: standardInput)
         if let images = judgeScannedImages(errors: reportErrors) { outcomes.insert(images, at: 0) }
         let assembled = assembleFindings(outcomes, argumentErrors: argumentErrors)
