@@ -42,6 +42,7 @@ public enum RuleDocumentation {
         }
         if let failing = d.failing.first {
             text += "\nFailing example\n\(indent(failing.yaml))\n"
+            if let report = failing.vulnerabilities { text += "  with the scanner report:\n\(indent(report, by: 4))\n" }
             if let parameters = failing.parameters { text += "  with parameters:\n\(indent(parameters, by: 4))\n" }
             if !failing.paths.isEmpty { text += "  reports: \(failing.paths.joined(separator: ", "))\n" }
         }
@@ -100,6 +101,12 @@ public enum RuleDocumentation {
             }
             if let failing = d.failing.first {
                 text += "\n### Failing example\n\n```yaml\n\(failing.yaml)\n```\n"
+                if let report = failing.vulnerabilities {
+                    text += "\nJudged with this scanner report (Trivy JSON):\n\n```json\n\(report)\n```\n"
+                }
+                if let parameters = failing.parameters {
+                    text += "\nWith parameters: `\(cell(parameters))`\n"
+                }
                 if !failing.paths.isEmpty {
                     text += "\nReports: " + failing.paths.map { "`\($0)`" }.joined(separator: ", ") + "\n"
                 }
