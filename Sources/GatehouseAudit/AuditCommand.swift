@@ -30,6 +30,11 @@ public struct AuditRequest: Sendable {
     /// Scanner report files and directories (`--vulns`) for the vulnerability rules. The trivy-operator
     /// VulnerabilityReports among ``paths`` are read whether or not any are given.
     public var vulnerabilityPaths: [String] = []
+    /// More reports of the same run (`--output FORMAT=FILE`), each written in full (`--min-severity` applies
+    /// to them as to the main report).
+    public var destinations: [ReportDestination] = []
+    /// Keep a progress line on standard error while reading (the command line's choice: a terminal, no `--quiet`).
+    public var showsProgress = false
 
     public init(
         paths: [String], format: ReportFormat = .text, failOn: FailThreshold = .severity(.high),
@@ -50,6 +55,8 @@ public struct AuditRequest: Sendable {
     /// ``ClusterIndexAnalysis`` of all inputs when the policy enables any.
     /// Throws ``ParameterError`` when the policy gives a rule parameters it cannot use.
     public func run(to output: ReportOutput) throws -> AuditExitStatus {
+        // Opened first: a report file that cannot be written stops the run before any work.
+        let files = try destinations.map { try $0.open() }
         let vulnerabilities = AuditVulnerabilities(
             given: ScanReportFiles.load(vulnerabilityPaths), requested: !vulnerabilityPaths.isEmpty)
         let engine = try Engine(policy: policy, vulnerabilities: vulnerabilities.store)
@@ -57,6 +64,7 @@ public struct AuditRequest: Sendable {
             policy: policy, jobs: jobs, leavesIndexToExit: leavesReportToExit, vulnerabilities: vulnerabilities.store)
         var options = AuditOptions(jobs: jobs)
         options.clock = clock
+        options.showsProgress = showsProgress
         let auditor = Auditor(
             engine: engine, options: options, crossObject: self.crossObject && crossObject.isActive ? crossObject : nil,
             vulnerabilities: vulnerabilities)
@@ -66,6 +74,10 @@ public struct AuditRequest: Sendable {
         let shown = minimumSeverity.map { report.hidingFindings(below: $0) }
         format.writer(color: color, jobs: jobs, failOn: failOn).write(shown ?? report, to: output)
         output.flush()
+        for file in files {
+            file.destination.format.writer(color: false, jobs: jobs, failOn: failOn).write(shown ?? report, to: file.output)
+            file.output.flush()
+        }
         clock?.mark("write report")
         if leavesReportToExit {
             _ = Unmanaged.passRetained(ReportKeeper(report))

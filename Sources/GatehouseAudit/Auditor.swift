@@ -21,6 +21,8 @@ public struct AuditOptions: Sendable {
     public var standardInputDescriptor: Int32
     /// Records how long each phase takes (`--timings`), when set.
     public var clock: PhaseClock?
+    /// Keeps a progress line on standard error while the inputs are read (``AuditProgressLine``).
+    public var showsProgress = false
 
     public init(
         jobs: Int = AuditOptions.availableCores, limits: LoadLimits = .default, collectNamespacesFirst: Bool = false,
@@ -201,7 +203,11 @@ public struct Auditor: Sendable {
             $0.reports.settle(found: collectVulnerabilityReports(inputs, standardInput: standardInput))
         } ?? []
         if vulnerabilities != nil { options.clock?.mark("scanner reports (--vulns, VulnerabilityReports among the inputs)") }
-        var outcomes = evaluateInputs(inputs, in: context, standardInput: standardInput)
+        var options = self.options
+        let line = options.showsProgress ? Self.progressLine(for: inputs, limits: &options.limits) : nil
+        line?.start()
+        var outcomes = evaluateInputs(inputs, in: context, standardInput: standardInput, options: options)
+        line?.stop()
         if let images = judgeScannedImages(errors: reportErrors) { outcomes.insert(images, at: 0) }
         let assembled = assembleFindings(outcomes, argumentErrors: argumentErrors)
         return AuditReport(
@@ -222,6 +228,18 @@ public struct Auditor: Sendable {
         return outcome
     }
 
+    /// A progress line over `inputs` (their sizes make the total), with `limits` set to count into it.
+    private static func progressLine(for inputs: [AuditInput], limits: inout LoadLimits) -> AuditProgressLine {
+        let progress = LoadProgress()
+        limits.progress = progress
+        var total = 0
+        for case .file(let path) in inputs {
+            var info = stat()
+            if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { total += Int(info.st_size) }
+        }
+        return AuditProgressLine(progress: progress, totalBytes: inputs.contains(.standardInput) ? 0 : total)
+    }
+
     /// Standard input, read once when it is among the inputs: it can be read only once, and the namespace
     /// pre-scan and the evaluation both read it.
     private func readStandardInput(ifAmong inputs: [AuditInput]) -> SendableResult? {
@@ -238,10 +256,11 @@ public struct Auditor: Sendable {
     /// Reads, parses and evaluates every input, on up to ``AuditOptions/jobs`` threads, and returns what each
     /// produced, last input first (so the assembly moves each out whole with `popLast`).
     private func evaluateInputs(
-        _ inputs: [AuditInput], in context: AuditContext, standardInput stdinBytes: SendableResult?
+        _ inputs: [AuditInput], in context: AuditContext, standardInput stdinBytes: SendableResult?, options: AuditOptions
     ) -> [FileOutcome] {
         let slots = ResultSlots<FileOutcome>(count: inputs.count)
         let limits = options.limits
+        let progress = limits.progress
         let evaluate = self.evaluate
         let crossObject = self.crossObject
         // With more cores than inputs, each input's objects are evaluated on the spare cores too (one big
@@ -265,6 +284,7 @@ public struct Auditor: Sendable {
                 limits.skimsListsOnSpareCore = true
                 loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
                     outcome.objectCount += 1
+                    if outcome.objectCount & 1023 == 0 { progress?.add(objects: 1024) }
                     pipeline.submit(object)
                 }
                 var parts = pipeline.finish()
@@ -274,9 +294,11 @@ public struct Auditor: Sendable {
             } else {
                 loaded = FileProcessor(limits: limits).process(input, standardInput: stdinBytes) { object in
                     outcome.objectCount += 1
+                    if outcome.objectCount & 1023 == 0 { progress?.add(objects: 1024) }
                     outcome.evaluated.add(evaluateOne(object), of: object)
                 }
             }
+            progress?.add(objects: outcome.objectCount & 1023)
             outcome.notes = loaded.notes
             outcome.errors = loaded.errors
             slots.set(index, outcome)
@@ -414,7 +436,10 @@ struct FileProcessor {
         case .standardInput:
             switch standardInput?.value {
             case .success(let data):
-                return data.withBytes { Manifests.load($0, file: "-", limits: limits, onObject: onObject) }
+                return data.withBytes { bytes in
+                    defer { limits.progress?.add(bytes: bytes.count) }
+                    return Manifests.load(bytes, file: "-", limits: limits, onObject: onObject)
+                }
             case .failure(let error):
                 var outcome = LoadOutcome(file: "-", format: .yaml)
                 outcome.errors.append(error)

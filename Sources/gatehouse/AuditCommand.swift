@@ -64,6 +64,19 @@ struct AuditCommand: ParsableCommand {
     var showExempted = false
 
     @Option(
+        name: [.customShort("o"), .customLong("output-file")],
+        help: ArgumentHelp("Write the --format report to this file instead of standard output.", valueName: "file"))
+    var outputFile: String?
+
+    @Option(
+        name: .customLong("output"),
+        help: ArgumentHelp(
+            "Also write the report in FORMAT to FILE (for example sarif=results.sarif), beside the --format "
+                + "output on standard output. Repeatable.",
+            valueName: "format=file"))
+    var outputs: [String] = []
+
+    @Option(
         name: .customLong("vulns"),
         help: ArgumentHelp(
             "Scanner reports for the vulnerability rules: Trivy or Grype JSON, their SARIF, trivy-operator "
@@ -86,12 +99,20 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "No colour in the text report (also when NO_COLOR is set or the output is not a terminal).")
     var noColor = false
 
+    @Flag(help: ArgumentHelp(
+        "No progress line on standard error. Without it, an audit that runs longer than a second shows objects "
+            + "read, megabytes read of the total, the rate and the time left, when standard error is a terminal."))
+    var quiet = false
+
     func validate() throws {
         if paths.isEmpty {
             throw ValidationError("give at least one file, directory, or - for standard input")
         }
         if let jobs, jobs < 1 {
             throw ValidationError("--jobs must be at least 1")
+        }
+        for argument in outputs {
+            do { _ = try ReportDestination(argument: argument) } catch { throw ValidationError("\(error)") }
         }
     }
 
@@ -105,12 +126,17 @@ struct AuditCommand: ParsableCommand {
         request.minimumSeverity = minSeverity
         request.showExempted = showExempted
         request.vulnerabilityPaths = vulns
+        request.showsProgress = !quiet && isatty(2) == 1
+        request.destinations = try outputs.map { argument in
+            do { return try ReportDestination(argument: argument) } catch { throw ValidationError("\(error)") }
+        }
         if timings { request.clock = PhaseClock() }
         request.leavesReportToExit = true
-        let output = ReportOutput(descriptor: 1)
         let status: AuditExitStatus
         do {
-            status = try request.run(to: output)
+            // The main report's file is opened like the --output ones: before the audit, so a bad path fails first.
+            let file = try outputFile.map { try ReportDestination(format: format, path: $0).open() }
+            status = try request.run(to: file?.output ?? ReportOutput(descriptor: 1))
         } catch {
             printError("\(error)")
             throw ExitCode(2)

@@ -11,6 +11,9 @@ public struct LoadLimits: Sendable {
     /// `kind: List` (to learn that it is one) while the calling thread starts parsing its items.
     public var skimsListsOnSpareCore = false
 
+    /// Where the loaders count the bytes they have parsed, for a progress line; `nil` counts nothing.
+    public var progress: LoadProgress?
+
     public init(maxDepth: Int = 256, maxExpandedNodes: Int = 100_000, maxExpansionRatio: Int = 8) {
         self.maxDepth = maxDepth
         self.maxExpandedNodes = maxExpandedNodes

@@ -62,9 +62,11 @@ extension Manifests {
         let resolved = format == .auto && (jsonLines || path.lowercased().hasSuffix(".json")) ? .json : format
         var outcome = LoadOutcome(file: name, format: resolved == .auto ? .yaml : resolved)
         let result = FileBytes.withContents(of: path) { bytes, releaser in
+            releaser?.progress = limits.progress
             outcome = load(
                 bytes, file: name, format: resolved, limits: limits, checkShapes: checkShapes, releaser: releaser,
                 jsonLines: jsonLines, onObject: onObject)
+            limits.progress?.add(bytes: bytes.count - (releaser?.reported ?? 0))
         }
         if case .failure(let failure) = result {
             outcome.errors.append(LoadError(file: name, position: .unknown, message: failure.message))
@@ -348,8 +350,16 @@ final class PageReleaser: @unchecked Sendable {
         readAhead(to: 2 * Self.step)
     }
 
+    /// Where to count the bytes the parse has moved past, and how many it has counted.
+    var progress: LoadProgress?
+    private(set) var reported = 0
+
     /// Releases the whole pages in `from..<to`, and reads in the pages two steps past `to`.
     func release(from: Int, to: Int) {
+        if let progress, to > reported {
+            progress.add(bytes: min(to, size) - reported)
+            reported = min(to, size)
+        }
         let low = from / page * page
         let high = min(to, size) / page * page
         if high > low {
