@@ -31,11 +31,11 @@ public struct PolicyReportWriter: ReportWriter {
 
     public func write(_ report: AuditReport, to out: ReportOutput) {
         var byNamespace: [String?: Results] = [:]
-        for f in report.findings { byNamespace[f.object.namespace, default: Results()].findings.append(f) }
+        for f in report.findings { byNamespace[Self.namespace(of: f.object), default: Results()].findings.append(f) }
         for item in report.exempted {
-            byNamespace[item.finding.object.namespace, default: Results()].exempted.append(item)
+            byNamespace[Self.namespace(of: item.finding.object), default: Results()].exempted.append(item)
         }
-        for note in report.exemptionNotes { byNamespace[note.object.namespace, default: Results()].notes.append(note) }
+        for note in report.exemptionNotes { byNamespace[Self.namespace(of: note.object), default: Results()].notes.append(note) }
         let namespaced = byNamespace.keys.compactMap { $0 }.sorted()
 
         var json = JSONEmitter(style: .spaced, capacity: 4096)
@@ -57,6 +57,12 @@ public struct PolicyReportWriter: ReportWriter {
         json.endObject()
         json.newline()
         out.write(&json)
+    }
+
+    /// The namespace whose report holds findings about `object`: its own, but none for a scanned image, whose
+    /// "namespace" is its registry (no Kubernetes namespace): those go to the ClusterPolicyReport.
+    static func namespace(of object: ObjectRef) -> String? {
+        object.apiVersion == KubeObject.scannedImageAPIVersion ? nil : object.namespace
     }
 
     /// What one report holds.
@@ -185,8 +191,13 @@ public struct PolicyReportWriter: ReportWriter {
         json.beginObject()
         json.field("apiVersion", object.apiVersion)
         json.field("kind", object.kind)
-        json.field("name", object.name)
-        if let ns = object.namespace { json.field("namespace", ns) }
+        if let ns = Self.namespace(of: object) {
+            json.field("name", object.name)
+            json.field("namespace", ns)
+        } else {
+            // A scanned image is named in full (its registry is no namespace).
+            json.field("name", object.namespace.map { "\($0)/\(object.name)" } ?? object.name)
+        }
         json.endObject()
         json.endArray()
     }
