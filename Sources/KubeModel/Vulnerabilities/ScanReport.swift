@@ -76,6 +76,8 @@ public struct ScanReport: Sendable {
     /// The counts by severity the report states itself (trivy-operator's `summary`), for a check that
     /// nothing was lost in reading. `nil` when the format states none.
     public var statedCounts: [VulnerabilitySeverity: Int]?
+    /// The workload a trivy-operator report was made for, from its labels.
+    public var owner: WorkloadOwner?
 
     public init(format: ScanFormat, scanner: String, artifact: String, image: ImageIdentity, source: SourceRef, position: SourcePosition) {
         self.format = format
@@ -114,4 +116,19 @@ public struct ScanReportError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     public var description: String { "\(position): \(message)" }
+}
+
+/// The workload a scan was made for (trivy-operator names it in the report's labels).
+public struct WorkloadOwner: Sendable, Hashable {
+    public var namespace: String?
+    public var kind: String
+    public var name: String
+    public var container: String?
+
+    public init(namespace: String?, kind: String, name: String, container: String?) {
+        self.namespace = namespace
+        self.kind = kind
+        self.name = name
+        self.container = container
+    }
 }
