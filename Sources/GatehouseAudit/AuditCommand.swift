@@ -56,7 +56,7 @@ public struct AuditRequest: Sendable {
     /// Throws ``ParameterError`` when the policy gives a rule parameters it cannot use.
     public func run(to output: ReportOutput) throws -> AuditExitStatus {
         // Opened first: a report file that cannot be written stops the run before any work.
-        let files = try destinations.map { try $0.open() }
+        let files = try destinations.map { destination in (destination, try destination.open()) }
         let vulnerabilities = AuditVulnerabilities(
             given: ScanReportFiles.load(vulnerabilityPaths), requested: !vulnerabilityPaths.isEmpty)
         let engine = try Engine(policy: policy, vulnerabilities: vulnerabilities.store)
@@ -74,8 +74,8 @@ public struct AuditRequest: Sendable {
         let shown = minimumSeverity.map { report.hidingFindings(below: $0) }
         format.writer(color: color, jobs: jobs, failOn: failOn).write(shown ?? report, to: output)
         output.flush()
-        for file in files {
-            file.destination.format.writer(color: false, jobs: jobs, failOn: failOn).write(shown ?? report, to: file.output)
+        for (destination, file) in files {
+            destination.format.writer(color: false, jobs: jobs, failOn: failOn).write(shown ?? report, to: file.output)
             file.output.flush()
         }
         clock?.mark("write report")

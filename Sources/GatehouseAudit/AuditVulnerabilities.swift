@@ -39,12 +39,11 @@ extension Auditor {
     func collectVulnerabilityReports(_ inputs: [AuditInput], standardInput: SendableResult?) -> ScanInputs {
         let slots = ResultSlots<ScanInputs>(count: inputs.count)
         let limits = options.limits
-        let reportKinds: Set<String> = ["VulnerabilityReport", "ClusterVulnerabilityReport"]
         WorkerPool.run(count: inputs.count, jobs: options.jobs) { index in
             var found = ScanInputs()
             if InputScan.mayMention("VulnerabilityReport", in: inputs[index], standardInput: standardInput) {
                 _ = FileProcessor(limits: limits).process(inputs[index], standardInput: standardInput) { object in
-                    guard object.group == "aquasecurity.github.io", reportKinds.contains(object.kind) else { return }
+                    guard object.group == "aquasecurity.github.io", TrivyOperatorReportReader.kinds.contains(object.kind) else { return }
                     ScanReportFiles.read(object.root, source: object.source, into: &found)
                 }
             }

@@ -34,24 +34,25 @@ public struct ReportDestination: Sendable, Hashable, CustomStringConvertible {
     /// Creates (or truncates) the file and returns an output flushed to it; the caller closes it with
     /// ``close(_:)``. Opened before the audit runs, so a path that cannot be written fails at once.
     public func open() throws(ReportDestinationError) -> OpenReportFile {
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw ReportDestinationError("cannot write the \(format.rawValue) report to \(path): \(String(cString: strerror(errno)))")
-        }
-        return OpenReportFile(destination: self, descriptor: fd)
+        try OpenReportFile(path: path, what: "the \(format.rawValue) report")
     }
 }
 
-/// A report file opened for one run.
+/// A report file opened for one run, flushed and closed when released.
 public final class OpenReportFile {
-    public let destination: ReportDestination
+    public let path: String
     public let output: ReportOutput
     private let descriptor: Int32
 
-    init(destination: ReportDestination, descriptor: Int32) {
-        self.destination = destination
-        self.descriptor = descriptor
-        output = ReportOutput(descriptor: descriptor)
+    /// Creates (or truncates) `path`; `what` names the report in the error (`the sarif report`).
+    public init(path: String, what: String) throws(ReportDestinationError) {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw ReportDestinationError("cannot write \(what) to \(path): \(String(cString: strerror(errno)))")
+        }
+        self.path = path
+        descriptor = fd
+        output = ReportOutput(descriptor: fd)
     }
 
     deinit {

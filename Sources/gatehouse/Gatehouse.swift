@@ -18,6 +18,7 @@ struct Gatehouse: AsyncParsableCommand {
         AuditCommand.self,
         AlertsCommand.self,
         DockerCommand.self,
+        VulnsCommand.self,
         Serve.self,
         RulesCommand.self,
         WhoCanCommand.self,

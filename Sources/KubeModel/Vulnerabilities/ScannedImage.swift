@@ -1,6 +1,8 @@
 /// One image as every report about it describes it, with the VEX statements applied: what the drill-down
 /// shows and what the rules judge.
 public struct ScannedImage: Sendable {
+    /// Its place in ``VulnerabilityIndex/images``.
+    public internal(set) var position = 0
     /// The image's names, merged from every report about it.
     public var identity: ImageIdentity
     /// `registry` and `repository` of the image's primary name (``ImageIdentity/displayName``); empty for an
