@@ -57,8 +57,10 @@ public struct AuditRequest: Sendable {
     public func run(to output: ReportOutput) throws -> AuditExitStatus {
         // Opened first: a report file that cannot be written stops the run before any work.
         let files = try destinations.map { destination in (destination, try destination.open()) }
+        // The policy's `vulnerabilities.reports` count as given with --vulns.
+        let reportPaths = vulnerabilityPaths + (policy.vulnerabilities?.reports ?? [])
         let vulnerabilities = AuditVulnerabilities(
-            given: ScanReportFiles.load(vulnerabilityPaths), requested: !vulnerabilityPaths.isEmpty)
+            given: ScanReportFiles.load(reportPaths), requested: !reportPaths.isEmpty)
         let engine = try Engine(policy: policy, vulnerabilities: vulnerabilities.store)
         let crossObject = try ClusterIndexAnalysis(
             policy: policy, jobs: jobs, leavesIndexToExit: leavesReportToExit, vulnerabilities: vulnerabilities.store)

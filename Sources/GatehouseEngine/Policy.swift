@@ -37,6 +37,9 @@ public struct Policy: Sendable {
     /// The action for findings on pod templates (Deployment, CronJob...) when it should differ from the one
     /// for Pods. It replaces `deny` and `warn`; rules set to `audit` stay `audit`. `nil`: the same as for Pods.
     public var templateAction: Action?
+    /// The `vulnerabilities` section: the scanner reports the webhook (and the audit) read, and the gate's
+    /// settings, already written into ``rules``; `nil` when the policy has none.
+    public var vulnerabilities: VulnerabilityGate?
     /// The file the policy was read from (`nil` for the embedded default), for messages.
     public var file: String?
     /// Things in the policy file that are valid but probably not what was meant (settings for a rule the

@@ -156,7 +156,7 @@ struct PolicyReader {
 
     static let topLevelKeys = [
         "apiVersion", "kind", "profile", "pssVersion", "failOn", "excludedNamespaces", "annotationExemptions",
-        "podTemplates", "namespaceLimits", "admission", "rules", "exemptions",
+        "podTemplates", "namespaceLimits", "admission", "rules", "exemptions", "vulnerabilities",
     ]
 
     mutating func read(_ root: Value) -> Policy {
@@ -215,6 +215,9 @@ struct PolicyReader {
         }
         if let v = fields["rules"] {
             policy.rules = ruleSettings(v)
+        }
+        if let v = fields["vulnerabilities"], !v.isNull {
+            vulnerabilities(v, into: &policy)
         }
         if let v = fields["exemptions"] {
             if v.isSequence {

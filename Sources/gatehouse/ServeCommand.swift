@@ -147,7 +147,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let policy = try policyOptions.load()
-        let engine = try Engine(policy: policy)
+        // The policy's scanner reports, loaded before the first review; a report that cannot be read is logged
+        // and the others are used.
+        let vulnerabilityReports = policy.vulnerabilities.map(VulnerabilityReportSource.init)
+        let engine = try Engine(policy: policy, vulnerabilities: vulnerabilityReports?.store)
         let alertEngine: AlertEngine
         do {
             alertEngine = try AlertEngine(policy: policy)
@@ -199,7 +202,8 @@ struct Serve: AsyncParsableCommand {
 
         let server = WebhookServer(
             engine: engine, configuration: configuration, store: store, certificateFiles: files,
-            reloadInterval: .seconds(reloadInterval), clientCA: clientCAs, alertEngine: alertEngine, logger: logger)
+            reloadInterval: .seconds(reloadInterval), clientCA: clientCAs, alertEngine: alertEngine,
+            vulnerabilityReports: vulnerabilityReports, logger: logger)
         logger.info(
             "starting",
             metadata: [

@@ -1,3 +1,4 @@
+import GatehouseRules
 import Prometheus
 
 /// The webhook's Prometheus metrics, created on one registry that `GET /metrics` emits.
@@ -79,12 +80,36 @@ public final class WebhookMetrics: Sendable {
             descriptor: .init(metricName: "gatehouse_admission_findings", unitName: "total", helpText: "Findings in answered AdmissionReviews, by rule and the action taken."),
                 labels: [("rule", finding.ruleID), ("action", finding.action.rawValue)]).increment()
         }
+        recordVulnerabilityGate(decision.findings)
         if decision.reason == .unevaluable { recordError("unevaluable") }
         self.latency.record(latency)
     }
 
     /// Counts a request answered with an error: `malformed`, `oversize`, `unsupported-media-type`, `timeout`,
     /// `unevaluable`, `internal`.
+    /// Counts what the vulnerability gate did in one review: per reason (`vulnerable` for
+    /// running-image-vulnerabilities, `unscanned` for image-not-scanned), the strongest action its findings got.
+    func recordVulnerabilityGate(_ findings: [Finding]) {
+        for (rule, reason) in [("running-image-vulnerabilities", "vulnerable"), ("image-not-scanned", "unscanned")] {
+            let actions = findings.filter { $0.ruleID == rule }.map(\.action)
+            guard let decision = actions.contains(.deny) ? "deny" : actions.contains(.warn) ? "warn" : actions.first?.rawValue else { continue }
+            registry.makeCounter(
+                descriptor: .init(metricName: "gatehouse_vulnerability_gate_decisions", unitName: "total", helpText: "Reviews in which the vulnerability gate found something, by the action taken and why."),
+                labels: [("decision", decision), ("reason", reason)]).increment()
+        }
+    }
+
+    /// Records a load of the policy's scanner reports: counts of what was read, when, and the result.
+    public func recordVulnerabilityLoad(reports: Int, images: Int, errors: Int, unixTime: Double) {
+        registry.makeGauge(descriptor: .init(metricName: "gatehouse_vulnerability_reports", helpText: "Scanner reports loaded for the vulnerability gate.")).set(Double(reports))
+        registry.makeGauge(descriptor: .init(metricName: "gatehouse_vulnerability_images", helpText: "Images the loaded scanner reports describe.")).set(Double(images))
+        registry.makeGauge(descriptor: .init(metricName: "gatehouse_vulnerability_report_errors", helpText: "Report files or documents the last load could not read.")).set(Double(errors))
+        registry.makeGauge(descriptor: .init(metricName: "gatehouse_vulnerability_last_load_timestamp_seconds", helpText: "When the scanner reports were last loaded (Unix time).")).set(unixTime)
+        registry.makeCounter(
+            descriptor: .init(metricName: "gatehouse_vulnerability_loads", unitName: "total", helpText: "Loads of the scanner reports, by result (errors: some file could not be read)."),
+            labels: [("result", errors == 0 ? "success" : "errors")]).increment()
+    }
+
     public func recordError(_ type: String) {
         registry.makeCounter(
             descriptor: .init(metricName: "gatehouse_admission_errors", unitName: "total", helpText: "Requests that could not be answered normally, by type."), labels: [("type", type)]).increment()

@@ -66,6 +66,8 @@ public struct WebhookServer: Sendable {
     public let connections: ConnectionLedger
     let tls: TLSConfiguration?
     let reloader: CertificateReloader?
+    /// Reloads the policy's scanner reports; `nil` when the policy has no `vulnerabilities` section.
+    let vulnerabilityWatcher: VulnerabilityReportWatcher?
     let logger: Logger
 
     /// - Parameters:
@@ -74,13 +76,16 @@ public struct WebhookServer: Sendable {
     ///   - clientCA: CA certificates client certificates must chain to (on every route: `/validate` and
     ///     `/audit`); `nil` accepts any client.
     ///   - alertEngine: the alert rules as the policy sets them; `nil` builds them from `engine`'s policy.
+    ///   - vulnerabilityReports: the policy's scanner reports, whose store `engine` reads; watched for changes.
     public init(
         engine: Engine, configuration: WebhookConfiguration, store: CertificateStore?,
         certificateFiles: (certificate: String, key: String)? = nil, reloadInterval: Duration = .seconds(2),
         clientCA: [NIOSSLCertificate]? = nil, alertEngine: AlertEngine? = nil,
+        vulnerabilityReports: VulnerabilityReportSource? = nil,
         metrics: WebhookMetrics = WebhookMetrics(), logger: Logger
     ) {
         self.configuration = configuration
+        vulnerabilityWatcher = vulnerabilityReports.map { VulnerabilityReportWatcher(source: $0, metrics: metrics, logger: logger) }
         // `gatehouse serve` passes `alertEngine`, having reported any alert parameter the policy gets wrong;
         // without one, a policy whose alert parameters are wrong raises no alerts (an empty catalogue cannot throw).
         let alertEngine =
@@ -122,6 +127,7 @@ public struct WebhookServer: Sendable {
     {
         var services: [any Service] = [alerts]
         if let reloader { services.append(reloader) }
+        if let vulnerabilityWatcher { services.append(vulnerabilityWatcher) }
         if let metricsPort = configuration.metricsPort {
             let router = Router(context: WebhookRequestContext.self)
             addHealthRoutes(to: router)

@@ -42,10 +42,12 @@ struct TestServer {
         } else {
             store = CertificateStore(try ca.servingCertificate())
         }
+        // As `gatehouse serve` does: the policy's scanner reports, loaded now and watched.
+        let reports = policy.vulnerabilities.map(VulnerabilityReportSource.init)
         let server = WebhookServer(
-            engine: try Engine(policy: policy), configuration: configuration, store: store,
-            certificateFiles: certificateFiles, reloadInterval: .milliseconds(50), clientCA: clientCA,
-            logger: logger)
+            engine: try Engine(policy: policy, vulnerabilities: reports?.store), configuration: configuration,
+            store: store, certificateFiles: certificateFiles, reloadInterval: .milliseconds(50), clientCA: clientCA,
+            vulnerabilityReports: reports, logger: logger)
         let wanted = configuration.metricsPort == nil ? 1 : 2
         let (stream, continuation) = AsyncStream.makeStream(of: (String, Int).self)
         let group = ServiceGroup(
