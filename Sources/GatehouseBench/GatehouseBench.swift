@@ -7,6 +7,6 @@ struct GatehouseBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse-bench",
         abstract: "Benchmarks of Gatehouse's inner paths (figures only; not part of the shipped command).",
-        subcommands: [ClusterBenchmark.self, ReviewBenchmark.self, SinkBatchBenchmark.self]
+        subcommands: [ClusterBenchmark.self, ReviewBenchmark.self, SinkBatchBenchmark.self, VulnerabilityBenchmark.self]
     )
 }
