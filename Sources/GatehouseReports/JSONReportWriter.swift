@@ -50,16 +50,7 @@ public struct JSONReportWriter: ReportWriter {
         json.itemsAppendedDirectly(hasItems: !report.findings.isEmpty)
         json.endArray()
         json.key("errors")
-        json.beginArray(multiline: true)
-        for error in report.errors {
-            json.beginObject()
-            json.field("file", error.file)
-            json.field("line", error.position.line)
-            json.field("column", error.position.column)
-            json.field("message", error.message)
-            json.endObject()
-        }
-        json.endArray()
+        json.loadErrors(report.errors)
         json.key("notes")
         json.beginArray(multiline: true)
         for note in report.notes {
@@ -194,5 +185,21 @@ public struct JSONReportWriter: ReportWriter {
         for (action, count) in report.countsByAction { json.field(action.rawValue, count) }
         json.endObject()
         json.endObject()
+    }
+}
+
+extension JSONEmitter {
+    /// Inputs that could not be read, as every JSON report lists them: `file`, `line`, `column`, `message`.
+    mutating func loadErrors(_ errors: [LoadError]) {
+        beginArray(multiline: true)
+        for error in errors {
+            beginObject()
+            field("file", error.file)
+            field("line", error.position.line)
+            field("column", error.position.column)
+            field("message", error.message)
+            endObject()
+        }
+        endArray()
     }
 }

@@ -56,16 +56,7 @@ public struct VulnsJSONWriter: Sendable {
         }
         json.endArray()
         json.key("errors")
-        json.beginArray(multiline: true)
-        for error in errors {
-            json.beginObject()
-            json.field("file", error.file)
-            json.field("line", error.position.line)
-            json.field("column", error.position.column)
-            json.field("message", error.message)
-            json.endObject()
-        }
-        json.endArray()
+        json.loadErrors(errors)
         json.endObject()
         json.newline()
         out.write(&json)

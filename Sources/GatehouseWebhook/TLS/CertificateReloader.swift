@@ -62,21 +62,15 @@ public struct CertificateReloader: Service {
         // The problem of the last failed poll, logged once until it changes or a reload succeeds.
         var lastProblem: String?
         metrics?.setCertificateExpiry(unixTime: store.current.notValidAfter.timeIntervalSince1970)
-        while !Task.isCancelled {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
-            if Task.isShuttingDownGracefully { return }
+        await everyInterval(interval) {
             let now: Fingerprint
             do {
                 now = try Fingerprint([certificateFile, keyFile])
             } catch {
-                lastProblem = reportFailure(error.description, lastProblem: lastProblem)
-                continue
+                lastProblem = reportFailure("\(error)", lastProblem: lastProblem)
+                return
             }
-            guard now != loaded else { continue }
+            guard now != loaded else { return }
             switch attempt() {
             case nil:
                 loaded = now
