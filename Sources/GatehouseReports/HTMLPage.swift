@@ -1,5 +1,6 @@
-/// What every HTML report of Gatehouse shares: one self-contained page (inline style, no script, no network),
-/// text escaped once here, and severity badges in one palette.
+/// What every HTML report of Gatehouse shares: one self-contained page (inline style, no network; a report
+/// may add a small inline script), text escaped once here, and severity badges in one palette (Trivy's five
+/// words and Gatehouse's five).
 public enum HTMLPage {
     /// `text` as HTML character data or attribute text.
     public static func escape(_ text: String) -> String {

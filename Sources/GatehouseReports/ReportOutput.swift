@@ -120,7 +120,7 @@ public protocol ReportWriter {
 
 /// The formats `gatehouse audit --format` accepts.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case text, json, sarif, junit, policyreport
+    case text, json, sarif, junit, policyreport, html
 
     /// The writer for this format. `color` matters to `text` only.
     public func writer(color: Bool) -> any ReportWriter {
@@ -136,6 +136,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .sarif: SARIFReportWriter()
         case .junit: JUnitReportWriter(failOn: failOn)
         case .policyreport: PolicyReportWriter()
+        case .html: HTMLReportWriter()
         }
     }
 }

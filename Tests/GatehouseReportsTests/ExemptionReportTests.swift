@@ -40,6 +40,7 @@ struct ExemptionReportTests {
         case .sarif: #expect(output.text.contains(#""exempted": 1, "exemptedByPolicy": 0, "exemptedByAnnotation": 1"#))
         case .junit: #expect(output.text.contains(#"exempted="1">"#) && !output.text.contains("<skipped"))
         case .policyreport: #expect(output.text.contains(#""skip": 1"#) && !output.text.contains(#""result": "skip""#))
+        case .html: #expect(output.text.contains("; 1 exempted</p>"))
         }
     }
 

@@ -63,6 +63,8 @@ struct GoldenFileTests {
         format.writer(color: false).write(report, to: output)
         if format == .text || format == .junit {
             #expect(output.text.contains(format == .text ? "0 findings" : "tests=\"0\""))
+        } else if format == .html {
+            #expect(output.text.contains("<p class=\"lead\">0 findings in 0 objects from 0 inputs") && output.text.hasSuffix("</html>\n"))
         } else {
             let parsed = try JSONSerialization.jsonObject(with: Data(output.bytes))
             #expect(parsed is [String: Any])
