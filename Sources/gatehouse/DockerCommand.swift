@@ -76,7 +76,7 @@ struct DockerAuditCommand: AsyncParsableCommand {
     @Flag(help: "Read no host files: only what the Engine API (or the exports) tell.")
     var noHostFiles = false
 
-    @Option(help: "Report format: text, json, sarif, junit.")
+    @Option(help: "Report format: text, json, sarif, junit, html.")
     var format: ReportFormat = .text
 
     @Option(help: ArgumentHelp(
