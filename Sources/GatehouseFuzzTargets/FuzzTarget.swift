@@ -53,7 +53,7 @@ public struct SeedFiles: Sendable {
 /// ``FuzzTarget`` and a line here.
 extension FuzzTarget {
     public static let all: [FuzzTarget] = [
-        .yamlBlock, .yamlLibYAML, .yamlDifferential, .json, .admissionReview, .policy, .auditEvents,
+        .yamlBlock, .yamlLibYAML, .yamlDifferential, .json, .admissionReview, .policy, .auditEvents, .scanReports,
     ]
 
     /// The target called `name`, if there is one.

@@ -30,7 +30,9 @@ struct FuzzTargetTests {
         let target = try #require(FuzzTarget.named(name))
         let seeds = Self.files(in: Repository.url("examples")) + Self.files(in: Repository.fixture("admission"))
             + Self.files(in: Repository.fixture("yaml-differential"))
+            + Self.files(in: Repository.fixture("vulnerabilities"))
             + (Repository.sharedCorpus.map { Self.files(in: $0.appendingPathComponent("audit-events/falcosecurity__falco")) } ?? [])
+            + (Repository.sharedCorpus.map { Self.files(in: $0.appendingPathComponent("vuln-reports/aquasecurity__trivy")) } ?? [])
         #expect(!seeds.isEmpty)
         for file in seeds {
             target.run(try [UInt8](Data(contentsOf: file)))
