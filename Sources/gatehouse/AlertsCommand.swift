@@ -8,7 +8,7 @@ import KubeModel
 
 struct AlertsCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, sarif
+        case text, json, sarif, html
     }
 
     static let configuration = CommandConfiguration(
@@ -34,7 +34,7 @@ struct AlertsCommand: ParsableCommand {
     @Argument(help: "Audit log files, directories (walked for .log, .gz, .json, .jsonl, .ndjson) or - for standard input.")
     var paths: [String] = []
 
-    @Option(help: "Output format: text, json (one alert per line) or sarif.")
+    @Option(help: "Output format: text, json (one alert per line), sarif or html (one page, written at the end).")
     var format: Format = .text
 
     @Option(help: ArgumentHelp(
@@ -82,8 +82,8 @@ struct AlertsCommand: ParsableCommand {
             throw ValidationError("--window must be a duration such as 0, 90s, 10m or 1h; got \"\(window)\"")
         }
         if fromStart, !follow { throw ValidationError("--from-start only applies with --follow") }
-        if follow, format == .sarif {
-            throw ValidationError("--follow prints alerts as they come: use --format text or json (SARIF is one document written at the end)")
+        if follow, format == .sarif || format == .html {
+            throw ValidationError("--follow prints alerts as they come: use --format text or json (SARIF and HTML are one document written at the end)")
         }
         if baseline.contains("-"), paths.contains("-") {
             throw ValidationError("--baseline - and the audit log - cannot both be standard input")
@@ -133,6 +133,7 @@ struct AlertsCommand: ParsableCommand {
             case .text: AlertTextWriter()
             case .json: AlertJSONWriter()
             case .sarif: AlertSARIFWriter()
+            case .html: AlertHTMLWriter()
             }
         var dedup = AlertDeduplicator(window: Self.seconds(window) ?? 600, emission: follow ? .firstThenSummary : .merged)
         var failed = false

@@ -51,4 +51,22 @@ struct HTMLReportCommandLineTests {
         #expect(!html.contains("<b>web</b>"), "an object's name is text, never markup")
         #expect(html.contains("&lt;b&gt;web&lt;/b&gt;"))
     }
+
+    @Test func alertsAsOnePage() throws {
+        let tree = try TempTree()
+        let log = try tree.write("audit.log", """
+            {"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Request","auditID":"a1","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/default/pods/web/exec?command=sh","verb":"create","user":{"username":"<script>alert(1)</script>","groups":["system:authenticated"]},"sourceIPs":["203.0.113.7"],"userAgent":"kubectl/v1.30","objectRef":{"resource":"pods","namespace":"default","name":"web","subresource":"exec","apiVersion":"v1"},"responseStatus":{"code":101},"requestReceivedTimestamp":"2026-12-02T10:00:00.000000Z","stageTimestamp":"2026-12-02T10:00:00.100000Z"}
+
+            """)
+        let run = try CLI.run(["alerts", log, "--format", "html", "--fail-on", "never"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = run.stdout
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
+        #expect(html.contains("alert-pod-exec"))
+        #expect(html.contains("from 203.0.113.7"))
+        #expect(!html.contains("<script>"), "a user name is text, never markup")
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let follow = try CLI.run(["alerts", log, "--format", "html", "--follow"])
+        #expect(follow.status == 2, "one page is written at the end, not followed")
+    }
 }
