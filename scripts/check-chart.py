@@ -49,6 +49,12 @@ CONFIGURATIONS = {
         "certificates": {"caBundle": PLACEHOLDER_CA},
         "audit": {"enabled": True, "exporter": {"image": "registry.example.com/tools/kubectl:1.34.1"}},
     },
+    "vulnerability-gate": {
+        "certificates": {"caBundle": PLACEHOLDER_CA},
+        "vulnerabilityReports": {"configMap": "scanner-reports"},
+        "policy": "apiVersion: gatehouse.io/v1\nkind: Policy\nvulnerabilities:\n  reports: [/etc/gatehouse/vulns]\n"
+                  "  denyAtOrAbove: CRITICAL\n  unscanned: warn\n",
+    },
     "fail-open": {
         "certificates": {"caBundle": PLACEHOLDER_CA},
         "webhook": {"failurePolicy": "Ignore", "excludedNamespaces": ["kube-system", "cert-manager"]},

@@ -304,7 +304,9 @@ struct ShippedManifestsTests {
     /// cluster: pss-restricted and aks find nothing, per object or across objects.
     @Test func renderedChartConfigurationsPass() throws {
         let names = try Self.renderedFiles()
-        #expect(names == ["audit.yaml", "cert-manager-cluster-issuer.yaml", "cert-manager.yaml", "fail-open.yaml"])
+        #expect(names == [
+            "audit.yaml", "cert-manager-cluster-issuer.yaml", "cert-manager.yaml", "fail-open.yaml", "vulnerability-gate.yaml",
+        ])
         let restricted = try Self.engine(.pssRestricted)
         let aks = try Self.engine(.aks)
         var policy = Policy()
@@ -372,4 +374,21 @@ private func items(_ value: Value?) -> [Value] {
 private func pairs(_ value: Value?) -> [(key: Value, value: Value)] {
     guard let value, value.isMapping else { return [] }
     return Array(value.pairs)
+}
+
+extension ShippedManifestsTests {
+    /// The chart's vulnerability-gate configuration mounts the reports where its policy reads them, and the
+    /// policy it carries loads with the gate on.
+    @Test func vulnerabilityGateConfigurationMountsTheReports() throws {
+        let objects = try Self.loadRendered("vulnerability-gate.yaml")
+        let deployment = try #require(objects.first { $0.kind == "Deployment" })
+        let pod = try #require(PodTemplate(of: deployment))
+        let mounts = pod.containers.flatMap { items($0.value["volumeMounts"]) }
+        #expect(mounts.contains { $0["mountPath"]?.string == "/etc/gatehouse/vulns" && $0["readOnly"]?.isTrue == true })
+        let configMap = try #require(objects.first { $0.kind == "ConfigMap" && $0.name.hasSuffix("-policy") })
+        let text = try #require(configMap.root["data"]?["policy.yaml"]?.string)
+        let policy = try Policy.parse(text, file: "policy.yaml")
+        #expect(policy.vulnerabilities?.reports == ["/etc/gatehouse/vulns"])
+        #expect(policy.rules["image-not-scanned"]?.action == .warn)
+    }
 }
