@@ -12,7 +12,8 @@ import KubeModel
 /// - then each rule (recommendation), most severe first, folding to namespace → object → findings, each with
 ///   line:column, field path and message, its chain of objects for cross-object findings, the rule's
 ///   remediation and its explanation (what it checks, why it matters);
-/// - the inputs that could not be read, and the notes.
+/// - with `--show-exempted`, the exempted findings with the exemption and its reason; the inputs that could
+///   not be read, and the notes.
 ///
 /// Meant for reports a person reads (thousands of findings, not millions); the JSON report is for machines.
 public struct HTMLReportWriter: ReportWriter {
@@ -90,6 +91,17 @@ public struct HTMLReportWriter: ReportWriter {
                 html += "</details>\n"
             }
             html += "</details>\n"
+        }
+        if report.listsExempted, !report.exempted.isEmpty {
+            html += "<details class=\"level1\"><summary><span class=\"name\">Exempted findings</span> "
+                + "<span class=\"meta\">\(report.exempted.count), never enforced nor counted</span></summary>\n<table>\n"
+            for item in report.exempted {
+                let f = item.finding
+                let reason = item.exemption.reason.map { ": \(e($0))" } ?? ""
+                html += "<tr><td><code>\(e(f.ruleID))</code></td><td>\(e(f.object.displayName))</td><td><code>\(e(f.path))</code></td>"
+                    + "<td>\(e(f.message))<br><small>exempted by \(e(item.exemption.label))\(reason)</small></td></tr>\n"
+            }
+            html += "</table>\n</details>\n"
         }
         if !report.errors.isEmpty {
             html += "<details class=\"level1\" open><summary><span class=\"name\">Inputs that could not be read</span></summary>\n<table>\n"

@@ -60,3 +60,15 @@ extension ExemptionReportTests {
         #expect(try document.nodes(forXPath: "//testsuite[@name='gatehouse.exemptions']/testcase").count == 1)
     }
 }
+
+extension ExemptionReportTests {
+    @Test func htmlListsExemptedFindingsOnlyWhenAsked() {
+        let listed = ReportOutput()
+        HTMLReportWriter().write(Self.report(reason: "vendor <chart>", listed: true), to: listed)
+        #expect(listed.text.contains("Exempted findings"))
+        #expect(listed.text.contains("vendor &lt;chart&gt;"))
+        let counted = ReportOutput()
+        HTMLReportWriter().write(Self.report(reason: "vendor <chart>", listed: false), to: counted)
+        #expect(!counted.text.contains("Exempted findings") && counted.text.contains("; 1 exempted"))
+    }
+}
