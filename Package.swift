@@ -55,6 +55,18 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The Kubernetes API client: kubeconfig and in-cluster credentials, discovery, paged lists into a
+        // snapshot folder (`audit --cluster`), and server-side apply of PolicyReports.
+        .target(
+            name: "GatehouseKubeAPI",
+            dependencies: [
+                "GatehouseAudit", "GatehouseReports", "KubeModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .target(
             name: "GatehouseWebhook",
             dependencies: [
@@ -78,8 +90,8 @@ let package = Package(
         .executableTarget(
             name: "gatehouse",
             dependencies: [
-                "GatehouseAudit", "GatehouseDocker", "GatehouseReports", "GatehouseEngine", "GatehouseRules", "KubeModel",
-                "GatehouseWebhook",
+                "GatehouseAudit", "GatehouseDocker", "GatehouseKubeAPI", "GatehouseReports", "GatehouseEngine",
+                "GatehouseRules", "KubeModel", "GatehouseWebhook",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -118,6 +130,19 @@ let package = Package(
             dependencies: ["GatehouseDocker", "GatehouseEngine", "GatehouseReports", "GatehouseRules", "KubeModel", "TestSupport"]),
         // Runs the built `gatehouse` as a user does; the dependency makes `swift test` build it first.
         .testTarget(name: "GatehouseCLITests", dependencies: ["gatehouse", "TestSupport"]),
+        // The API client against a loopback HTTPS server that stands in for the Kubernetes API server.
+        .testTarget(
+            name: "GatehouseKubeAPITests",
+            dependencies: [
+                "gatehouse", "GatehouseKubeAPI", "GatehouseAudit", "GatehouseReports", "GatehouseWebhook", "KubeModel",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(name: "GatehouseFuzzTargetsTests", dependencies: ["GatehouseFuzzTargets", "TestSupport"]),
         .testTarget(
             name: "GatehouseWebhookTests",

@@ -35,6 +35,9 @@ public struct AuditRequest: Sendable {
     public var destinations: [ReportDestination] = []
     /// Keep a progress line on standard error while reading (the command line's choice: a terminal, no `--quiet`).
     public var showsProgress = false
+    /// Inputs that could not be read before the audit began (a kind the cluster refused to list), reported
+    /// first among the errors.
+    public var inputErrors: [LoadError] = []
 
     public init(
         paths: [String], format: ReportFormat = .text, failOn: FailThreshold = .severity(.high),
@@ -70,7 +73,7 @@ public struct AuditRequest: Sendable {
         let auditor = Auditor(
             engine: engine, options: options, crossObject: self.crossObject && crossObject.isActive ? crossObject : nil,
             vulnerabilities: vulnerabilities)
-        var report = auditor.audit(paths: paths)
+        var report = auditor.audit(paths: paths, inputErrors: inputErrors)
         report.listsExempted = showExempted
         let status = AuditExitStatus(report: report, failOn: failOn)
         let shown = minimumSeverity.map { report.hidingFindings(below: $0) }

@@ -185,10 +185,11 @@ public struct Auditor: Sendable {
         self.evaluate = evaluate
     }
 
-    /// Audits the paths as given on a command line (`-` for standard input).
-    public func audit(paths: [String]) -> AuditReport {
+    /// Audits the paths as given on a command line (`-` for standard input). `inputErrors` (inputs that
+    /// failed before the audit) are reported first.
+    public func audit(paths: [String], inputErrors: [LoadError] = []) -> AuditReport {
         let (inputs, errors) = InputWalker().expand(paths)
-        return audit(inputs, argumentErrors: errors)
+        return audit(inputs, argumentErrors: inputErrors + errors)
     }
 
     /// Audits already expanded inputs. `argumentErrors` (unreadable paths) are reported first.

@@ -1,8 +1,11 @@
 import ArgumentParser
+import Foundation
 import GatehouseAudit
 import GatehouseEngine
+import GatehouseKubeAPI
 import GatehouseReports
 import GatehouseRules
+import KubeModel
 
 #if canImport(Glibc)
 import Glibc
@@ -31,15 +34,18 @@ extension FailThreshold: ExpressibleByArgument {
     }
 }
 
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Audit Kubernetes manifests (YAML or JSON files, directories, - for stdin).",
+        abstract: "Audit Kubernetes manifests (YAML or JSON files, directories, - for stdin), or a live cluster (--cluster).",
         discussion: """
             Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when an input could not \
-            be read or parsed (the other inputs are still audited and reported) or the command line is wrong.
+            be read or parsed (the other inputs are still audited and reported) or the command line is wrong. \
+            With --cluster, a kind the cluster refuses to list (403) is such an input error.
             """
     )
+
+    @OptionGroup(title: "Live cluster") var clusterOptions: ClusterOptions
 
     @Argument(help: "Files, directories (walked for .yaml, .yml, .json, .jsonl) or - for standard input.")
     var paths: [String] = []
@@ -105,9 +111,10 @@ struct AuditCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if paths.isEmpty {
-            throw ValidationError("give at least one file, directory, or - for standard input")
+        if paths.isEmpty && !clusterOptions.cluster {
+            throw ValidationError("give at least one file, directory, or - for standard input, or --cluster")
         }
+        try clusterOptions.validate()
         if let jobs, jobs < 1 {
             throw ValidationError("--jobs must be at least 1")
         }
@@ -116,8 +123,23 @@ struct AuditCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let policy = try policyOptions.load()
+        // The cluster is listed into a snapshot folder first; the audit then reads it as any export.
+        var paths = self.paths
+        var listingErrors: [LoadError] = []
+        var snapshot: ClusterOptions.Snapshot?
+        if clusterOptions.cluster {
+            do {
+                snapshot = try await clusterOptions.takeSnapshot(quiet: quiet)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+            paths += snapshot?.files ?? []
+            listingErrors = snapshot?.errors ?? []
+        }
+        defer { snapshot?.removeIfTemporary() }
         let threshold = failOn ?? policy.failOn.map(FailThreshold.severity) ?? .severity(.high)
         var request = AuditRequest(
             paths: paths, format: format, failOn: threshold, policy: policy,
@@ -126,6 +148,7 @@ struct AuditCommand: ParsableCommand {
         request.minimumSeverity = minSeverity
         request.showExempted = showExempted
         request.vulnerabilityPaths = vulns
+        request.inputErrors = listingErrors
         request.showsProgress = !quiet && isatty(2) == 1
         request.destinations = try outputs.map { argument in
             do { return try ReportDestination(argument: argument) } catch { throw ValidationError("\(error)") }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `gatehouse who-can` and `gatehouse access`, run as the built executable over the cluster export fixture:

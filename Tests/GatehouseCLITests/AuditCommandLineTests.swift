@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `gatehouse audit`, `rules` and `version`, run as the built executable: exit statuses and streams.

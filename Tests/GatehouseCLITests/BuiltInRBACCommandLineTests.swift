@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Kubernetes' default RBAC objects, through the built executable: `who-can` and `access` know the default

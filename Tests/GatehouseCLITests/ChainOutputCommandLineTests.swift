@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Cross-object findings carry the chain of objects that proves them, in every report format: a `via` line in

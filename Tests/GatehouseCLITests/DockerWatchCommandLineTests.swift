@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `gatehouse docker watch` as a user runs it, where no daemon is needed (the real-daemon tests are in

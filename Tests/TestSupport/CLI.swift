@@ -1,13 +1,12 @@
 import Foundation
-import TestSupport
 
 /// The built `gatehouse` executable, run as a user runs it from the repository root.
-enum CLI {
-    static let repository = Repository.root
+public enum CLI {
+    public static let repository = Repository.root
 
     /// The executable sits next to the test bundle in the build directory (the test target depends on it, so
     /// `swift test` builds it first).
-    static var executable: URL {
+    public static var executable: URL {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         while directory.path != "/" {
             let candidate = directory.appendingPathComponent("gatehouse")
@@ -17,13 +16,19 @@ enum CLI {
         return repository.appendingPathComponent(".build/debug/gatehouse")
     }
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Run: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+    public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

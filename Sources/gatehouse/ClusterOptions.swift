@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import GatehouseKubeAPI
+import KubeModel
+
+/// `audit --cluster` and how it reaches the API server.
+struct ClusterOptions: ParsableArguments {
+    @Flag(help: ArgumentHelp(
+        "Audit the live cluster: list every kind the rules read through the API (in a pod, its service account; "
+            + "else --kubeconfig, $KUBECONFIG or ~/.kube/config), then audit what was listed."))
+    var cluster = false
+
+    @Option(help: ArgumentHelp("The kubeconfig file to use with --cluster.", valueName: "file"))
+    var kubeconfig: String?
+
+    @Option(help: ArgumentHelp("The kubeconfig context to use (default: its current-context).", valueName: "name"))
+    var context: String?
+
+    @Option(help: ArgumentHelp(
+        "Keep what --cluster listed in this folder (one JSON List per resource); `gatehouse audit FOLDER` later "
+            + "gives the same report.",
+        valueName: "folder"))
+    var exportTo: String?
+
+    @Option(help: ArgumentHelp("Objects per list request with --cluster (the API's limit).", valueName: "n"))
+    var chunkSize = 500
+
+    func validate() throws {
+        if !cluster, kubeconfig != nil || context != nil || exportTo != nil {
+            throw ValidationError("--kubeconfig, --context and --export-to go with --cluster")
+        }
+        if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1") }
+    }
+
+    /// What was listed, and where.
+    struct Snapshot {
+        var folder: String
+        var temporary: Bool
+        var files: [String]
+        var errors: [LoadError]
+
+        func removeIfTemporary() {
+            if temporary { try? FileManager.default.removeItem(atPath: folder) }
+        }
+    }
+
+    /// Lists the cluster into --export-to, or a temporary folder removed after the audit.
+    func takeSnapshot(quiet: Bool) async throws -> Snapshot {
+        let connection = try ClusterConnection.resolve(kubeconfig: kubeconfig, context: context)
+        let client = try KubeAPIClient(connection)
+        let temporary = exportTo == nil
+        let folder = exportTo ?? NSTemporaryDirectory() + "gatehouse-cluster-" + UUID().uuidString
+        var snapshot = ClusterSnapshot(client: client, folder: folder)
+        snapshot.pageSize = chunkSize
+        let outcome: ClusterSnapshot.Outcome
+        do {
+            outcome = try await snapshot.take()
+        } catch {
+            await client.shutdown()
+            if temporary { try? FileManager.default.removeItem(atPath: folder) }
+            throw error
+        }
+        await client.shutdown()
+        if !quiet, isatty(2) == 1 {
+            FileHandle.standardError.write(
+                Data("listed \(outcome.objects) objects of \(outcome.files.count) kinds from \(connection.name)\n".utf8))
+        }
+        // In name order, as a walk of the folder gives them, so the report equals `gatehouse audit FOLDER`'s.
+        return Snapshot(folder: folder, temporary: temporary, files: outcome.files.sorted(), errors: outcome.errors)
+    }
+}
