@@ -93,6 +93,9 @@ public final class KubeAPIClient: Sendable {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(10), read: requestTimeout)
         configuration.decompression = .enabled(limit: .none)
+        // Connection failures come back to ``send`` at once: it retries what may pass (a refused or reset
+        // connection) and stops on what will not (a certificate that does not verify).
+        configuration.connectionPool.retryConnectionEstablishment = false
         self.connection = connection
         self.retry = retry
         self.requestTimeout = requestTimeout
@@ -113,6 +116,8 @@ public final class KubeAPIClient: Sendable {
                 answer = try await sendOnce(method, path, body: body, contentType: contentType, maximumBody: maximumBody)
             } catch let error as KubeAPIError where !error.retriable {
                 throw error
+            } catch let error where error is NIOSSLError || error is BoringSSLError {
+                throw KubeAPIError(request: describe(method, path), status: nil, message: Self.describe(error))
             } catch {
                 guard attempt < retry.attempts else {
                     throw KubeAPIError(request: describe(method, path), status: nil, message: Self.describe(error))
@@ -174,6 +179,7 @@ public final class KubeAPIClient: Sendable {
         if let error = error as? HTTPClientError { return "\(error)" }
         if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
         if let error = error as? NIOSSLError { return "TLS: \(error)" }
+        if let error = error as? BoringSSLError { return "TLS: \(error) (does the cluster's CA in the kubeconfig match the server?)" }
         return String(describing: error)
     }
 }

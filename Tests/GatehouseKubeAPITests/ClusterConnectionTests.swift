@@ -1,0 +1,192 @@
+import Foundation
+import GatehouseKubeAPI
+import GatehouseWebhook
+import Testing
+import TestSupport
+
+/// How `audit --cluster` finds its cluster and credentials: kubeconfig contexts, credential plugins and the
+/// pod's own service account, each tried against the stand-in API server where it connects.
+@Suite(.serialized)
+struct ClusterConnectionTests {
+    static func scratch() throws -> String {
+        let folder = NSTemporaryDirectory() + "gatehouse-kubeconfig-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    static func stored() throws -> [StandInAPIServer.Stored] {
+        try StandInAPIServer.Stored.from(files: [Repository.url("examples/rbac.yaml").path])
+    }
+
+    /// Connects with `connection` and lists the stand-in's objects.
+    static func listedObjects(_ connection: ClusterConnection, folder: String) async throws -> ClusterSnapshot.Outcome {
+        let client = try KubeAPIClient(connection)
+        let outcome = try await ClusterSnapshot(client: client, folder: folder + "/snapshot").take()
+        await client.shutdown()
+        return outcome
+    }
+
+    @Test func anExecCredentialPluginGivesTheToken() async throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let server = try StandInAPIServer(stored: try Self.stored())
+        try await server.start()
+        defer { Task { await server.stop() } }
+        // The plugin checks what client-go passes it, then prints an ExecCredential (as kubelogin does).
+        let plugin = folder + "/bin/fake-kubelogin"
+        try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
+        try """
+            #!/bin/sh
+            case "$KUBERNETES_EXEC_INFO" in *'"interactive":false'*) ;; *) echo "no exec info" >&2; exit 3;; esac
+            [ "$1" = get-token ] && [ "$AAD_LOGIN_METHOD" = workloadidentity ] || { echo "bad args $*" >&2; exit 4; }
+            printf '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","status":{"token":"%s","expirationTimestamp":"2026-12-03T10:00:00Z"}}' "\(server.token)"
+            """.write(toFile: plugin, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: plugin)
+        let kubeconfig = try server.kubeconfig(in: folder, user: """
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1beta1
+                  command: bin/fake-kubelogin
+                  args: [get-token, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]
+                  env:
+                  - name: AAD_LOGIN_METHOD
+                    value: workloadidentity
+                  installHint: install kubelogin from https://aka.ms/kubelogin
+                  interactiveMode: Never
+            """)
+        let connection = try ClusterConnection.kubeconfig(paths: [kubeconfig], context: nil)
+        let outcome = try await Self.listedObjects(connection, folder: folder)
+        #expect(outcome.errors.isEmpty, "\(outcome.errors)")
+        #expect(outcome.objects == 4)
+    }
+
+    @Test func aFailingPluginIsNamedWithItsInstallHint() throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let server = try StandInAPIServer(stored: [])
+        let kubeconfig = try server.kubeconfig(in: folder, user: """
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1
+                  command: gatehouse-no-such-plugin
+                  installHint: install it from example.com
+            """)
+        let connection = try ClusterConnection.kubeconfig(paths: [kubeconfig], context: nil)
+        #expect {
+            _ = try KubeAPIClient(connection)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("credential plugin gatehouse-no-such-plugin was not found on PATH")
+                && text.contains("install it from example.com") && text.contains("\(kubeconfig):")
+        }
+    }
+
+    @Test func thePodsServiceAccountIsUsedInCluster() async throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let server = try StandInAPIServer(stored: try Self.stored())
+        try await server.start()
+        defer { Task { await server.stop() } }
+        let account = folder + "/serviceaccount"
+        try FileManager.default.createDirectory(atPath: account, withIntermediateDirectories: true)
+        try (server.token + "\n").write(toFile: account + "/token", atomically: true, encoding: .utf8)
+        try server.ca.caCertificatePEM.write(toFile: account + "/ca.crt", atomically: true, encoding: .utf8)
+        let connection = try ClusterConnection.inCluster(
+            environment: ["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": "\(server.port)"],
+            directory: account)
+        #expect(connection.name == "in-cluster")
+        let outcome = try await Self.listedObjects(connection, folder: folder)
+        #expect(outcome.errors.isEmpty, "\(outcome.errors)")
+        #expect(outcome.objects == 4)
+    }
+
+    @Test func aCertificateFromAnotherAuthorityIsRefused() async throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let server = try StandInAPIServer(stored: try Self.stored())
+        try await server.start()
+        defer { Task { await server.stop() } }
+        var connection = try ClusterConnection.kubeconfig(paths: [try server.kubeconfig(in: folder)], context: nil)
+        connection.certificateAuthorityPEM = Array(try SelfSignedCA().caCertificatePEM.utf8)
+        var retry = KubeAPIClient.RetryPolicy()
+        retry.attempts = 1
+        let client = try KubeAPIClient(connection, retry: retry)
+        // At once, not after the connect timeout: a certificate that does not verify will not verify later.
+        let started = Date()
+        await #expect {
+            _ = try await ClusterSnapshot(client: client, folder: folder + "/snapshot").take()
+        } throws: { error in
+            "\(error)".contains("GET https://127.0.0.1:\(server.port)/apis failed: TLS")
+        }
+        #expect(Date().timeIntervalSince(started) < 5)
+        await client.shutdown()
+    }
+
+    @Test func kubeconfigMistakesAreNamed() throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/config"
+        try """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: prod
+              cluster: {server: "https://prod.example:6443"}
+            users:
+            - name: old
+              user:
+                auth-provider: {name: azure}
+            contexts:
+            - name: prod
+              context: {cluster: prod, user: old}
+            - name: dev
+              context: {cluster: dev, user: old}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        func message(_ context: String?) -> String {
+            do {
+                _ = try ClusterConnection.kubeconfig(paths: [path], context: context)
+                return ""
+            } catch { return "\(error)" }
+        }
+        #expect(message(nil) == "\(path): no current-context is set; name one with --context")
+        #expect(message("staging") == "\(path): no context \"staging\" (contexts: dev, prod)")
+        #expect(message("dev").contains("context \"dev\" names no cluster this kubeconfig defines"))
+        #expect(message("prod").contains("uses an auth-provider, which kubectl removed in 1.26"))
+        #expect(message("prod").hasPrefix("\(path):9:"))
+    }
+
+    @Test func relativeFilesAreReadFromTheKubeconfigsFolder() throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "CA".write(toFile: folder + "/ca.pem", atomically: true, encoding: .utf8)
+        try "CERT".write(toFile: folder + "/client.pem", atomically: true, encoding: .utf8)
+        try "token-from-file".write(toFile: folder + "/token", atomically: true, encoding: .utf8)
+        let path = folder + "/config"
+        try """
+            apiVersion: v1
+            kind: Config
+            current-context: c
+            clusters:
+            - {name: k, cluster: {server: "https://k.example", certificate-authority: ca.pem}}
+            users:
+            - {name: u, user: {client-certificate: client.pem, client-key-data: S0VZ, tokenFile: token}}
+            contexts:
+            - {name: c, context: {cluster: k, user: u}}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let connection = try ClusterConnection.kubeconfig(paths: [path], context: nil)
+        #expect(connection.certificateAuthorityPEM == Array("CA".utf8))
+        #expect(connection.clientCertificatePEM == Array("CERT".utf8))
+        #expect(connection.clientKeyPEM == Array("KEY".utf8))
+        guard case .tokenFile(let file) = connection.credentials else {
+            Issue.record("expected a token file")
+            return
+        }
+        #expect(file == folder + "/token")
+    }
+
+    @Test func outsideAPodWithoutKubeconfigTheMessageSaysWhatToGive() {
+        #expect {
+            _ = try ClusterConnection.resolve(kubeconfig: nil, context: nil, environment: ["HOME": "/nonexistent"])
+        } throws: { error in
+            "\(error)".contains("give --kubeconfig, set KUBECONFIG, or run in the cluster")
+        }
+    }
+}
