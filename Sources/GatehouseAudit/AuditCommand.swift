@@ -58,6 +58,12 @@ public struct AuditRequest: Sendable {
     /// ``ClusterIndexAnalysis`` of all inputs when the policy enables any.
     /// Throws ``ParameterError`` when the policy gives a rule parameters it cannot use.
     public func run(to output: ReportOutput) throws -> AuditExitStatus {
+        try runKeepingReport(to: output).status
+    }
+
+    /// As ``run(to:)``, also returning the report (for a caller that writes it elsewhere too, such as the
+    /// cluster's PolicyReports).
+    public func runKeepingReport(to output: ReportOutput) throws -> (status: AuditExitStatus, report: AuditReport) {
         // Opened first: a report file that cannot be written stops the run before any work.
         let files = try destinations.map { destination in (destination, try destination.open()) }
         // The policy's `vulnerabilities.reports` count as given with --vulns.
@@ -88,7 +94,7 @@ public struct AuditRequest: Sendable {
             _ = Unmanaged.passRetained(ReportKeeper(report))
             if let shown { _ = Unmanaged.passRetained(ReportKeeper(shown)) }
         }
-        return status
+        return (status, report)
     }
 }
 

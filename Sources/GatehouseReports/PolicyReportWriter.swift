@@ -30,12 +30,7 @@ public struct PolicyReportWriter: ReportWriter {
     }
 
     public func write(_ report: AuditReport, to out: ReportOutput) {
-        var byNamespace: [String?: Results] = [:]
-        for f in report.findings { byNamespace[Self.namespace(of: f.object), default: Results()].findings.append(f) }
-        for item in report.exempted {
-            byNamespace[Self.namespace(of: item.finding.object), default: Results()].exempted.append(item)
-        }
-        for note in report.exemptionNotes { byNamespace[Self.namespace(of: note.object), default: Results()].notes.append(note) }
+        let byNamespace = Self.resultsByNamespace(report)
         let namespaced = byNamespace.keys.compactMap { $0 }.sorted()
 
         var json = JSONEmitter(style: .spaced, capacity: 4096)
@@ -59,6 +54,98 @@ public struct PolicyReportWriter: ReportWriter {
         out.write(&json)
     }
 
+    private static func resultsByNamespace(_ report: AuditReport) -> [String?: Results] {
+        var byNamespace: [String?: Results] = [:]
+        for f in report.findings { byNamespace[Self.namespace(of: f.object), default: Results()].findings.append(f) }
+        for item in report.exempted {
+            byNamespace[Self.namespace(of: item.finding.object), default: Results()].exempted.append(item)
+        }
+        for note in report.exemptionNotes { byNamespace[Self.namespace(of: note.object), default: Results()].notes.append(note) }
+        return byNamespace
+    }
+
+    /// One report as its own object, for a client that applies reports to a cluster one by one.
+    public struct Document: Sendable {
+        public var kind: String
+        public var name: String
+        public var namespace: String?
+        /// The report as JSON.
+        public var body: [UInt8]
+    }
+
+    /// The reports of ``write(_:to:)`` as separate objects, each under `maximumBytes`: a namespace whose
+    /// results do not fit is split into `gatehouse-NS`, `gatehouse-NS-2`, … (each with the summary of its own
+    /// results, so the parts add up). The ClusterPolicyReport is always there, carrying `annotations` (the
+    /// run's summary). A single result larger than `maximumBytes` stays alone in its part.
+    public func documents(_ report: AuditReport, maximumBytes: Int, annotations: [String: String]) -> [Document] {
+        let byNamespace = Self.resultsByNamespace(report)
+        var documents: [Document] = []
+        for namespace in byNamespace.keys.compactMap({ $0 }).sorted() {
+            documents += parts(
+                kind: "PolicyReport", base: "gatehouse-\(namespace)", namespace: namespace, results: byNamespace[namespace]!,
+                errors: [], report: report, maximumBytes: maximumBytes, annotations: [:])
+        }
+        documents += parts(
+            kind: "ClusterPolicyReport", base: "gatehouse-cluster", namespace: nil, results: byNamespace[nil] ?? Results(),
+            errors: report.errors, report: report, maximumBytes: maximumBytes, annotations: annotations)
+        return documents
+    }
+
+    /// One report, or its parts when it is too large, halved until each fits.
+    private func parts(
+        kind: String, base: String, namespace: String?, results: Results, errors: [LoadError], report: AuditReport,
+        maximumBytes: Int, annotations: [String: String]
+    ) -> [Document] {
+        var pieces: [(Results, [LoadError])] = []
+        var pending = [(results, errors)]
+        while let (results, errors) = pending.popLast() {
+            let size = render(kind: kind, name: base, namespace: namespace, results, errors, report, annotations).count
+            let count = results.findings.count + results.exempted.count + results.notes.count + errors.count
+            if size <= maximumBytes || count <= 1 {
+                pieces.append((results, errors))
+            } else {
+                let (first, second) = Self.halves(results, errors)
+                pending.append(second)
+                pending.append(first)
+            }
+        }
+        return pieces.enumerated().map { index, piece in
+            let name = index == 0 ? base : "\(base)-\(index + 1)"
+            return Document(
+                kind: kind, name: name, namespace: namespace,
+                body: render(kind: kind, name: name, namespace: namespace, piece.0, piece.1, report, index == 0 ? annotations : [:]))
+        }
+    }
+
+    private func render(
+        kind: String, name: String, namespace: String?, _ results: Results, _ errors: [LoadError], _ report: AuditReport,
+        _ annotations: [String: String]
+    ) -> [UInt8] {
+        var json = JSONEmitter(style: .compact, capacity: 4096)
+        writeReport(
+            kind: kind, name: name, namespace: namespace, results: results, errors: errors,
+            listsExempted: report.listsExempted, annotations: annotations, to: &json, flushingTo: nil)
+        return json.bytes
+    }
+
+    /// The results split in two, in order: findings, then exempted findings, notes and errors.
+    private static func halves(_ results: Results, _ errors: [LoadError]) -> ((Results, [LoadError]), (Results, [LoadError])) {
+        let total = results.findings.count + results.exempted.count + results.notes.count + errors.count
+        var remaining = total / 2
+        var first = Results()
+        var second = Results()
+        func split<T>(_ items: [T]) -> ([T], [T]) {
+            let taken = min(remaining, items.count)
+            remaining -= taken
+            return (Array(items.prefix(taken)), Array(items.dropFirst(taken)))
+        }
+        (first.findings, second.findings) = split(results.findings)
+        (first.exempted, second.exempted) = split(results.exempted)
+        (first.notes, second.notes) = split(results.notes)
+        let (firstErrors, secondErrors) = split(errors)
+        return ((first, firstErrors), (second, secondErrors))
+    }
+
     /// The namespace whose report holds findings about `object`: its own, but none for a scanned image, whose
     /// "namespace" is its registry (no Kubernetes namespace): those go to the ClusterPolicyReport.
     static func namespace(of object: ObjectRef) -> String? {
@@ -72,10 +159,11 @@ public struct PolicyReportWriter: ReportWriter {
         var notes: [ExemptionNote] = []
     }
 
-    /// One report, its results moved to `out` as they are written.
+    /// One report, its results moved to `out` as they are written (kept in `json` without one).
     private func writeReport(
         kind: String, name: String, namespace: String?, results: Results, errors: [LoadError] = [],
-        listsExempted: Bool, to json: inout JSONEmitter, flushingTo out: ReportOutput
+        listsExempted: Bool, annotations: [String: String] = [:], to json: inout JSONEmitter,
+        flushingTo out: ReportOutput?
     ) {
         let findings = results.findings
         let fails = findings.filter { $0.action == .deny }.count
@@ -90,6 +178,12 @@ public struct PolicyReportWriter: ReportWriter {
         json.beginObject()
         json.field("app.kubernetes.io/managed-by", "gatehouse")
         json.endObject()
+        if !annotations.isEmpty {
+            json.key("annotations")
+            json.beginObject()
+            for (key, value) in annotations.sorted(by: { $0.key < $1.key }) { json.field(key, value) }
+            json.endObject()
+        }
         json.endObject()
         json.key("summary")
         json.beginObject()
@@ -103,12 +197,12 @@ public struct PolicyReportWriter: ReportWriter {
         json.beginArray(multiline: true)
         for f in findings {
             writeResult(f, result: Self.result(for: f.action), to: &json)
-            out.write(&json)
+            out?.write(&json)
         }
         if listsExempted {
             for item in results.exempted {
                 writeResult(item.finding, result: "skip", exemption: item.exemption, to: &json)
-                out.write(&json)
+                out?.write(&json)
             }
         }
         for note in results.notes {
@@ -129,7 +223,7 @@ public struct PolicyReportWriter: ReportWriter {
             json.field("column", String(note.position.column))
             json.endObject()
             json.endObject()
-            out.write(&json)
+            out?.write(&json)
         }
         for error in errors {
             json.beginObject()
@@ -147,7 +241,7 @@ public struct PolicyReportWriter: ReportWriter {
             json.field("column", String(error.position.column))
             json.endObject()
             json.endObject()
-            out.write(&json)
+            out?.write(&json)
         }
         json.endArray()
         json.endObject()

@@ -155,14 +155,23 @@ struct AuditCommand: AsyncParsableCommand {
         }
         if timings { request.clock = PhaseClock() }
         request.leavesReportToExit = true
-        let status: AuditExitStatus
+        var status: AuditExitStatus
+        let report: AuditReport
         do {
             // The main report's file is opened like the --output ones: before the audit, so a bad path fails first.
             let file = try outputFile.map { try ReportDestination(format: format, path: $0).open() }
-            status = try request.run(to: file?.output ?? ReportOutput(descriptor: 1))
+            (status, report) = try request.runKeepingReport(to: file?.output ?? ReportOutput(descriptor: 1))
         } catch {
+            await snapshot?.client.shutdown()
             printError("\(error)")
             throw ExitCode(2)
+        }
+        if let client = snapshot?.client {
+            if clusterOptions.writePolicyReports {
+                let outcome = await clusterOptions.writePolicyReports(report, with: client)
+                if !outcome.failures.isEmpty { status = .inputError }
+            }
+            await client.shutdown()
         }
         if let clock = request.clock {
             let standardError = ReportOutput(descriptor: 2)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatehouseKubeAPI
+import GatehouseReports
 import KubeModel
 
 /// `audit --cluster` and how it reaches the API server.
@@ -25,15 +26,24 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Objects per list request with --cluster (the API's limit).", valueName: "n"))
     var chunkSize = 500
 
+    @Flag(
+        name: .customLong("write-policyreports"),
+        help: ArgumentHelp(
+        "With --cluster, also write the results into the cluster as wgpolicyk8s.io PolicyReports (one per namespace, "
+            + "split when large) and a ClusterPolicyReport with the run's summary, by server-side apply; reports of "
+            + "namespaces without findings any more are deleted."))
+    var writePolicyReports = false
+
     func validate() throws {
-        if !cluster, kubeconfig != nil || context != nil || exportTo != nil {
-            throw ValidationError("--kubeconfig, --context and --export-to go with --cluster")
+        if !cluster, kubeconfig != nil || context != nil || exportTo != nil || writePolicyReports {
+            throw ValidationError("--kubeconfig, --context, --export-to and --write-policyreports go with --cluster")
         }
         if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1") }
     }
 
-    /// What was listed, and where.
+    /// What was listed, and where; the client stays open for the PolicyReports.
     struct Snapshot {
+        var client: KubeAPIClient
         var folder: String
         var temporary: Bool
         var files: [String]
@@ -60,12 +70,22 @@ struct ClusterOptions: ParsableArguments {
             if temporary { try? FileManager.default.removeItem(atPath: folder) }
             throw error
         }
-        await client.shutdown()
         if !quiet, isatty(2) == 1 {
             FileHandle.standardError.write(
                 Data("listed \(outcome.objects) objects of \(outcome.files.count) kinds from \(connection.name)\n".utf8))
         }
         // In name order, as a walk of the folder gives them, so the report equals `gatehouse audit FOLDER`'s.
-        return Snapshot(folder: folder, temporary: temporary, files: outcome.files.sorted(), errors: outcome.errors)
+        return Snapshot(
+            client: client, folder: folder, temporary: temporary, files: outcome.files.sorted(), errors: outcome.errors)
+    }
+
+    /// Applies the report's PolicyReports and says on standard error what changed (and what failed).
+    func writePolicyReports(_ report: AuditReport, with client: KubeAPIClient) async -> PolicyReportApplier.Outcome {
+        let outcome = await PolicyReportApplier(client: client).apply(
+            report, annotations: PolicyReportApplier.runAnnotations(report))
+        var text = outcome.summary + "\n"
+        for failure in outcome.failures { text += "error: \(failure)\n" }
+        FileHandle.standardError.write(Data(text.utf8))
+        return outcome
     }
 }

@@ -29,6 +29,8 @@ final class StandInAPIServer: Sendable {
         var slowPages: [String: Duration] = [:]
         /// The largest page the stand-in gives, whatever `limit` asks (the server may return fewer).
         var maximumPage = Int.max
+        /// Server-side apply of PolicyReports answers 403.
+        var forbidApply = false
     }
 
     /// One stored resource: its discovery entry and its objects (JSON, without apiVersion and kind, as list
@@ -267,11 +269,14 @@ final class StandInAPIServer: Sendable {
         guard path.hasPrefix("/apis/wgpolicyk8s.io/v1alpha2/"), isReports else {
             return Self.status(404, "the server could not find the requested resource", reason: "NotFound")
         }
+        let parameters = Self.parameters(query)
         switch method {
         case .patch:
-            let parameters = Self.parameters(query)
             guard parameters["fieldManager"] != nil else {
                 return Self.status(400, "PATCH is not supported for apply without fieldManager", reason: "BadRequest")
+            }
+            if state.withLock({ $0.behaviour.forbidApply }) {
+                return Self.status(403, "policyreports.wgpolicyk8s.io is forbidden", reason: "Forbidden")
             }
             state.withLock { $0.applied[path] = body }
             return Self.json(body)
@@ -279,15 +284,25 @@ final class StandInAPIServer: Sendable {
             let removed = state.withLock { $0.applied.removeValue(forKey: path) }
             return removed == nil ? Self.status(404, "not found", reason: "NotFound") : Self.json(#"{"kind":"Status","status":"Success"}"#)
         default:
-            // A list across namespaces (or in one): every applied report under the path.
-            let applied = state.withLock { $0.applied }
-            let kind = path.hasSuffix("/clusterpolicyreports") ? "ClusterPolicyReport" : "PolicyReport"
-            let items = applied.keys.sorted().filter { key in
-                let suffix = "/" + (kind == "PolicyReport" ? "policyreports" : "clusterpolicyreports") + "/"
-                return key.contains(suffix) && (path.hasSuffix("/policyreports") ? key.hasPrefix(path.replacingOccurrences(of: "/policyreports", with: "")) || !path.contains("/namespaces/") : true)
-            }.map { applied[$0]! }
+            // A list across all namespaces, filtered by the one label selector the client uses.
+            let clusterScoped = path.hasSuffix("/clusterpolicyreports")
+            let kind = clusterScoped ? "ClusterPolicyReport" : "PolicyReport"
+            let selector = parameters["labelSelector"]?.split(separator: "=").map(String.init)
+            let items = state.withLock { $0.applied }.sorted { $0.key < $1.key }.filter { key, body in
+                guard key.contains(clusterScoped ? "/clusterpolicyreports/" : "/policyreports/") else { return false }
+                guard let selector, selector.count == 2 else { return true }
+                return Self.labels(of: body)[selector[0]] == selector[1]
+            }.map(\.value)
             return Self.json(#"{"kind":"\#(kind)List","apiVersion":"wgpolicyk8s.io/v1alpha2","metadata":{},"items":[\#(items.joined(separator: ","))]}"#)
         }
+    }
+
+    /// Puts a report in place as if another run or another tool had written it.
+    func seed(_ path: String, body: String) { state.withLock { $0.applied[path] = body } }
+
+    static func labels(of body: String) -> [String: String] {
+        let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        return (object?["metadata"] as? [String: Any])?["labels"] as? [String: String] ?? [:]
     }
 
     static func parameters(_ query: String) -> [String: String] {
