@@ -14,8 +14,8 @@ helm-python-sdk binds Helm's Go library (no helm binary needed), so the chart is
   3. the other configurations (cert-manager, the audit CronJob, failurePolicy Ignore...) render, pass
      kubernetes-validate (cert-manager's kinds excepted: no schema ships for them), and match the renderings
      kept in Tests/Fixtures/chart-rendered/, which `swift test` audits with Gatehouse's own rules;
-  4. wrong values fail with a message: no caBundle without cert-manager, image tag `latest`, the audit
-     without an exporter image.
+  4. wrong values fail with a message: no caBundle without cert-manager, image tag `latest`, a failurePolicy
+     that is neither Fail nor Ignore.
 """
 
 import argparse
@@ -47,7 +47,7 @@ CONFIGURATIONS = {
     },
     "audit": {
         "certificates": {"caBundle": PLACEHOLDER_CA},
-        "audit": {"enabled": True, "exporter": {"image": "registry.example.com/tools/kubectl:1.34.1"}},
+        "audit": {"enabled": True},
     },
     "vulnerability-gate": {
         "certificates": {"caBundle": PLACEHOLDER_CA},
@@ -68,7 +68,6 @@ CONFIGURATIONS = {
 MUST_FAIL = [
     ({}, "certificates.caBundle is required"),
     ({"certificates": {"caBundle": PLACEHOLDER_CA}, "image": {"tag": "latest"}}, "latest is not allowed"),
-    ({"certificates": {"caBundle": PLACEHOLDER_CA}, "audit": {"enabled": True}}, "audit.exporter.image is required"),
     ({"certificates": {"caBundle": PLACEHOLDER_CA}, "webhook": {"failurePolicy": "Maybe"}}, "Fail or Ignore"),
 ]
 

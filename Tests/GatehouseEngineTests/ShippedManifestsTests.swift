@@ -325,21 +325,31 @@ struct ShippedManifestsTests {
         }
     }
 
-    /// The audit CronJob's export may only read, never Secrets, and only its init container holds a token.
-    @Test func auditExportIsReadOnly() throws {
+    /// The audit CronJob reads through the API (no kubectl, no export container): it may read, never Secrets,
+    /// and write only the two PolicyReport kinds; its one container holds the token.
+    @Test func auditCronJobReadsAndWritesOnlyReports() throws {
         let objects = try Self.loadRendered("audit.yaml")
         let role = try #require(objects.first { $0.kind == "ClusterRole" && $0.name == "gatehouse-audit" })
         for rule in items(role.root["rules"]) {
-            #expect(Set(items(rule["verbs"]).compactMap(\.string)) == ["get", "list"])
-            #expect(!items(rule["resources"]).contains { $0.string == "secrets" || $0.string == "*" })
+            let verbs = Set(items(rule["verbs"]).compactMap(\.string))
+            let resources = Set(items(rule["resources"]).compactMap(\.string))
+            #expect(!resources.contains("secrets") && !resources.contains("*"))
+            if items(rule["apiGroups"]).compactMap(\.string) == ["wgpolicyk8s.io"] {
+                #expect(resources == ["policyreports", "clusterpolicyreports"])
+                #expect(verbs == ["get", "list", "create", "patch", "delete"])
+            } else {
+                #expect(verbs == ["get", "list"])
+            }
         }
         let cronJob = try Self.object("CronJob", in: objects)
         let pod = try #require(cronJob.root.at("spec", "jobTemplate", "spec", "template", "spec"))
         #expect(pod["automountServiceAccountToken"]?.bool == false)
-        let tokenMounts = (items(pod["initContainers"]) + items(pod["containers"])).filter { container in
-            items(container["volumeMounts"]).contains { $0["name"]?.string == "token" }
-        }
-        #expect(tokenMounts.compactMap { $0["name"]?.string } == ["export"])
+        #expect(pod["initContainers"] == nil)
+        let containers = items(pod["containers"])
+        #expect(containers.compactMap { $0["name"]?.string } == ["audit"])
+        let arguments = items(containers.first?["args"]).compactMap(\.string)
+        #expect(arguments.prefix(3) == ["audit", "--cluster", "--write-policyreports"])
+        #expect(items(containers.first?["volumeMounts"]).contains { $0["name"]?.string == "token" })
     }
 
     private func labels(_ value: Value?) -> [String: String] {
