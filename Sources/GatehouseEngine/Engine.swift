@@ -38,6 +38,7 @@ public struct Engine: Sendable {
         let exemptions: [Int]
         /// Whether an object's `gatehouse.io/exempt` annotation may exempt this rule.
         let annotationExemptible: Bool
+        let fix: MechanicalFix?
 
         init(
             rule: any Rule, description: RuleDescription, policySeverity: Severity?, action: Action,
@@ -45,6 +46,7 @@ public struct Engine: Sendable {
         ) {
             self.rule = rule
             self.id = description.id
+            self.fix = description.fix
             self.scope = description.scope
             self.defaultSeverity = description.severity
             self.severity = policySeverity ?? description.severity
@@ -237,6 +239,7 @@ public struct Engine: Sendable {
                 // The rule set each finding's severity (its default, or its own grading); the policy's wins.
                 if entry.policySetsSeverity { finding.severity = entry.severity }
                 finding.action = action
+                if let fix = entry.fix { finding.noteFix(fix, in: object) }
                 // Policy exemptions first (they name their reason in the policy file), then the annotation.
                 guard let source = entry.exemptions.isEmpty
                     ? annotationSource

@@ -31,6 +31,8 @@ public struct FindingList: RandomAccessCollection, Sendable {
         var column: UInt32
         var severity: Severity
         var action: Action
+        /// ``Finding/fixDepth`` (it fits in the record's padding).
+        var fixDepth: UInt8
     }
 
     /// Marks an absent optional string.
@@ -68,6 +70,7 @@ public struct FindingList: RandomAccessCollection, Sendable {
             path: strings[Int(r.path)], position: self.position(of: position), container: string(r.container),
             image: string(r.image), object: objects[Int(r.object)], check: string(r.check))
         if r.chain != 0 { finding.chain = chains[Int(r.chain)] }
+        finding.fixDepth = r.fixDepth
         return finding
     }
 
@@ -213,7 +216,7 @@ public struct FindingList: RandomAccessCollection, Sendable {
                     image: Self.intern(f.image, recent: &recentImage, table: &stringIDs, strings: &list.strings),
                     check: intern(f.check), object: object, chain: chain,
                     line: line ?? FindingList.wideMark, column: column ?? FindingList.wideMark,
-                    severity: f.severity, action: f.action)
+                    severity: f.severity, action: f.action, fixDepth: f.fixDepth)
             list.records.append(record)
         }
 

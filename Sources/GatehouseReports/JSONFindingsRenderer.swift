@@ -156,6 +156,8 @@ struct JSONFindingsRenderer: Sendable {
             var head = 0
             var headSeverity: Severity?
             var headAction: Action?
+            // Fixes repeat (one rule, one path, one shape): each distinct one is rendered once.
+            var fixes: [FixJSON.Key: [UInt8]] = [:]
             for i in range {
                 let r = records[i]
                 if r.severity != headSeverity || r.action != headAction {
@@ -186,6 +188,11 @@ struct JSONFindingsRenderer: Sendable {
                 out.append(contentsOf: imageKey)
                 if r.image == none { out.append(contentsOf: null) } else { out.append(contentsOf: literal(r.image)) }
                 if r.chain != 0 { ChainJSON.append(list.chains[Int(r.chain)], to: &out) }
+                if r.fixDepth != 0 {
+                    let key = FixJSON.Key(rule: r.rule, path: r.path, depth: r.fixDepth)
+                    if fixes[key] == nil { fixes[key] = FixJSON.member(list[i]) }
+                    out.append(contentsOf: fixes[key]!)
+                }
                 out.append(UInt8(ascii: "}"))
             }
         }
@@ -283,6 +290,61 @@ private final class ChunkSlot: @unchecked Sendable {
     var bytes: [UInt8] = []
     let free = Semaphore(value: 1)
     let filled = Semaphore(value: 0)
+}
+
+/// A finding's `fix` member in the JSON report, when its rule has a mechanical fix that applies:
+/// `{"summary": "...", "patch": [RFC 6902 operations against the object]}`. Findings without one have no such
+/// member.
+enum FixJSON {
+    /// What a fix's JSON depends on: the rule, the finding's path and the object's shape there.
+    struct Key: Hashable {
+        var rule: UInt32
+        var path: UInt32
+        var depth: UInt8
+    }
+
+    static func member(_ finding: Finding) -> [UInt8] {
+        guard let fix = finding.fixPatch else { return [] }
+        var json = JSONEmitter(style: .spaced)
+        write(fix, to: &json)
+        return Array(",\n     \"fix\": ".utf8) + json.bytes
+    }
+
+    /// `{"summary": ..., "patch": [...]}` (the JSON and SARIF reports write the same object).
+    static func write(_ fix: (summary: String, operations: [JSONPatchOperation]), to json: inout JSONEmitter) {
+        json.beginObject()
+        json.field("summary", fix.summary)
+        json.key("patch")
+        json.beginArray()
+        for operation in fix.operations {
+            json.beginObject()
+            json.field("op", operation.op.rawValue)
+            json.field("path", operation.pointer)
+            json.key("value")
+            write(operation.value, to: &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+    }
+
+    static func write(_ value: FixValue, to json: inout JSONEmitter) {
+        switch value {
+        case .bool(let flag): json.bool(flag)
+        case .string(let text): json.string(text)
+        case .list(let items):
+            json.beginArray()
+            for item in items { write(item, to: &json) }
+            json.endArray()
+        case .object(let members):
+            json.beginObject()
+            for member in members {
+                json.key(member.key)
+                write(member.value, to: &json)
+            }
+            json.endObject()
+        }
+    }
 }
 
 /// A cross-object finding's `chain` member in the JSON report: the objects that prove it, in order, each with

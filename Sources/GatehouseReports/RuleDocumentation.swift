@@ -33,6 +33,7 @@ public enum RuleDocumentation {
         text += "What it checks\n\(indent(d.spec))\n\n"
         text += "Why it matters\n\(indent(d.rationale))\n\n"
         text += "Remediation\n\(indent(d.remediation))\n\n"
+        if let fix = d.fix { text += "Automatic fix\n  gatehouse fix \(fix.summary)\n\n" }
         text += "References\n"
         for r in d.references { text += "  \(r.source.rawValue): \(r.text)\n" }
         text += "\nParameters\n"
@@ -91,7 +92,9 @@ public enum RuleDocumentation {
             text += "\n## \(d.id)\n\n**\(d.title)**: \(d.category.rawValue), severity \(d.severity.rawValue), "
             text += "default action \(d.action.rawValue), profiles \(profileList(d)).\n\n"
             text += "### What it checks\n\n\(d.spec)\n\n### Why it matters\n\n\(d.rationale)\n\n"
-            text += "### Remediation\n\n\(d.remediation)\n\n### References\n\n"
+            text += "### Remediation\n\n\(d.remediation)\n\n"
+            if let fix = d.fix { text += "`gatehouse fix` \(fix.summary).\n\n" }
+            text += "### References\n\n"
             for r in d.references { text += "- \(r.source.rawValue): \(r.text)\n" }
             if !d.parameters.isEmpty {
                 text += "\n### Parameters\n\n| name | type | default | meaning |\n|---|---|---|---|\n"

@@ -123,6 +123,12 @@ public struct SARIFReportWriter: ReportWriter {
         json.field("severity", f.severity.rawValue)
         json.field("action", f.action.rawValue)
         json.field("path", f.path)
+        // The mechanical fix as an RFC 6902 JSON patch against the object (SARIF's own `fixes` describe text
+        // replacements, which depend on the file's layout; `gatehouse fix` makes those).
+        if let fix = f.fixPatch {
+            json.key("fix")
+            FixJSON.write(fix, to: &json)
+        }
         json.endObject()
         json.endObject()
     }

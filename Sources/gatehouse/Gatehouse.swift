@@ -16,6 +16,7 @@ struct Gatehouse: AsyncParsableCommand {
     /// Every subcommand, in help order. A new door is one line here.
     static let commands: [any ParsableCommand.Type] = [
         AuditCommand.self,
+        FixCommand.self,
         AlertsCommand.self,
         DockerCommand.self,
         VulnsCommand.self,

@@ -106,6 +106,11 @@ public struct Finding: Sendable, Hashable {
     /// The Pod Security Standards check id this finding fails (`privileged`, `runAsNonRoot`,
     /// `seccompProfile_restricted`...), set when the finding was judged by a PSS level; `nil` otherwise.
     public var check: String?
+    /// Whether the rule's mechanical fix (``RuleDescription/fix``) applies, and how: 0 when it does not, else
+    /// 1 + the number of the fix path's segments the object already has. With the rule and ``path`` that is
+    /// all its JSON patch depends on (``FixIntent/patch(existingDepth:)``), so a report renders it without the
+    /// object, and storing it costs a byte.
+    public var fixDepth: UInt8 = 0
 
     public init(
         ruleID: String, severity: Severity, action: Action = .deny, message: String, path: String,

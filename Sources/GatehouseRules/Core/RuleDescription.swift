@@ -33,12 +33,14 @@ public struct RuleDescription: Sendable {
     /// implements; `nil` for rules that read Kubernetes objects only. Its subject's kind is part of ``scope``
     /// and its controls put the rule in the `cis-docker` profiles.
     public let docker: DockerView?
+    /// The change `gatehouse fix` makes for this rule's findings, where one needs no judgement.
+    public let fix: MechanicalFix?
 
     public init(
         id: String, title: String, category: Category, severity: Severity, action: Action, scope: Scope,
         profiles: Set<Profile>, spec: String, rationale: String, remediation: String, references: [Reference],
         parameters: [ParameterSpec] = [], judgesDeletes: Bool = false, passing: [Example], failing: [Example],
-        docker: DockerView? = nil
+        docker: DockerView? = nil, fix: MechanicalFix? = nil
     ) {
         self.id = id
         self.title = title
@@ -52,6 +54,7 @@ public struct RuleDescription: Sendable {
         self.remediation = remediation
         self.references = references + (docker?.controls.map(Reference.cisDocker) ?? [])
         self.docker = docker
+        self.fix = fix
         self.parameters = parameters
         self.judgesDeletes = judgesDeletes
         self.passing = passing

@@ -126,7 +126,10 @@ public struct PodAllowPrivilegeEscalation: Rule {
                     """, docker: .dockerContainer,
                     host: "{Name: host-1, Settings: {no-new-privileges: {Value: true, Source: /etc/docker/daemon.json line 2}}}",
                     paths: ["HostConfig.SecurityOpt[1]"]),
-            ])
+            ]),
+        fix: .setting(
+            "securityContext.allowPrivilegeEscalation", to: .bool(false),
+            summary: "sets securityContext.allowPrivilegeEscalation to false")
     )
 
     let legacy: Bool

@@ -68,7 +68,9 @@ public struct PodAutomountSaToken: Rule {
                   - {name: app, image: nginx:1.27}
                 """,
                 paths: ["spec.automountServiceAccountToken"]),
-        ]
+        ],
+        fix: .setting(
+            "automountServiceAccountToken", to: .bool(false), summary: "sets automountServiceAccountToken to false")
     )
 
     public init(parameters: RuleParameters) {}

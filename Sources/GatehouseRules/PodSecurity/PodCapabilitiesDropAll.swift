@@ -87,7 +87,10 @@ public struct PodCapabilitiesDropAll: Rule {
                     "spec.template.spec.containers[0].securityContext.capabilities.drop",
                     "spec.template.spec.containers[0].securityContext.capabilities.add[0]",
                 ]),
-        ]
+        ],
+        fix: .addingItem(
+            .string("ALL"), toListEnding: "securityContext.capabilities.drop",
+            summary: "adds ALL to securityContext.capabilities.drop")
     )
 
     let requiredDrop: Set<String>

@@ -91,7 +91,8 @@ public struct PodPrivileged: Rule {
                     Config: {Image: "agent:2"}
                     HostConfig: {Privileged: true}
                     """, docker: .dockerContainer, paths: ["HostConfig.Privileged"]),
-            ])
+            ]),
+        fix: .setting("securityContext.privileged", to: .bool(false), summary: "sets securityContext.privileged to false")
     )
 
     public init(parameters: RuleParameters) {}

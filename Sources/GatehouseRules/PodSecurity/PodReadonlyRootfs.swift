@@ -92,7 +92,10 @@ public struct PodReadonlyRootfs: Rule {
                     Name: /writable
                     HostConfig: {ReadonlyRootfs: false}
                     """, docker: .dockerContainer, paths: ["HostConfig.ReadonlyRootfs"]),
-            ])
+            ]),
+        fix: .setting(
+            "securityContext.readOnlyRootFilesystem", to: .bool(true),
+            summary: "sets securityContext.readOnlyRootFilesystem to true (mount an emptyDir where the app writes)")
     )
 
     public init(parameters: RuleParameters) {}

@@ -136,7 +136,10 @@ public struct PodRunAsNonRoot: Rule {
                     Name: /uid
                     Config: {Image: "busybox:1.36", User: "0:0"}
                     """, docker: .dockerContainer, paths: ["Config.User"]),
-            ])
+            ]),
+        fix: .setting(
+            "securityContext.runAsNonRoot", to: .bool(true),
+            summary: "sets securityContext.runAsNonRoot to true (the image must then run as a non-zero user)")
     )
 
     let honorRunAsUser: Bool

@@ -124,7 +124,10 @@ public struct PodSeccomp: Rule {
                     """, docker: .dockerContainer,
                     host: "{Name: host-1, Info: {SecurityOptions: [\"name=seccomp,profile=unconfined\"]}}",
                     paths: ["HostConfig.SecurityOpt"]),
-            ])
+            ]),
+        fix: .setting(
+            "securityContext.seccompProfile.type", to: .string("RuntimeDefault"),
+            summary: "sets securityContext.seccompProfile.type to RuntimeDefault")
     )
 
     /// A resolved or allowed profile in annotation syntax: `runtime/default`, `localhost/<file>`, `unconfined`.
