@@ -30,8 +30,8 @@ struct ClusterAuditStandInAPITests {
         await server.stop()
     }
 
-    static func auditCluster(_ server: StandInAPIServer, _ folder: String, export: String, extra: [String] = []) throws -> CLI.Run {
-        try CLI.run(
+    static func auditCluster(_ server: StandInAPIServer, _ folder: String, export: String, extra: [String] = []) async throws -> CLI.Run {
+        try await CLI.runAwaiting(
             ["audit", "--cluster", "--kubeconfig", try server.kubeconfig(in: folder), "--export-to", export,
              "--format", "json", "--fail-on", "never", "--quiet"] + extra)
     }
@@ -39,9 +39,9 @@ struct ClusterAuditStandInAPITests {
     @Test func theClusterAuditEqualsTheAuditOfItsExportByteForByte() async throws {
         try await Self.withStandIn { server, folder in
             let export = folder + "/snapshot"
-            let live = try Self.auditCluster(server, folder, export: export)
+            let live = try await Self.auditCluster(server, folder, export: export)
             #expect(live.status == 0, "\(live.stderr)")
-            let files = try CLI.run(["audit", export, "--format", "json", "--fail-on", "never", "--quiet"])
+            let files = try await CLI.runAwaiting(["audit", export, "--format", "json", "--fail-on", "never", "--quiet"])
             #expect(files.status == 0)
             #expect(live.stdout == files.stdout)
             // Every served object was audited, and the rules found what they find in the files.
@@ -61,7 +61,7 @@ struct ClusterAuditStandInAPITests {
     /// findings: rule, severity, object, field path and message; only where they were read differs.
     @Test func theClusterAuditFindsWhatTheSameObjectsAsFilesGive() async throws {
         try await Self.withStandIn { server, folder in
-            let live = try Self.auditCluster(server, folder, export: folder + "/snapshot")
+            let live = try await Self.auditCluster(server, folder, export: folder + "/snapshot")
             var exported = #"{"apiVersion":"v1","kind":"List","items":["#
             var first = true
             for entry in try StandInAPIServer.Stored.from(files: Self.sources) {
@@ -74,7 +74,7 @@ struct ClusterAuditStandInAPITests {
             exported += "\n]}\n"
             let file = folder + "/kubectl-export.json"
             try exported.write(toFile: file, atomically: true, encoding: .utf8)
-            let files = try CLI.run(["audit", file, "--format", "json", "--fail-on", "never", "--quiet"])
+            let files = try await CLI.runAwaiting(["audit", file, "--format", "json", "--fail-on", "never", "--quiet"])
             let (a, b) = (try Self.findings(live.stdout), try Self.findings(files.stdout))
             #expect(a == b, "\(Set(a).subtracting(b).sorted().prefix(3)) vs \(Set(b).subtracting(a).sorted().prefix(3))")
             #expect(try Self.findings(live.stdout).count > 50)
@@ -103,16 +103,16 @@ struct ClusterAuditStandInAPITests {
         behaviour.maximumPage = 2
         try await Self.withStandIn(behaviour) { server, folder in
             let export = folder + "/snapshot"
-            let live = try Self.auditCluster(server, folder, export: export, extra: ["--chunk-size", "3"])
+            let live = try await Self.auditCluster(server, folder, export: export, extra: ["--chunk-size", "3"])
             #expect(live.status == 0, "\(live.stderr)")
-            let files = try CLI.run(["audit", export, "--format", "json", "--fail-on", "never", "--quiet"])
+            let files = try await CLI.runAwaiting(["audit", export, "--format", "json", "--fail-on", "never", "--quiet"])
             #expect(live.stdout == files.stdout)
             let deployments = server.requests.filter { $0.path == "/apis/apps/v1/deployments" }.map(\.query)
             #expect(deployments.first == "limit=3")
             #expect(deployments.dropFirst().first == "limit=3&continue=%2B%2Fpage%3D2")
             #expect(deployments.count >= 2)
             // Paged or not, the report is the same.
-            let whole = try Self.auditCluster(server, folder, export: folder + "/whole")
+            let whole = try await Self.auditCluster(server, folder, export: folder + "/whole")
             #expect(try Self.findings(whole.stdout) == Self.findings(live.stdout))
         }
     }
@@ -122,12 +122,12 @@ struct ClusterAuditStandInAPITests {
         behaviour.maximumPage = 1
         behaviour.expireContinueOnce = ["deployments"]
         try await Self.withStandIn(behaviour) { server, folder in
-            let live = try Self.auditCluster(server, folder, export: folder + "/snapshot")
+            let live = try await Self.auditCluster(server, folder, export: folder + "/snapshot")
             #expect(live.status == 0, "\(live.stderr)")
             let deployments = server.requests.filter { $0.path == "/apis/apps/v1/deployments" }.map(\.query)
             #expect(deployments.filter { !$0.contains("continue") }.count == 2, "\(deployments)")
             server.setBehaviour(StandInAPIServer.Behaviour())
-            let clean = try Self.auditCluster(server, folder, export: folder + "/clean")
+            let clean = try await Self.auditCluster(server, folder, export: folder + "/clean")
             #expect(try Self.findings(clean.stdout) == Self.findings(live.stdout))
             let report = try #require(try JSONSerialization.jsonObject(with: Data(live.stdout.utf8)) as? [String: Any])
             let cleanReport = try #require(try JSONSerialization.jsonObject(with: Data(clean.stdout.utf8)) as? [String: Any])
@@ -141,7 +141,7 @@ struct ClusterAuditStandInAPITests {
         behaviour.unavailable = ["deployments": 1]
         try await Self.withStandIn(behaviour) { server, folder in
             let started = Date()
-            let live = try Self.auditCluster(server, folder, export: folder + "/snapshot")
+            let live = try await Self.auditCluster(server, folder, export: folder + "/snapshot")
             let elapsed = Date().timeIntervalSince(started)
             #expect(live.status == 0, "\(live.stderr)")
             // Two answers said "Retry-After: 1".
@@ -149,7 +149,7 @@ struct ClusterAuditStandInAPITests {
             #expect(server.requests.filter { $0.path == "/api/v1/pods" }.count == 3)
             #expect(server.requests.filter { $0.path == "/apis/apps/v1/deployments" }.count == 2)
             server.setBehaviour(StandInAPIServer.Behaviour())
-            let clean = try Self.auditCluster(server, folder, export: folder + "/clean")
+            let clean = try await Self.auditCluster(server, folder, export: folder + "/clean")
             #expect(clean.stdout == live.stdout.replacingOccurrences(of: folder + "/snapshot", with: folder + "/clean"))
         }
     }
@@ -158,7 +158,7 @@ struct ClusterAuditStandInAPITests {
         var behaviour = StandInAPIServer.Behaviour()
         behaviour.forbidden = ["pods"]
         try await Self.withStandIn(behaviour) { server, folder in
-            let live = try Self.auditCluster(server, folder, export: folder + "/snapshot")
+            let live = try await Self.auditCluster(server, folder, export: folder + "/snapshot")
             #expect(live.status == 2)
             let report = try #require(try JSONSerialization.jsonObject(with: Data(live.stdout.utf8)) as? [String: Any])
             let errors = try #require(report["errors"] as? [[String: Any]])
@@ -180,10 +180,10 @@ struct ClusterAuditStandInAPITests {
         behaviour.maximumPage = 2
         behaviour.slowPages = ["deployments": .seconds(2)]
         try await Self.withStandIn(behaviour) { server, folder in
-            let live = try Self.auditCluster(server, folder, export: folder + "/snapshot")
+            let live = try await Self.auditCluster(server, folder, export: folder + "/snapshot")
             #expect(live.status == 0, "\(live.stderr)")
             server.setBehaviour(StandInAPIServer.Behaviour())
-            let clean = try Self.auditCluster(server, folder, export: folder + "/clean")
+            let clean = try await Self.auditCluster(server, folder, export: folder + "/clean")
             #expect(try Self.findings(clean.stdout) == Self.findings(live.stdout))
         }
     }
@@ -214,7 +214,7 @@ struct ClusterAuditStandInAPITests {
     @Test func aWrongTokenIsRefusedAndSaidSo() async throws {
         try await Self.withStandIn { server, folder in
             let kubeconfig = try server.kubeconfig(in: folder, user: "    token: wrong")
-            let run = try CLI.run(["audit", "--cluster", "--kubeconfig", kubeconfig, "--format", "json", "--quiet"])
+            let run = try await CLI.runAwaiting(["audit", "--cluster", "--kubeconfig", kubeconfig, "--format", "json", "--quiet"])
             #expect(run.status == 2)
             #expect(run.stderr.contains("GET https://127.0.0.1:\(server.port)/apis answered 401: Unauthorized"), "\(run.stderr)")
         }

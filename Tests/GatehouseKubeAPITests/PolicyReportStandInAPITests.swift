@@ -22,7 +22,7 @@ struct PolicyReportStandInAPITests {
         try await ClusterAuditStandInAPITests.withStandIn { server, folder in
             server.seed(Self.reports + "/namespaces/gone/policyreports/gatehouse-gone", body: Self.managed)
             server.seed(Self.reports + "/namespaces/shop/policyreports/polr-ns-shop", body: Self.foreign)
-            let run = try CLI.run([
+            let run = try await CLI.runAwaiting([
                 "audit", "--cluster", "--kubeconfig", try server.kubeconfig(in: folder), "--write-policyreports",
                 "--format", "json", "--fail-on", "never",
             ])
@@ -96,7 +96,7 @@ struct PolicyReportStandInAPITests {
         behaviour.forbidApply = true
         try await ClusterAuditStandInAPITests.withStandIn(behaviour) { server, folder in
             server.seed(Self.reports + "/namespaces/gone/policyreports/gatehouse-gone", body: Self.managed)
-            let run = try CLI.run([
+            let run = try await CLI.runAwaiting([
                 "audit", "--cluster", "--kubeconfig", try server.kubeconfig(in: folder), "--write-policyreports",
                 "--format", "json", "--fail-on", "never", "--quiet",
             ])

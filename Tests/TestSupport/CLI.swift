@@ -28,6 +28,18 @@ public enum CLI {
         }
     }
 
+    /// As ``run(_:stdin:environment:)``, waiting on a thread of its own: an async test that serves the command
+    /// (a stand-in server in the same process) must not block one of the few threads its server's tasks run on.
+    public static func runAwaiting(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]
+    ) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, stdin: stdin, environment: environment) })
+            }
+        }
+    }
+
     public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = executable
