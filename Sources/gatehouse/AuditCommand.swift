@@ -129,6 +129,7 @@ struct AuditCommand: AsyncParsableCommand {
         var paths = self.paths
         var listingErrors: [LoadError] = []
         var snapshot: ClusterOptions.Snapshot?
+        let clock = timings ? PhaseClock() : nil
         if clusterOptions.cluster {
             do {
                 snapshot = try await clusterOptions.takeSnapshot(quiet: quiet)
@@ -138,6 +139,7 @@ struct AuditCommand: AsyncParsableCommand {
             }
             paths += snapshot?.files ?? []
             listingErrors = snapshot?.errors ?? []
+            clock?.mark("list the cluster (\(snapshot?.objects ?? 0) objects)")
         }
         defer { snapshot?.removeIfTemporary() }
         let threshold = failOn ?? policy.failOn.map(FailThreshold.severity) ?? .severity(.high)
@@ -153,7 +155,7 @@ struct AuditCommand: AsyncParsableCommand {
         request.destinations = try outputs.map { argument in
             do { return try ReportDestination(argument: argument) } catch { throw ValidationError("\(error)") }
         }
-        if timings { request.clock = PhaseClock() }
+        request.clock = clock
         request.leavesReportToExit = true
         var status: AuditExitStatus
         let report: AuditReport

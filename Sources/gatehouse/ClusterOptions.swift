@@ -48,6 +48,7 @@ struct ClusterOptions: ParsableArguments {
         var temporary: Bool
         var files: [String]
         var errors: [LoadError]
+        var objects: Int
 
         func removeIfTemporary() {
             if temporary { try? FileManager.default.removeItem(atPath: folder) }
@@ -76,7 +77,8 @@ struct ClusterOptions: ParsableArguments {
         }
         // In name order, as a walk of the folder gives them, so the report equals `gatehouse audit FOLDER`'s.
         return Snapshot(
-            client: client, folder: folder, temporary: temporary, files: outcome.files.sorted(), errors: outcome.errors)
+            client: client, folder: folder, temporary: temporary, files: outcome.files.sorted(), errors: outcome.errors,
+            objects: outcome.objects)
     }
 
     /// Applies the report's PolicyReports and says on standard error what changed (and what failed).
