@@ -316,34 +316,9 @@ enum FixJSON {
         json.field("summary", fix.summary)
         json.key("patch")
         json.beginArray()
-        for operation in fix.operations {
-            json.beginObject()
-            json.field("op", operation.op.rawValue)
-            json.field("path", operation.pointer)
-            json.key("value")
-            write(operation.value, to: &json)
-            json.endObject()
-        }
+        for operation in fix.operations { operation.write(to: &json) }
         json.endArray()
         json.endObject()
-    }
-
-    static func write(_ value: FixValue, to json: inout JSONEmitter) {
-        switch value {
-        case .bool(let flag): json.bool(flag)
-        case .string(let text): json.string(text)
-        case .list(let items):
-            json.beginArray()
-            for item in items { write(item, to: &json) }
-            json.endArray()
-        case .object(let members):
-            json.beginObject()
-            for member in members {
-                json.key(member.key)
-                write(member.value, to: &json)
-            }
-            json.endObject()
-        }
     }
 }
 

@@ -57,30 +57,28 @@ public indirect enum FixValue: Sendable, Equatable {
 
     /// The value as JSON.
     public var json: String {
-        switch self {
-        case .bool(let flag): flag ? "true" : "false"
-        case .string(let text): FixValue.quoted(text)
-        case .list(let items): "[" + items.map(\.json).joined(separator: ",") + "]"
-        case .object(let members): "{" + members.map { FixValue.quoted($0.key) + ":" + $0.value.json }.joined(separator: ",") + "}"
-        }
+        var emitter = JSONEmitter(style: .compact)
+        write(to: &emitter)
+        return String(decoding: emitter.bytes, as: UTF8.self)
     }
 
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+    /// Writes the value where `json` is (its key, if any, already written).
+    public func write(to json: inout JSONEmitter) {
+        switch self {
+        case .bool(let flag): json.bool(flag)
+        case .string(let text): json.string(text)
+        case .list(let items):
+            json.beginArray()
+            for item in items { item.write(to: &json) }
+            json.endArray()
+        case .object(let members):
+            json.beginObject()
+            for member in members {
+                json.key(member.key)
+                member.value.write(to: &json)
             }
+            json.endObject()
         }
-        return out + "\""
     }
 }
 
@@ -164,8 +162,14 @@ public struct JSONPatchOperation: Sendable, Equatable {
         }.joined()
     }
 
-    public var json: String {
-        #"{"op":"\#(op.rawValue)","path":\#(FixValue.quoted(pointer)),"value":\#(value.json)}"#
+    /// Writes `{"op": ..., "path": ..., "value": ...}` where `json` is.
+    public func write(to json: inout JSONEmitter) {
+        json.beginObject()
+        json.field("op", op.rawValue)
+        json.field("path", pointer)
+        json.key("value")
+        value.write(to: &json)
+        json.endObject()
     }
 }
 
