@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseKubeAPI
 import GatehouseWebhook
+import NIOSSL
 import Testing
 import TestSupport
 
@@ -96,6 +97,47 @@ struct ClusterConnectionTests {
         let outcome = try await Self.listedObjects(connection, folder: folder)
         #expect(outcome.errors.isEmpty, "\(outcome.errors)")
         #expect(outcome.objects == 4)
+    }
+
+    /// A kubeconfig user with a client certificate and key (files beside the kubeconfig), against a stand-in
+    /// that requires one in the TLS handshake.
+    @Test func aClientCertificateAuthenticates() async throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clientCA = try SelfSignedCA()
+        try clientCA.caCertificatePEM.write(toFile: folder + "/client-ca.pem", atomically: true, encoding: .utf8)
+        try clientCA.caKeyPEM.write(toFile: folder + "/client-ca-key.pem", atomically: true, encoding: .utf8)
+        try "extendedKeyUsage=clientAuth\n".write(toFile: folder + "/client.ext", atomically: true, encoding: .utf8)
+        for arguments in [
+            "req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout auditor-key.pem -subj /CN=gatehouse-auditor -out auditor.csr",
+            "x509 -req -in auditor.csr -CA client-ca.pem -CAkey client-ca-key.pem -CAcreateserial -out auditor.pem -days 1 -extfile client.ext",
+        ] {
+            let openssl = Process()
+            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            openssl.arguments = arguments.split(separator: " ").map(String.init)
+            openssl.currentDirectoryURL = URL(fileURLWithPath: folder)
+            openssl.standardError = FileHandle.nullDevice
+            try openssl.run()
+            openssl.waitUntilExit()
+            #expect(openssl.terminationStatus == 0)
+        }
+        let server = try StandInAPIServer(
+            stored: try Self.stored(), clientCA: try NIOSSLCertificate.fromPEMBytes(Array(clientCA.caCertificatePEM.utf8)))
+        try await server.start()
+        defer { Task { await server.stop() } }
+        let kubeconfig = try server.kubeconfig(in: folder, user: "    client-certificate: auditor.pem\n    client-key: auditor-key.pem")
+        let outcome = try await Self.listedObjects(try ClusterConnection.kubeconfig(paths: [kubeconfig], context: nil), folder: folder)
+        #expect(outcome.errors.isEmpty, "\(outcome.errors)")
+        #expect(outcome.objects == 4)
+        // Without the certificate the handshake fails, and the client says so at once.
+        var anonymous = try ClusterConnection.kubeconfig(paths: [kubeconfig], context: nil)
+        anonymous.clientCertificatePEM = nil
+        anonymous.clientKeyPEM = nil
+        var once = KubeAPIClient.RetryPolicy()
+        once.attempts = 1
+        let client = try KubeAPIClient(anonymous, retry: once)
+        await #expect(throws: KubeAPIError.self) { _ = try await ClusterSnapshot(client: client, folder: folder + "/none").take() }
+        await client.shutdown()
     }
 
     @Test func aCertificateFromAnotherAuthorityIsRefused() async throws {

@@ -65,8 +65,16 @@ final class StandInAPIServer: Sendable {
         var applied: [String: String] = [:]
     }
 
-    init(stored: [Stored], behaviour: Behaviour = Behaviour(), token: String = "stand-in-token") throws {
+    /// With `clientCA`, the TLS handshake requires a client certificate it signed, and that certificate
+    /// replaces the bearer token, as kube-apiserver's `--client-ca-file` authenticates.
+    let clientCA: [NIOSSLCertificate]?
+
+    init(
+        stored: [Stored], behaviour: Behaviour = Behaviour(), token: String = "stand-in-token",
+        clientCA: [NIOSSLCertificate]? = nil
+    ) throws {
         self.token = token
+        self.clientCA = clientCA
         ca = try SelfSignedCA(dnsNames: ["localhost"])
         state = Mutex(State(stored: stored, behaviour: behaviour))
     }
@@ -113,6 +121,10 @@ final class StandInAPIServer: Sendable {
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: certificate.chain.map { .certificate($0) }, privateKey: .privateKey(certificate.key))
         tls.minimumTLSVersion = .tlsv12
+        if let clientCA {
+            tls.certificateVerification = .noHostnameVerification
+            tls.trustRoots = .certificates(clientCA)
+        }
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),
@@ -152,7 +164,7 @@ final class StandInAPIServer: Sendable {
                     method: request.method.rawValue, path: path, query: query,
                     contentType: request.headers[.contentType], body: body))
         }
-        guard request.headers[.authorization] == "Bearer \(token)" else {
+        guard clientCA != nil || request.headers[.authorization] == "Bearer \(token)" else {
             return Self.status(401, "Unauthorized", reason: "Unauthorized")
         }
         let stored = state.withLock { $0.stored }
