@@ -74,7 +74,9 @@ public struct HTMLReportWriter: ReportWriter {
             html += "<summary>\(HTMLPage.badge(group.severity.rawValue)) <span class=\"name\">\(e(group.id))</span> "
                 + "\(e(d?.title ?? "")) <span class=\"meta count\">\(group.count)</span></summary>\n"
             if let d {
-                html += "<div class=\"fix\">\(e(d.remediation))</div>\n"
+                html += "<div class=\"fix\">\(e(d.remediation))"
+                if let fix = d.fix { html += "<br><span class=\"meta\">Automatic: <code>gatehouse fix</code> \(e(fix.summary)).</span>" }
+                html += "</div>\n"
                 html += "<details><summary>What it checks and why</summary><p class=\"meta\">\(e(d.spec))</p>"
                     + "<p class=\"meta\">\(e(d.rationale))</p></details>\n"
             }
