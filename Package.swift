@@ -111,7 +111,7 @@ let package = Package(
         // the tests that replay committed crash inputs; see docs/fuzzing.md.
         .target(
             name: "GatehouseFuzzTargets",
-            dependencies: ["GatehouseEngine", "GatehouseRules", "GatehouseWebhook", "KubeModel"]
+            dependencies: ["GatehouseAudit", "GatehouseEngine", "GatehouseRules", "GatehouseWebhook", "KubeModel"]
         ),
         // What every test target shares: repository paths, fixtures, the shared corpus, scratch directories.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

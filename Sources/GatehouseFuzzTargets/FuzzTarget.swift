@@ -54,6 +54,7 @@ public struct SeedFiles: Sendable {
 extension FuzzTarget {
     public static let all: [FuzzTarget] = [
         .yamlBlock, .yamlLibYAML, .yamlDifferential, .json, .admissionReview, .policy, .auditEvents, .scanReports,
+        .manifestFix,
     ]
 
     /// The target called `name`, if there is one.

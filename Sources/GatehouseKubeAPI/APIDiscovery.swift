@@ -83,12 +83,21 @@ public struct APIDiscovery {
         }
     }
 
+    /// A resource or version name as the API server validates them (DNS labels: `deployments`, `v1beta1`).
+    /// Anything else is ignored: the names become paths of the request and of the snapshot's files, and a
+    /// server that offers `../x` must not write outside the snapshot folder.
+    static func isLabel(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 63
+            && name.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
+    }
+
     /// The listable top-level resources of one group version.
     private func resourceList(group: String, version: String) async throws -> [APIResource] {
+        guard Self.isLabel(version) else { return [] }
         let path = group.isEmpty ? "/api/\(version)" : "/apis/\(group)/\(version)"
         let tree = try await getJSON(path)
         return (tree.root["resources"]?.items.map { $0 } ?? []).compactMap { entry in
-            guard let name = entry["name"]?.string, !name.contains("/"), let kind = entry["kind"]?.string,
+            guard let name = entry["name"]?.string, Self.isLabel(name), let kind = entry["kind"]?.string,
                 (entry["verbs"]?.items.map { $0 } ?? []).contains(where: { $0.string == "list" })
             else { return nil }
             return APIResource(

@@ -244,6 +244,25 @@ struct FixRequestTests {
         #expect(try Self.read(folder + "/a.yaml") == text)
     }
 
+    /// Every YAML manifest of the shared corpus (real charts and examples of public projects), with every rule:
+    /// fixed without an error, read back as the fixed objects (the fixer's own check), and needing no second fix.
+    @Test(.enabled(if: Repository.sharedCorpus != nil, "needs the shared corpus beside the repository"))
+    func theSharedCorpusIsFixedOnceAndCleanly() throws {
+        var policy = Policy()
+        policy.profile = .all
+        let fixer = ManifestTextFixer(engine: try Engine(policy: policy))
+        var fixedFiles = 0
+        for case .file(let path) in InputWalker().expand([Repository.sharedCorpus!.path]).inputs
+        where path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+            let first = fixer.fix(try Self.read(path), file: path)
+            #expect(first.errors.isEmpty, "\(first.errors)")
+            guard let text = first.text else { continue }
+            fixedFiles += 1
+            #expect(fixer.fix(text, file: path).text == nil, "\(path) needed a second fix")
+        }
+        #expect(fixedFiles > 500)
+    }
+
     @Test func theDiffIsWhatDiffUPrints() throws {
         let old = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"]
         let new = ["a", "b", "c", "D", "e", "f", "g", "h", "i", "x", "j", "k"]

@@ -162,6 +162,22 @@ struct ClusterConnectionTests {
         await client.shutdown()
     }
 
+    /// A server that offers a resource named like a path gets it ignored: names become request paths and the
+    /// snapshot's file names.
+    @Test func resourceNamesThatAreNotLabelsAreIgnored() async throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let escape = APIResource(group: "", version: "v1", resource: "../../escape", kind: "Pod", namespaced: true)
+        let server = try StandInAPIServer(stored: [StandInAPIServer.Stored(resource: escape, items: [#"{"metadata":{"name":"x","namespace":"y"},"spec":{"containers":[]}}"#])])
+        try await server.start()
+        defer { Task { await server.stop() } }
+        let outcome = try await Self.listedObjects(
+            try ClusterConnection.kubeconfig(paths: [try server.kubeconfig(in: folder)], context: nil), folder: folder)
+        #expect(outcome.objects == 0 && outcome.files.isEmpty && outcome.errors.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/escape.json"))
+        #expect(!server.requests.contains { $0.path.contains("escape") })
+    }
+
     @Test func kubeconfigMistakesAreNamed() throws {
         let folder = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
