@@ -79,26 +79,31 @@ public struct ClusterSnapshot {
             let spool = try SpoolFile(path: path, resource: resource)
             var token: String?
             var count = 0
-            while true {
-                var query = "?limit=\(pageSize)"
-                if let token { query += "&continue=" + Self.queryEscaped(token) }
-                let request = resource.listPath + query
-                let response = try await client.send(.GET, request)
-                if response.status == 410, token != nil, restarts < maximumRestarts {
-                    // The continue token expired: the listing starts again, and what was written is dropped.
-                    restarts += 1
-                    spool.close()
-                    continue restart
+            do {
+                while true {
+                    var query = "?limit=\(pageSize)"
+                    if let token { query += "&continue=" + Self.queryEscaped(token) }
+                    let request = resource.listPath + query
+                    let response = try await client.send(.GET, request)
+                    if response.status == 410, token != nil, restarts < maximumRestarts {
+                        // The continue token expired: the listing starts again, and what was written is dropped.
+                        restarts += 1
+                        spool.close()
+                        continue restart
+                    }
+                    guard response.status == 200 else {
+                        throw KubeAPIError(
+                            request: client.describe(.GET, request), status: response.status, message: response.message)
+                    }
+                    let page = try ListPage(response.body, request: client.describe(.GET, request))
+                    count += try spool.append(page, from: response.body)
+                    guard let next = page.continueToken, !next.isEmpty else { break }
+                    token = next
                 }
-                guard response.status == 200 else {
-                    spool.finish()
-                    throw KubeAPIError(
-                        request: client.describe(.GET, request), status: response.status, message: response.message)
-                }
-                let page = try ListPage(response.body, request: client.describe(.GET, request))
-                count += try spool.append(page, from: response.body)
-                guard let next = page.continueToken, !next.isEmpty else { break }
-                token = next
+            } catch {
+                // The pages read so far stay a complete list, audited beside the error that cut it short.
+                spool.finish()
+                throw error
             }
             spool.finish()
             return count
