@@ -7,8 +7,8 @@ import KubeModel
 /// `audit --cluster` and how it reaches the API server.
 struct ClusterOptions: ParsableArguments {
     @Flag(help: ArgumentHelp(
-        "Audit the live cluster: list every kind the rules read through the API (in a pod, its service account; "
-            + "else --kubeconfig, $KUBECONFIG or ~/.kube/config), then audit what was listed."))
+        "Audit the live cluster: list every kind the rules read through the API, with kubectl's credentials "
+            + "(--kubeconfig, $KUBECONFIG or ~/.kube/config, else the pod's service account), then audit what was listed."))
     var cluster = false
 
     @Option(help: ArgumentHelp("The kubeconfig file to use with --cluster.", valueName: "file"))
