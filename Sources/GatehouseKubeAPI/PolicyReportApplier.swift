@@ -55,8 +55,12 @@ public struct PolicyReportApplier {
                 let response = try await client.send(
                     .PATCH, path + query, body: document.body, contentType: "application/apply-patch+yaml")
                 guard (200..<300).contains(response.status) else {
+                    var message = response.message
+                    if response.status == 404 {
+                        message += " (are the PolicyReport CRDs, wgpolicyk8s.io/v1alpha2, installed? Kyverno and Policy Reporter install them)"
+                    }
                     outcome.failures.append(
-                        KubeAPIError(request: client.describe(.PATCH, path + query), status: response.status, message: response.message)
+                        KubeAPIError(request: client.describe(.PATCH, path + query), status: response.status, message: message)
                             .description)
                     continue
                 }
