@@ -4,6 +4,7 @@ import GatehouseEngine
 import GatehouseRules
 import KubeModel
 import Testing
+import TestSupport
 
 /// `--host tcp://...` with TLS client certificates, against a real dockerd that verifies its clients
 /// (`--tlsverify`): the audit reads it with the client certificate, is refused without one, and the daemon's
@@ -25,31 +26,19 @@ struct DockerTLSEndpointTests {
             try "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n".write(
                 toFile: directory + "/server.ext", atomically: true, encoding: .utf8)
             try "extendedKeyUsage=clientAuth\n".write(toFile: directory + "/client.ext", atomically: true, encoding: .utf8)
-            for arguments in [
+            try OpenSSL.run([
                 "req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 1 -subj /CN=gatehouse-test-ca",
                 "req -newkey rsa:2048 -nodes -keyout server-key.pem -out server.csr -subj /CN=127.0.0.1",
                 "x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server.pem -days 1 -extfile server.ext",
                 "req -newkey rsa:2048 -nodes -keyout key.pem -out client.csr -subj /CN=gatehouse-test-client",
                 "x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem -days 1 -extfile client.ext",
-            ] {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-                process.arguments = arguments.split(separator: " ").map(String.init)
-                process.currentDirectoryURL = URL(fileURLWithPath: directory)
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                process.waitUntilExit()
-                guard process.terminationStatus == 0 else {
-                    throw PrivateDockerd.Failure(description: "openssl \(arguments) failed")
-                }
-            }
+            ], in: directory)
         }
     }
 
     @Test(
         .enabled(
-            if: PrivateDockerd.missing == nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"),
+            if: PrivateDockerd.missing == nil && OpenSSL.isInstalled,
             "needs root, dockerd, the docker CLI, /bin/busybox and openssl"),
         .timeLimit(.minutes(1)))
     func auditOverTLSWithAClientCertificate() async throws {
