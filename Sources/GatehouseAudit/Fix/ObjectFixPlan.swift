@@ -48,7 +48,7 @@ public struct ObjectFixPlan: Sendable {
 }
 
 /// An object as a JSON tree that patches apply to, to check that edited text parses to the patched object.
-indirect enum PatchableJSON: Equatable {
+enum PatchableJSON: Equatable {
     /// A scalar, as its JSON text.
     case scalar(String)
     case object([Member])

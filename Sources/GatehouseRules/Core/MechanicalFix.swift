@@ -37,8 +37,10 @@ public struct MechanicalFix: Sendable {
     public func intent(for path: String) -> FixIntent? { intent(path) }
 }
 
-/// A value a fix writes.
-public indirect enum FixValue: Sendable, Equatable {
+/// A value a fix writes. Not `indirect`: the arrays already hold nested values out of line, and an indirect
+/// case's box pointer carries tag bits that LeakSanitizer cannot follow (the fuzz run reported the rules'
+/// static fixes as leaked).
+public enum FixValue: Sendable, Equatable {
     case bool(Bool)
     case string(String)
     case list([FixValue])
