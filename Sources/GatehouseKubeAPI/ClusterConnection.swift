@@ -201,7 +201,7 @@ struct KubeconfigFile {
         currentContext = root["current-context"]?.string
         for (table, inner) in [("clusters", "cluster"), ("users", "user"), ("contexts", "context")] {
             var entries: [String: Value] = [:]
-            for entry in root[table]?.items.map { $0 } ?? [] {
+            for entry in root[table]?.items.map({ $0 }) ?? [] {
                 guard let name = entry["name"]?.string, let body = entry[inner] else { continue }
                 if entries[name] == nil { entries[name] = body }
             }

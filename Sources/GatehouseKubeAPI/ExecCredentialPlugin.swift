@@ -41,7 +41,7 @@ public struct ExecCredentialPlugin: Sendable {
         self.command = command.contains("/") ? file.resolve(command) : command
         arguments = exec["args"]?.items.compactMap(\.string) ?? []
         var environment: [String: String] = [:]
-        for entry in exec["env"]?.items.map { $0 } ?? [] {
+        for entry in exec["env"]?.items.map({ $0 }) ?? [] {
             if let name = entry["name"]?.string { environment[name] = entry["value"]?.string ?? "" }
         }
         self.environment = environment
